@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLFormattedError } from 'graphql';
+import { AppError, ErrorCode } from './app-error';
+
+const logger = new Logger('GraphQL');
+
+/** Apollo's own codes for documents and variables that do not fit the schema: the caller's input. */
+const CALLER_INPUT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Maps every error leaving the API onto the design's small code set. Unknown errors are logged
+ * and shown as a generic INTERNAL_SERVER_ERROR, without internals.
+ */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (original instanceof AppError) {
+    return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
+  }
+  const apolloCode = formatted.extensions?.code;
+  if (typeof apolloCode === 'string' && CALLER_INPUT_CODES.has(apolloCode)) {
+    return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
+  if (typeof apolloCode === 'string' && (Object.values(ErrorCode) as string[]).includes(apolloCode)) {
+    return { ...base, extensions: { code: apolloCode } };
+  }
+  logger.error({ message: 'Unhandled error in a GraphQL operation', path: formatted.path, error: describe(original) });
+  return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

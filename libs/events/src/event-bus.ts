@@ -1,0 +1,41 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { DomainEvent } from './domain-event';
+import { DomainEventRecord } from './domain-event.entity';
+import { EventHandlerRegistry } from './event-handler.registry';
+import { addPendingRelay } from './outbox-commit.subscriber';
+
+/**
+ * Publishes domain events inside the caller's transaction: the event row (audit log + outbox) and
+ * the in-transaction handlers commit or roll back with the change that caused them; after-commit
+ * handlers are reached through the outbox relay once the transaction has committed.
+ */
+@Injectable()
+export class EventBus {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly registry: EventHandlerRegistry,
+  ) {}
+
+  async publish(event: DomainEvent): Promise<void> {
+    if (!this.txHost.isTransactionActive()) {
+      throw new Error(`${event.type} published outside a transaction: mark the service method @Transactional().`);
+    }
+    const manager = this.txHost.tx;
+    const needsRelay = this.registry.handlers('after-commit', event.type).length > 0;
+    await manager.insert(DomainEventRecord, {
+      id: event.id,
+      type: event.type,
+      organizationId: event.organizationId,
+      actorId: event.actorId,
+      payload: event.payload,
+      occurredAt: event.occurredAt,
+      relayedAt: needsRelay ? null : event.occurredAt,
+    });
+    for (const handler of this.registry.handlers('in-transaction', event.type)) {
+      await handler.handle(event);
+    }
+    if (needsRelay && manager.queryRunner) addPendingRelay(manager.queryRunner, event.id);
+  }
+}

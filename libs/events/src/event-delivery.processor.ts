@@ -1,0 +1,45 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobHandler, JobProcessor, type Job } from '@tessera/queue';
+import { DataSource } from 'typeorm';
+import { DomainEvent } from './domain-event';
+import { DomainEventRecord } from './domain-event.entity';
+import { DELIVER_EVENT_JOB, EVENTS_QUEUE } from './event-handler';
+import { EventHandlerRegistry } from './event-handler.registry';
+import type { DeliverEventJob } from './outbox-relay';
+
+export type DeliveryResult = 'DELIVERED' | 'SKIPPED';
+
+/** Runs one after-commit handler for one event; a throw makes the queue retry with backoff. */
+@Injectable()
+@JobProcessor(EVENTS_QUEUE)
+export class EventDeliveryProcessor {
+  private readonly logger = new Logger('EventDelivery');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: EventHandlerRegistry,
+  ) {}
+
+  @JobHandler(DELIVER_EVENT_JOB)
+  async deliver(job: Job<DeliverEventJob>): Promise<DeliveryResult> {
+    const { eventId, handler: key } = job.data;
+    const handler = this.registry.byHandlerKey(key);
+    const record = await this.dataSource.getRepository(DomainEventRecord).findOneBy({ id: eventId });
+    if (!handler || !record) {
+      this.logger.warn({ message: 'Nothing to deliver', eventId, handler: key, reason: !record ? 'event gone' : 'handler gone' });
+      return 'SKIPPED';
+    }
+    await handler.handle(rehydrate(handler.event, record));
+    return 'DELIVERED';
+  }
+}
+
+function rehydrate(eventClass: { prototype: DomainEvent }, record: DomainEventRecord): DomainEvent {
+  return Object.assign(Object.create(eventClass.prototype) as DomainEvent, {
+    id: record.id,
+    occurredAt: record.occurredAt,
+    organizationId: record.organizationId,
+    actorId: record.actorId,
+    payload: record.payload,
+  });
+}

@@ -1,0 +1,54 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DomainEvent, EventClass } from './domain-event';
+import { EVENT_HANDLER, EventHandlerMetadata, EventPhase } from './event-handler';
+
+export interface RegisteredHandler {
+  /** Stable name (`Class.method`): part of the delivery job id, so keep it when refactoring. */
+  key: string;
+  event: EventClass;
+  handle(event: DomainEvent): Promise<unknown>;
+}
+
+@Injectable()
+export class EventHandlerRegistry implements OnModuleInit {
+  private readonly byPhase: Record<EventPhase, Map<string, RegisteredHandler[]>> = {
+    'in-transaction': new Map(),
+    'after-commit': new Map(),
+  };
+  private readonly byKey = new Map<string, RegisteredHandler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  onModuleInit(): void {
+    for (const { instance, metatype } of this.discovery.getProviders()) {
+      if (!instance || !metatype || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const meta = Reflect.getMetadata(EVENT_HANDLER, prototype[method] as object) as EventHandlerMetadata | undefined;
+        if (!meta) continue;
+        const key = `${metatype.name}.${method}`;
+        const handler: RegisteredHandler = {
+          key,
+          event: meta.event,
+          handle: (event) => (instance as Record<string, (e: DomainEvent) => Promise<unknown>>)[method](event),
+        };
+        const list = this.byPhase[meta.phase].get(meta.event.type) ?? [];
+        list.push(handler);
+        this.byPhase[meta.phase].set(meta.event.type, list);
+        this.byKey.set(key, handler);
+      }
+    }
+  }
+
+  handlers(phase: EventPhase, type: string): RegisteredHandler[] {
+    return this.byPhase[phase].get(type) ?? [];
+  }
+
+  byHandlerKey(key: string): RegisteredHandler | undefined {
+    return this.byKey.get(key);
+  }
+}

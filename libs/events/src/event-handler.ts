@@ -1,0 +1,27 @@
+import { SetMetadata } from '@nestjs/common';
+import { EventClass } from './domain-event';
+
+export const EVENT_HANDLER = Symbol('tessera:event-handler');
+export const EVENTS_QUEUE = 'events';
+export const DELIVER_EVENT_JOB = 'deliver';
+
+export type EventPhase = 'in-transaction' | 'after-commit';
+
+export interface EventHandlerMetadata {
+  event: EventClass;
+  phase: EventPhase;
+}
+
+/**
+ * Runs inside the publishing transaction, before commit: for state that must change together
+ * with the event. A throw rolls the whole transaction back.
+ */
+export const OnEventInTransaction = (event: EventClass): MethodDecorator =>
+  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { event, phase: 'in-transaction' });
+
+/**
+ * Runs after commit, through the outbox and the job queue: at least once, retried with backoff,
+ * so the handler must be idempotent (reload by id, tolerate what has gone, skip what is done).
+ */
+export const OnEventAfterCommit = (event: EventClass): MethodDecorator =>
+  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { event, phase: 'after-commit' });

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JobQueue } from '@tessera/queue';
+import { DataSource, In, IsNull } from 'typeorm';
+import { DomainEventRecord } from './domain-event.entity';
+import { DELIVER_EVENT_JOB, EVENTS_QUEUE } from './event-handler';
+import { EventHandlerRegistry } from './event-handler.registry';
+import { EVENTS_OPTIONS, type EventsModuleOptions } from './events.options';
+
+export interface DeliverEventJob {
+  eventId: string;
+  handler: string;
+}
+
+/**
+ * Moves committed events from the outbox to the job queue: one delivery job per event and
+ * after-commit handler, with an id made of both so a second relay of the same event adds nothing.
+ * Rows are claimed with SKIP LOCKED, so the after-commit relay and the sweepers of several
+ * processes never relay one event at the same time.
+ */
+@Injectable()
+export class OutboxRelay {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+    private readonly registry: EventHandlerRegistry,
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsModuleOptions,
+  ) {}
+
+  /** Relays the given events if they are still in the outbox; returns how many it relayed. */
+  async relay(eventIds: string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    return this.dataSource.transaction(async (manager) => {
+      const events = await manager.find(DomainEventRecord, {
+        where: { id: In(eventIds), relayedAt: IsNull() },
+        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+        order: { id: 'ASC' },
+      });
+      for (const event of events) {
+        for (const handler of this.registry.handlers('after-commit', event.type)) {
+          const job: DeliverEventJob = { eventId: event.id, handler: handler.key };
+          await withTimeout(
+            this.queue.add(EVENTS_QUEUE, DELIVER_EVENT_JOB, job, { jobId: `${event.id}:${handler.key}` }),
+            this.options.enqueueTimeoutMs,
+          );
+        }
+      }
+      if (events.length > 0) {
+        await manager.update(DomainEventRecord, { id: In(events.map((e) => e.id)) }, { relayedAt: () => 'now()' });
+      }
+      return events.length;
+    });
+  }
+
+  /** Relays events left in the outbox for longer than the grace period (crash, Redis outage). */
+  async sweep(): Promise<number> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM domain_event
+        WHERE relayed_at IS NULL AND occurred_at < now() - make_interval(secs => $1)
+        ORDER BY occurred_at LIMIT $2`,
+      [this.options.sweepAfterMs / 1000, this.options.sweepBatchSize],
+    );
+    return this.relay(rows.map((row) => row.id));
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Enqueue took longer than ${ms} ms (is Redis up?)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

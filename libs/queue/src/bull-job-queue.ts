@@ -1,0 +1,93 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Job as BullJob, Queue } from 'bull';
+import { Job, JobOptions } from './job';
+import { JobHandlerRegistry } from './job-handler.registry';
+import { JobQueue } from './job-queue';
+import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
+
+/** Bull on Redis: jobs survive restarts, and any worker process may run them. */
+@Injectable()
+export class BullJobQueue extends JobQueue implements OnApplicationBootstrap {
+  readonly mode = 'bull' as const;
+  private readonly logger = new Logger('BullQueue');
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
+    private readonly registry: JobHandlerRegistry,
+    moduleRef: ModuleRef,
+  ) {
+    super();
+    for (const name of options.queues) {
+      this.queues.set(name, moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.workers) return;
+    for (const [name, queue] of this.queues) {
+      for (const [jobName, handler] of this.registry.handlersOf(name)) {
+        void queue.process(jobName, this.options.concurrency, (job: BullJob) => handler(toJob(name, job)));
+      }
+      queue.on('failed', (job, error) => {
+        const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+        const log = { queue: name, job: job.name, id: job.id, attempt: job.attemptsMade, error: error.message };
+        if (final) this.logger.error({ message: 'Job failed for good (kept for inspection)', ...log });
+        else this.logger.warn({ message: 'Job failed, will retry', ...log });
+      });
+    }
+  }
+
+  async add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<void> {
+    await this.queue(queue).add(name, data, {
+      jobId: options.jobId,
+      attempts: options.attempts ?? this.options.defaultAttempts,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? this.options.defaultBackoffMs },
+      delay: options.delayMs,
+      // Finished jobs are trimmed; failed ones stay for inspection (queue board, CLI).
+      removeOnComplete: 1000,
+      removeOnFail: false,
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    const [first] = this.queues.values();
+    if (!first) return true;
+    try {
+      return (await first.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async whenIdle(queue: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await this.queue(queue).getJobCounts();
+      if (counts.waiting + counts.active + counts.delayed === 0) return;
+      if (Date.now() > deadline) throw new Error(`Queue ${queue} still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private queue(name: string): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`Unknown queue "${name}": add it to the queue module's queues.`);
+    return queue;
+  }
+}
+
+function toJob(queue: string, job: BullJob): Job {
+  return {
+    id: String(job.id),
+    queue,
+    name: job.name,
+    data: job.data as unknown,
+    attemptsMade: job.attemptsMade,
+    progress: async (percent) => {
+      await job.progress(percent);
+    },
+  };
+}

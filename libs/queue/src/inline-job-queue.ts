@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Job, JobOptions } from './job';
+import { JobHandlerRegistry } from './job-handler.registry';
+import { JobQueue } from './job-queue';
+import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
+
+const REMEMBERED_JOB_IDS = 10_000;
+
+/**
+ * Runs the same handlers as Bull, in this process, after the caller's tick (as Laravel's `sync`
+ * and Rails' `inline` drivers do), with the same retries and exponential backoff. For the
+ * zero-setup mode: one process, nothing to install.
+ */
+@Injectable()
+export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
+  readonly mode = 'inline' as const;
+  private readonly logger = new Logger('InlineQueue');
+  private readonly pending = new Map<string, Set<Promise<void>>>();
+  private readonly seenJobIds = new Set<string>();
+  private sequence = 0;
+  private closed = false;
+
+  constructor(
+    @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
+    private readonly registry: JobHandlerRegistry,
+  ) {
+    super();
+  }
+
+  async add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('The inline queue is shut down.');
+    const id = options.jobId ?? `inline-${++this.sequence}`;
+    if (options.jobId) {
+      if (this.seenJobIds.has(id)) return;
+      this.remember(id);
+    }
+    const job: Job<T> = { id, queue, name, data, attemptsMade: 0, progress: async () => undefined };
+    this.track(queue, this.run(job, options));
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async whenIdle(queue: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let running = this.pending.get(queue); running?.size; running = this.pending.get(queue)) {
+      if (Date.now() > deadline) throw new Error(`Queue ${queue} still busy after ${timeoutMs} ms.`);
+      await Promise.race([Promise.allSettled([...running]), sleep(50)]);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending.values()].flatMap((set) => [...set]));
+  }
+
+  private async run(job: Job, options: JobOptions): Promise<void> {
+    const attempts = options.attempts ?? this.options.defaultAttempts;
+    const backoffMs = options.backoffMs ?? this.options.defaultBackoffMs;
+    await sleep(options.delayMs ?? 0);
+    for (;;) {
+      const handler = this.registry.get(job.queue, job.name);
+      try {
+        if (!handler) throw new Error(`No handler for job "${job.name}" of queue "${job.queue}".`);
+        await handler(job);
+        return;
+      } catch (error) {
+        job.attemptsMade += 1;
+        const message = error instanceof Error ? error.message : String(error);
+        if (job.attemptsMade >= attempts || this.closed) {
+          this.logger.error({ message: 'Job failed for good', queue: job.queue, job: job.name, id: job.id, attempts: job.attemptsMade, error: message });
+          return;
+        }
+        this.logger.warn({ message: 'Job failed, will retry', queue: job.queue, job: job.name, id: job.id, attempt: job.attemptsMade, error: message });
+        await sleep(backoffMs * 2 ** (job.attemptsMade - 1));
+      }
+    }
+  }
+
+  private track(queue: string, promise: Promise<void>): void {
+    const set = this.pending.get(queue) ?? new Set<Promise<void>>();
+    this.pending.set(queue, set);
+    set.add(promise);
+    void promise.finally(() => set.delete(promise));
+  }
+
+  private remember(id: string): void {
+    this.seenJobIds.add(id);
+    if (this.seenJobIds.size > REMEMBERED_JOB_IDS) {
+      this.seenJobIds.delete(this.seenJobIds.values().next().value as string);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

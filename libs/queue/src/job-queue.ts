@@ -1,0 +1,14 @@
+import { JobOptions } from './job';
+
+/** Where work is handed to the background: Bull on Redis, or the inline queue in-process. */
+export abstract class JobQueue {
+  abstract readonly mode: 'bull' | 'inline';
+
+  abstract add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<void>;
+
+  /** Resolves when Redis answers (always true inline); used by the readiness check. */
+  abstract ping(): Promise<boolean>;
+
+  /** Waits until no job is waiting, delayed or running in `queue` (tests, the CLI). */
+  abstract whenIdle(queue: string, timeoutMs?: number): Promise<void>;
+}

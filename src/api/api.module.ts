@@ -1,0 +1,20 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { graphqlOptions } from './graphql.options';
+import { HealthController } from './health.controller';
+
+/** The HTTP face of the app: the GraphQL endpoint and health checks. Not loaded by workers. */
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => graphqlOptions(config),
+    }),
+  ],
+  controllers: [HealthController],
+})
+export class ApiModule {}

@@ -1,0 +1,38 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { formatGraphQLError, Loaders } from '@tessera/common';
+import type { Request } from 'express';
+import type { AppConfig } from '../config/config';
+import { requestLoggingPlugin } from './request-logging.plugin';
+
+export interface GraphQLContext {
+  req: Request;
+  loaders: Loaders;
+}
+
+/** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders. */
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const { maxDepth, maxAliases, maxCost, maxTokens, introspection } = config.graphql;
+  const armor = new ApolloArmor({
+    maxDepth: { n: maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: maxAliases },
+    costLimit: { maxCost },
+    maxTokens: { n: maxTokens },
+    maxDirectives: { n: 50 },
+    blockFieldSuggestion: { enabled: !introspection },
+  }).protect();
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection,
+    playground: false,
+    context: ({ req }: { req: Request }): GraphQLContext => ({ req, loaders: new Loaders() }),
+    formatError: formatGraphQLError,
+    // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
+    plugins: [...(armor.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), requestLoggingPlugin],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+  };
+}

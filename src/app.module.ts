@@ -1,0 +1,83 @@
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { AppErrorFilter, createValidationPipe, newId } from '@tessera/common';
+import { EVENTS_QUEUE, EventsModule } from '@tessera/events';
+import { QueueModule } from '@tessera/queue';
+import type { Request, Response } from 'express';
+import { ClsModule } from 'nestjs-cls';
+import { ApiModule } from './api/api.module';
+import type { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source.options';
+import { IdentityModule } from './identity/identity.module';
+
+/** Every queue the app uses; Bull needs to know them up front. */
+export const QUEUES = [EVENTS_QUEUE];
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The database to use (the embedded one's URL in zero-setup mode). */
+  databaseUrl: string;
+  /** Serve HTTP (API processes) or not (worker processes, the CLI). */
+  http: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+@Module({})
+export class AppModule {
+  static register({ config, databaseUrl, http }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: http,
+            generateId: true,
+            idGenerator: (req: Request) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+            },
+            setup: (cls, _req: Request, res: Response) => {
+              res.setHeader('x-request-id', cls.getId());
+            },
+          },
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), autoLoadEntities: true }),
+        QueueModule.forRoot({
+          redisUrl: config.queue.redisUrl,
+          prefix: config.queue.prefix,
+          workers: config.queue.workers,
+          concurrency: config.queue.concurrency,
+          queues: QUEUES,
+          defaultAttempts: 5,
+          defaultBackoffMs: 1000,
+        }),
+        EventsModule.forRoot({
+          sweep: config.queue.workers,
+          sweepIntervalMs: config.outbox.sweepIntervalMs,
+          sweepAfterMs: config.outbox.sweepAfterMs,
+          sweepBatchSize: 500,
+          enqueueTimeoutMs: 3000,
+        }),
+        IdentityModule,
+        ...(http ? [ApiModule] : []),
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AppErrorFilter },
+      ],
+    };
+  }
+}

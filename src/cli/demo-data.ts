@@ -1,0 +1,55 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { UserActor } from '../identity/auth/actor';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { MembershipsService } from '../identity/memberships.service';
+import { OrganizationsService } from '../identity/organizations.service';
+import { UsersService } from '../identity/users.service';
+
+export const DEMO_PASSWORD = 'tessera-demo';
+export const DEMO_ADMIN_EMAIL = 'admin@demo.tessera.test';
+
+const DEMO_PEOPLE = [
+  { email: 'orgadmin@demo.tessera.test', firstName: 'Olivia', lastName: 'Admin', role: MemberRole.ORG_ADMIN },
+  { email: 'mentor@demo.tessera.test', firstName: 'Marcus', lastName: 'Mentor', role: MemberRole.MEMBER },
+  { email: 'mentee@demo.tessera.test', firstName: 'Mia', lastName: 'Mentee', role: MemberRole.MEMBER },
+];
+
+export interface DemoSignIn {
+  email: string;
+  password: string;
+}
+
+/**
+ * A platform admin and a demo organisation with an admin and members, so a newcomer can try the
+ * API at once. Everything goes through the services, as a user's actions would.
+ */
+export async function seedDemo(app: INestApplicationContext): Promise<DemoSignIn> {
+  const users = app.get(UsersService);
+  const { user: admin } = await users.findOrCreate({
+    email: DEMO_ADMIN_EMAIL,
+    firstName: 'Ada',
+    lastName: 'Platform',
+    password: DEMO_PASSWORD,
+    isPlatformAdmin: true,
+  });
+  const actor: UserActor = { kind: 'user', userId: admin.id, isPlatformAdmin: true };
+  const organizations = app.get(OrganizationsService);
+  const existing = await organizations.list(actor, { first: 1 }, 'demo-mentoring');
+  const organization =
+    existing.edges[0]?.node ?? (await organizations.create(actor, { name: 'Demo Mentoring Programme', slug: 'demo-mentoring' }));
+  const memberships = app.get(MembershipsService);
+  for (const { role, ...person } of DEMO_PEOPLE) {
+    const { user } = await users.findOrCreate({ ...person, password: DEMO_PASSWORD });
+    const members = await memberships.list(actor, organization.id, { first: 1 }, { search: user.email });
+    if (members.totalCount === 0) await memberships.connectUser(actor, organization.id, user.id, role);
+  }
+  return { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
+}
+
+/** Seeds only a database that has no organisation yet (the first zero-setup start). */
+export async function seedDemoIfEmpty(app: INestApplicationContext): Promise<DemoSignIn | null> {
+  const users = app.get(UsersService);
+  if (await users.findByEmail(DEMO_ADMIN_EMAIL)) return { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
+  if (await app.get(OrganizationsService).anyExist()) return null;
+  return seedDemo(app);
+}

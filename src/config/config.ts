@@ -1,0 +1,156 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ({ true: true, '1': true, on: true, false: false, '0': false, off: false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+
+/**
+ * The environment as the app reads it. Each variable is documented in `.env.example`; a wrong
+ * value stops start-up with the variable's name and what it expects.
+ */
+class Environment {
+  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  NODE_ENV = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toBoolean) @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @IsString()
+  DATA_DIR = './.data';
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsString() @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'QUEUE_PREFIX must be letters, digits, ":", "_" or "-"' })
+  QUEUE_PREFIX = 'tessera';
+
+  @Transform(toBoolean) @IsBoolean({ message: 'WORKERS must be on or off' })
+  WORKERS = true;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WORKER_CONCURRENCY = 5;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
+  AUTH_TOKEN_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  AUTH_TOKEN_TTL_SECONDS = 3600;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 10;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_ATTEMPTS_PER_CLIENT = 50;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_WINDOW_SECONDS = 900;
+
+  @Transform(toBoolean) @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  GRAPHQL_INTROSPECTION = true;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  GRAPHQL_MAX_ALIASES = 15;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  GRAPHQL_MAX_COST = 5000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  GRAPHQL_MAX_TOKENS = 5000;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
+  LOG_LEVEL = 'log';
+
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT = 'pretty';
+
+  @Transform(toInt) @IsInt() @Min(100)
+  OUTBOX_SWEEP_INTERVAL_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  OUTBOX_SWEEP_AFTER_MS = 10_000;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'SEED_DEMO must be true or false' })
+  SEED_DEMO?: boolean;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string };
+  dataDir: string;
+  database: { url?: string; runMigrations: boolean };
+  queue: { redisUrl?: string; prefix: string; workers: boolean; concurrency: number };
+  auth: {
+    /** Absent only in zero-setup mode, where a secret is made and kept under DATA_DIR. */
+    tokenSecret?: string;
+    tokenTtlSeconds: number;
+    login: { maxPerAccount: number; maxPerClient: number; windowSeconds: number };
+  };
+  graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  log: { level: 'error' | 'warn' | 'log' | 'debug' | 'verbose'; format: 'json' | 'pretty' };
+  outbox: { sweepIntervalMs: number; sweepAfterMs: number };
+  /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems = errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${error.property}=${JSON.stringify(raw[error.property] ?? null)}: ${message}`),
+  );
+  if (env.DATABASE_URL && !env.AUTH_TOKEN_SECRET) {
+    problems.push('AUTH_TOKEN_SECRET is required with DATABASE_URL: every API process must sign and check tokens with the same secret (at least 32 characters).');
+  }
+  if (!env.WORKERS && !env.REDIS_URL) {
+    problems.push('WORKERS=off needs REDIS_URL: without Redis, jobs run in this process, so it must run workers.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: env.NODE_ENV as AppConfig['env'],
+    http: { port: env.PORT, host: env.HOST },
+    dataDir: env.DATA_DIR,
+    database: { url: env.DATABASE_URL, runMigrations: env.MIGRATIONS_RUN },
+    queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, workers: env.WORKERS, concurrency: env.WORKER_CONCURRENCY },
+    auth: {
+      tokenSecret: env.AUTH_TOKEN_SECRET,
+      tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS,
+      login: {
+        maxPerAccount: env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
+        maxPerClient: env.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
+        windowSeconds: env.LOGIN_WINDOW_SECONDS,
+      },
+    },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION,
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxCost: env.GRAPHQL_MAX_COST,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+    },
+    log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
+    outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
+    seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+  };
+}

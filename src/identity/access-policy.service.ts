@@ -1,0 +1,57 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, NotFoundError } from '@tessera/common';
+import { Actor } from './auth/actor';
+import { MemberRole, Membership } from './entities/membership.entity';
+import { Organization } from './entities/organization.entity';
+
+export interface RoleRequirement {
+  /** The least role needed: ORG_ADMIN, or MEMBER (any connected user). */
+  role: MemberRole;
+  /** Whether the organisation's own API keys may do this (integrations such as order reporting). */
+  apiKey?: boolean;
+}
+
+/**
+ * The one place that decides whether a caller may touch an organisation's data. Callers pass the
+ * organisation that owns the data they loaded, never an id taken from the request alone.
+ */
+@Injectable()
+export class AccessPolicy {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  async require(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<void> {
+    if (!(await this.allows(actor, organizationId, requirement))) {
+      throw new ForbiddenError(
+        requirement.role === MemberRole.ORG_ADMIN
+          ? 'Only admins of the organisation that owns this may do this.'
+          : 'Only members of the organisation that owns this may see it.',
+      );
+    }
+  }
+
+  /** For operations aimed at an organisation itself: NOT_FOUND when it does not exist, then the role. */
+  async requireOrganization(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<void> {
+    if (!(await this.txHost.tx.getRepository(Organization).existsBy({ id: organizationId }))) {
+      throw new NotFoundError('Organization', organizationId);
+    }
+    await this.require(actor, organizationId, requirement);
+  }
+
+  async allows(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<boolean> {
+    if (actor.kind === 'apiKey') return Boolean(requirement.apiKey) && actor.organizationId === organizationId;
+    if (actor.isPlatformAdmin) return true;
+    const membership = await this.txHost.tx.getRepository(Membership).findOneBy({ organizationId, userId: actor.userId });
+    if (!membership) return false;
+    return requirement.role === MemberRole.MEMBER || membership.role === MemberRole.ORG_ADMIN;
+  }
+
+  /** Organisations whose data the caller may read (null: all of them, for platform admins). */
+  async readableOrganizationIds(actor: Actor): Promise<string[] | null> {
+    if (actor.kind === 'apiKey') return [actor.organizationId];
+    if (actor.isPlatformAdmin) return null;
+    const memberships = await this.txHost.tx.getRepository(Membership).findBy({ userId: actor.userId });
+    return memberships.map((m) => m.organizationId);
+  }
+}

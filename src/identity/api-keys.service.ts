@@ -1,0 +1,84 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { ConnectionShape, newId, NotFoundError, PageArgs, paginate, UnauthenticatedError } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AccessPolicy } from './access-policy.service';
+import { actorUserId, type Actor, type ApiKeyActor } from './auth/actor';
+import { ApiKey } from './entities/api-key.entity';
+import { MemberRole } from './entities/membership.entity';
+import { ApiKeyCreated, ApiKeyRevoked } from './events/identity.events';
+
+/** Every key starts so; it tells keys from bearer tokens and makes leaked keys easy to scan for. */
+export const API_KEY_PREFIX = 'tsk_';
+const KEY_PATTERN = /^tsk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly events: EventBus,
+  ) {}
+
+  private get keys() {
+    return this.txHost.tx.getRepository(ApiKey);
+  }
+
+  async list(actor: Actor, organizationId: string, args: PageArgs): Promise<ConnectionShape<ApiKey>> {
+    await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    return paginate(this.keys.createQueryBuilder('key').where('key.organization_id = :organizationId', { organizationId }), args);
+  }
+
+  /** Creates a key; the returned secret is the only time anyone sees it. */
+  @Transactional()
+  async create(actor: Actor, organizationId: string, name: string): Promise<{ apiKey: ApiKey; secret: string }> {
+    await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    const prefix = randomBytes(6).toString('hex');
+    const secretPart = randomBytes(32).toString('base64url');
+    const apiKey = this.keys.create({
+      id: newId(),
+      organizationId,
+      name: name.trim(),
+      prefix,
+      secretHash: sha256(secretPart).toString('hex'),
+      createdById: actorUserId(actor),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.keys.insert(apiKey);
+    await this.events.publish(new ApiKeyCreated({ apiKeyId: apiKey.id, name: apiKey.name, prefix }, { organizationId, actorId: actorUserId(actor) }));
+    return { apiKey: (await this.keys.findOneBy({ id: apiKey.id }))!, secret: `${API_KEY_PREFIX}${prefix}_${secretPart}` };
+  }
+
+  @Transactional()
+  async revoke(actor: Actor, apiKeyId: string): Promise<ApiKey> {
+    const apiKey = await this.keys.findOne({ where: { id: apiKeyId }, lock: { mode: 'pessimistic_write' } });
+    if (!apiKey) throw new NotFoundError('ApiKey', apiKeyId);
+    await this.access.require(actor, apiKey.organizationId, { role: MemberRole.ORG_ADMIN });
+    if (apiKey.revokedAt) return apiKey;
+    await this.keys.update({ id: apiKey.id }, { revokedAt: () => 'now()' });
+    await this.events.publish(new ApiKeyRevoked({ apiKeyId: apiKey.id }, { organizationId: apiKey.organizationId, actorId: actorUserId(actor) }));
+    return (await this.keys.findOneBy({ id: apiKey.id }))!;
+  }
+
+  async authenticate(rawKey: string): Promise<ApiKeyActor> {
+    const match = KEY_PATTERN.exec(rawKey);
+    const apiKey = match ? await this.keys.findOneBy({ prefix: match[1] }) : null;
+    const valid = Boolean(apiKey && match && timingSafeEqual(Buffer.from(apiKey.secretHash, 'hex'), sha256(match[2])));
+    if (!apiKey || !valid) throw new UnauthenticatedError('The API key is not valid.');
+    if (apiKey.revokedAt) throw new UnauthenticatedError('The API key has been revoked.');
+    // Recorded to the minute: one write per key and minute, not per request.
+    await this.keys
+      .createQueryBuilder()
+      .update()
+      .set({ lastUsedAt: () => "date_trunc('minute', now())" })
+      .where("id = :id AND (last_used_at IS NULL OR last_used_at < date_trunc('minute', now()))", { id: apiKey.id })
+      .execute();
+    return { kind: 'apiKey', apiKeyId: apiKey.id, organizationId: apiKey.organizationId };
+  }
+
+}

@@ -1,0 +1,53 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ForbiddenError, UnauthenticatedError } from '@tessera/common';
+import { API_KEY_PREFIX, ApiKeysService } from '../api-keys.service';
+import { ACCESS_RULE, AccessRule, requestOf } from './auth.decorators';
+import { TokenService } from './token.service';
+
+/**
+ * Global guard: finds the caller from `Authorization: Bearer <token or API key>` (or `X-Api-Key`)
+ * and applies the operation's rule. Organisation-level checks happen in the services, against the
+ * organisation that owns the data.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule =
+      this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]) ?? 'signed-in';
+    const request = requestOf(context);
+    if (!request) return rule === 'public';
+    const credential = readCredential(request.headers);
+    if (credential && !request.actor) {
+      try {
+        request.actor = credential.startsWith(API_KEY_PREFIX)
+          ? await this.apiKeys.authenticate(credential)
+          : await this.tokens.authenticate(credential);
+      } catch (error) {
+        // A stale token must not stop anyone from signing in again.
+        if (rule !== 'public') throw error;
+      }
+    }
+    if (rule === 'public') return true;
+    if (!request.actor) throw new UnauthenticatedError();
+    if (rule === 'platform-admin' && !(request.actor.kind === 'user' && request.actor.isPlatformAdmin)) {
+      throw new ForbiddenError('Only platform admins may do this.');
+    }
+    return true;
+  }
+}
+
+function readCredential(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim()) return apiKey.trim();
+  const authorization = headers.authorization;
+  if (typeof authorization !== 'string') return undefined;
+  const [scheme, value] = authorization.trim().split(/\s+/, 2);
+  return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
+}

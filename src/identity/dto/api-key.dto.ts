@@ -1,0 +1,39 @@
+import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { Connection, UUIDScalar } from '@tessera/common';
+import { IsString, Length } from 'class-validator';
+import { ApiKey } from '../entities/api-key.entity';
+
+@ObjectType({ description: 'A page of API keys.' })
+export class ApiKeyConnection extends Connection(ApiKey) {}
+
+@InputType({ description: 'A new API key for an organisation.' })
+export class CreateApiKeyInput {
+  @Field(() => UUIDScalar, { description: 'The organisation the key acts for.' })
+  organizationId: string;
+
+  @Field({ description: 'What the key is for, e.g. "Storefront".' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+}
+
+@ObjectType({ description: 'The new key and its secret.' })
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey, { description: 'The key.' })
+  apiKey: ApiKey;
+
+  @Field({ description: 'The full key: send it as `X-Api-Key` or `Authorization: Bearer`. Shown only this once.' })
+  secret: string;
+}
+
+@InputType({ description: 'A key to revoke.' })
+export class RevokeApiKeyInput {
+  @Field(() => UUIDScalar, { description: 'The key.' })
+  apiKeyId: string;
+}
+
+@ObjectType({ description: 'The revoked key.' })
+export class RevokeApiKeyPayload {
+  @Field(() => ApiKey, { description: 'The key, now revoked.' })
+  apiKey: ApiKey;
+}

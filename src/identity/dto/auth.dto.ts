@@ -1,0 +1,39 @@
+import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { Membership } from '../entities/membership.entity';
+import { User } from '../entities/user.entity';
+
+@InputType({ description: 'E-mail and password of an account.' })
+export class LoginInput {
+  @Field({ description: 'E-mail address (any case).' })
+  @IsEmail({}, { message: 'must be an e-mail address' })
+  @MaxLength(320)
+  email: string;
+
+  @Field({ description: 'The password.' })
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(1024)
+  password: string;
+}
+
+@ObjectType({ description: 'A bearer token for `Authorization: Bearer <accessToken>`.' })
+export class LoginPayload {
+  @Field({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
+  accessToken: string;
+
+  @Field({ description: 'When the token stops working; sign in again then.' })
+  expiresAt: Date;
+
+  @Field(() => User, { description: 'The signed-in user.' })
+  user: User;
+}
+
+@ObjectType({ description: 'The signed-in user and the organisations they belong to.' })
+export class Viewer {
+  @Field(() => User, { description: 'The account.' })
+  user: User;
+
+  @Field(() => [Membership], { description: 'Their memberships, one per organisation.' })
+  memberships: Membership[];
+}

@@ -1,0 +1,105 @@
+import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { Connection, UUIDScalar } from '@tessera/common';
+import { IsEmail, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { MemberRole, Membership } from '../entities/membership.entity';
+
+@ObjectType({ description: 'A page of memberships.' })
+export class MembershipConnection extends Connection(Membership) {}
+
+@InputType({ description: 'Narrows the members listed.' })
+export class MemberFilter {
+  @Field({ nullable: true, description: 'Part of the name or e-mail, any case.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @Field(() => MemberRole, { nullable: true, description: 'Only members with this role.' })
+  @IsOptional()
+  @IsEnum(MemberRole)
+  role?: MemberRole;
+}
+
+@InputType({ description: 'A person to connect to an organisation by e-mail; the account is created if there is none.' })
+export class AddMemberInput {
+  @Field(() => UUIDScalar, { description: 'The organisation.' })
+  organizationId: string;
+
+  @Field({ description: 'E-mail address of the person.' })
+  @IsEmail({}, { message: 'must be an e-mail address' })
+  @MaxLength(320)
+  email: string;
+
+  @Field({ description: 'First name (used when the account is created).' })
+  @IsString()
+  @Length(1, 100)
+  firstName: string;
+
+  @Field({ description: 'Last name (used when the account is created).' })
+  @IsString()
+  @Length(1, 100)
+  lastName: string;
+
+  @Field(() => MemberRole, { defaultValue: MemberRole.MEMBER, description: 'Role in the organisation.' })
+  @IsEnum(MemberRole)
+  role: MemberRole;
+
+  @Field({ nullable: true, description: 'Initial password for a new account (10–1024 characters). Never e-mailed.' })
+  @IsOptional()
+  @IsString()
+  @Length(10, 1024, { message: 'must be 10 to 1024 characters long' })
+  password?: string;
+}
+
+@ObjectType({ description: 'The new membership.' })
+export class AddMemberPayload {
+  @Field(() => Membership, { description: 'The membership.' })
+  membership: Membership;
+}
+
+@InputType({ description: 'An existing account to connect to an organisation.' })
+export class ConnectUserInput {
+  @Field(() => UUIDScalar, { description: 'The organisation.' })
+  organizationId: string;
+
+  @Field(() => UUIDScalar, { description: 'The user.' })
+  userId: string;
+
+  @Field(() => MemberRole, { defaultValue: MemberRole.MEMBER, description: 'Role in the organisation.' })
+  @IsEnum(MemberRole)
+  role: MemberRole;
+}
+
+@ObjectType({ description: 'The new membership.' })
+export class ConnectUserPayload {
+  @Field(() => Membership, { description: 'The membership.' })
+  membership: Membership;
+}
+
+@InputType({ description: 'A new role for a member.' })
+export class ChangeMemberRoleInput {
+  @Field(() => UUIDScalar, { description: 'The membership.' })
+  membershipId: string;
+
+  @Field(() => MemberRole, { description: 'The new role.' })
+  @IsEnum(MemberRole)
+  role: MemberRole;
+}
+
+@ObjectType({ description: 'The changed membership.' })
+export class ChangeMemberRolePayload {
+  @Field(() => Membership, { description: 'The membership with its new role.' })
+  membership: Membership;
+}
+
+@InputType({ description: 'A member to disconnect from their organisation (the account stays).' })
+export class RemoveMemberInput {
+  @Field(() => UUIDScalar, { description: 'The membership.' })
+  membershipId: string;
+}
+
+@ObjectType({ description: 'The membership as it was before removal.' })
+export class RemoveMemberPayload {
+  @Field(() => Membership, { description: 'The removed membership.' })
+  membership: Membership;
+}

@@ -1,0 +1,39 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { UUIDScalar } from '@tessera/common';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+@ObjectType({ description: 'A person who can sign in.' })
+@Entity('user_account')
+export class User {
+  @Field(() => UUIDScalar, { description: 'Id of the user.' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  /** Stored lower-cased, so it is unique regardless of case. */
+  @Field({ description: 'E-mail address (lower case); also the sign-in name.' })
+  @Column({ type: 'text', unique: true })
+  email: string;
+
+  @Field({ description: 'First name.' })
+  @Column({ type: 'text' })
+  firstName: string;
+
+  @Field({ description: 'Last name.' })
+  @Column({ type: 'text' })
+  lastName: string;
+
+  /** argon2id; null until the person sets a password. */
+  @Column({ type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @Field({ description: 'Platform admins manage every customer organisation.' })
+  @Column({ type: 'boolean', default: false })
+  isPlatformAdmin: boolean;
+
+  @Field({ description: 'When the account was created.' })
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

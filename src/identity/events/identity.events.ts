@@ -1,0 +1,30 @@
+import { DomainEvent } from '@tessera/events';
+import { MemberRole } from '../entities/membership.entity';
+
+export class UserCreated extends DomainEvent<{ userId: string; email: string }> {
+  static override readonly type = 'UserCreated';
+}
+
+export class OrganizationCreated extends DomainEvent<{ organizationId: string; name: string; slug: string }> {
+  static override readonly type = 'OrganizationCreated';
+}
+
+export class MemberAdded extends DomainEvent<{ membershipId: string; userId: string; role: MemberRole }> {
+  static override readonly type = 'MemberAdded';
+}
+
+export class MemberRoleChanged extends DomainEvent<{ membershipId: string; userId: string; from: MemberRole; to: MemberRole }> {
+  static override readonly type = 'MemberRoleChanged';
+}
+
+export class MemberRemoved extends DomainEvent<{ membershipId: string; userId: string }> {
+  static override readonly type = 'MemberRemoved';
+}
+
+export class ApiKeyCreated extends DomainEvent<{ apiKeyId: string; name: string; prefix: string }> {
+  static override readonly type = 'ApiKeyCreated';
+}
+
+export class ApiKeyRevoked extends DomainEvent<{ apiKeyId: string }> {
+  static override readonly type = 'ApiKeyRevoked';
+}

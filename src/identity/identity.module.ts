@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { AccessPolicy } from './access-policy.service';
+import { ApiKeysService } from './api-keys.service';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/token.service';
+import { AuthService } from './auth.service';
+import { ApiKey } from './entities/api-key.entity';
+import { Membership } from './entities/membership.entity';
+import { Organization } from './entities/organization.entity';
+import { RateLimitBucket } from './entities/rate-limit-bucket.entity';
+import { User } from './entities/user.entity';
+import { ApiKeysResolver, AuthResolver, MembershipsResolver, OrganizationsResolver } from './identity.resolver';
+import { MembershipsService } from './memberships.service';
+import { OrganizationsService } from './organizations.service';
+import { RateLimiter } from './rate-limiter.service';
+import { UsersService } from './users.service';
+
+/** Users, organisations, memberships, API keys, sign-in, and who may do what. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.auth.tokenSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  providers: [
+    UsersService,
+    OrganizationsService,
+    MembershipsService,
+    ApiKeysService,
+    AccessPolicy,
+    AuthService,
+    TokenService,
+    RateLimiter,
+    AuthResolver,
+    OrganizationsResolver,
+    MembershipsResolver,
+    ApiKeysResolver,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, OrganizationsService, MembershipsService, AccessPolicy, RateLimiter],
+})
+export class IdentityModule {}

@@ -1,0 +1,131 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, ConnectionShape, containsPattern, newId, NotFoundError, PageArgs, paginate } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import { AccessPolicy } from './access-policy.service';
+import { actorUserId, type Actor } from './auth/actor';
+import { MemberRole, Membership } from './entities/membership.entity';
+import { MemberAdded, MemberRemoved, MemberRoleChanged } from './events/identity.events';
+import { UsersService, type NewUser } from './users.service';
+
+export interface MemberFilter {
+  search?: string | null;
+  role?: MemberRole | null;
+}
+
+@Injectable()
+export class MembershipsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly users: UsersService,
+    private readonly events: EventBus,
+  ) {}
+
+  private get memberships() {
+    return this.txHost.tx.getRepository(Membership);
+  }
+
+  /** An organisation's members, searchable by name and e-mail (organisation admins). */
+  async list(actor: Actor, organizationId: string, args: PageArgs, filter: MemberFilter = {}): Promise<ConnectionShape<Membership>> {
+    await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    const query = this.memberships
+      .createQueryBuilder('membership')
+      .innerJoin('membership.user', 'user')
+      .where('membership.organization_id = :organizationId', { organizationId });
+    if (filter.role) query.andWhere('membership.role = :role', { role: filter.role });
+    if (filter.search?.trim()) {
+      query.andWhere(
+        "(user.email ILIKE :term OR user.first_name ILIKE :term OR user.last_name ILIKE :term OR (user.first_name || ' ' || user.last_name) ILIKE :term)",
+        { term: containsPattern(filter.search.trim()) },
+      );
+    }
+    return paginate(query, args);
+  }
+
+  /** Memberships of one user (their own organisations). */
+  listOfUser(userId: string): Promise<Membership[]> {
+    return this.memberships.find({ where: { userId }, order: { id: 'ASC' } });
+  }
+
+  /** Connects a person by e-mail, creating their account when there is none. */
+  @Transactional()
+  async addMember(actor: Actor, organizationId: string, person: NewUser, role: MemberRole): Promise<Membership> {
+    await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    const { user } = await this.users.findOrCreate(person, actorUserId(actor));
+    return this.connect(actor, organizationId, user.id, role);
+  }
+
+  /** Connects an existing account. */
+  @Transactional()
+  async connectUser(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
+    await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    if (!(await this.users.findById(userId))) throw new NotFoundError('User', userId);
+    return this.connect(actor, organizationId, userId, role);
+  }
+
+  @Transactional()
+  async changeRole(actor: Actor, membershipId: string, role: MemberRole): Promise<Membership> {
+    const membership = await this.load(membershipId);
+    await this.access.require(actor, membership.organizationId, { role: MemberRole.ORG_ADMIN });
+    if (membership.role === role) return membership;
+    if (membership.role === MemberRole.ORG_ADMIN) await this.assertNotLastAdmin(membership);
+    const from = membership.role;
+    await this.memberships.update({ id: membership.id }, { role });
+    await this.events.publish(
+      new MemberRoleChanged(
+        { membershipId: membership.id, userId: membership.userId, from, to: role },
+        { organizationId: membership.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    return { ...membership, role };
+  }
+
+  @Transactional()
+  async remove(actor: Actor, membershipId: string): Promise<Membership> {
+    const membership = await this.load(membershipId);
+    await this.access.require(actor, membership.organizationId, { role: MemberRole.ORG_ADMIN });
+    if (membership.role === MemberRole.ORG_ADMIN) await this.assertNotLastAdmin(membership);
+    await this.memberships.delete({ id: membership.id });
+    await this.events.publish(
+      new MemberRemoved(
+        { membershipId: membership.id, userId: membership.userId },
+        { organizationId: membership.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    return membership;
+  }
+
+  private async connect(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
+    const inserted = await this.memberships
+      .createQueryBuilder()
+      .insert()
+      .values({ id: newId(), organizationId, userId, role })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const row = inserted.raw[0] as { id: string } | undefined;
+    if (!row) throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
+    await this.events.publish(new MemberAdded({ membershipId: row.id, userId, role }, { organizationId, actorId: actorUserId(actor) }));
+    return (await this.memberships.findOneBy({ id: row.id }))!;
+  }
+
+  private async load(membershipId: string): Promise<Membership> {
+    const membership = await this.memberships.findOne({ where: { id: membershipId }, lock: { mode: 'pessimistic_write' } });
+    if (!membership) throw new NotFoundError('Membership', membershipId);
+    return membership;
+  }
+
+
+  /** Locks the organisation's admin rows, so two admins cannot demote each other at once. */
+  private async assertNotLastAdmin(membership: Membership): Promise<void> {
+    const admins = await this.memberships.find({
+      where: { organizationId: membership.organizationId, role: MemberRole.ORG_ADMIN },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (admins.filter((admin) => admin.id !== membership.id).length === 0) {
+      throw new ConflictError('An organisation keeps at least one admin: make someone else admin first.');
+    }
+  }
+}

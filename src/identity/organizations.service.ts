@@ -1,0 +1,85 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import { In } from 'typeorm';
+import { AccessPolicy } from './access-policy.service';
+import { actorUserId, type Actor } from './auth/actor';
+import { MemberRole } from './entities/membership.entity';
+import { Organization } from './entities/organization.entity';
+import { OrganizationCreated } from './events/identity.events';
+
+export interface NewOrganization {
+  name: string;
+  slug?: string | null;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return slug || 'organization';
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly events: EventBus,
+  ) {}
+
+  private get organizations() {
+    return this.txHost.tx.getRepository(Organization);
+  }
+
+  findByIds(ids: readonly string[]): Promise<Organization[]> {
+    return this.organizations.findBy({ id: In([...ids]) });
+  }
+
+  anyExist(): Promise<boolean> {
+    return this.organizations.exists();
+  }
+
+  /** Loads an organisation the caller may see (any member; platform admins; its API keys). */
+  async get(actor: Actor, id: string): Promise<Organization> {
+    const organization = await this.organizations.findOneBy({ id });
+    if (!organization) throw new NotFoundError('Organization', id);
+    await this.access.require(actor, organization.id, { role: MemberRole.MEMBER, apiKey: true });
+    return organization;
+  }
+
+  async list(actor: Actor, args: PageArgs, search?: string | null): Promise<ConnectionShape<Organization>> {
+    const readable = await this.access.readableOrganizationIds(actor);
+    const query = this.organizations.createQueryBuilder('organization');
+    if (readable) query.where('organization.id IN (:...readable)', { readable: readable.length ? readable : [null] });
+    if (search?.trim()) {
+      query.andWhere('(organization.name ILIKE :term OR organization.slug ILIKE :term)', { term: containsPattern(search.trim()) });
+    }
+    return paginate(query, args);
+  }
+
+  @Transactional()
+  async create(actor: Actor, input: NewOrganization): Promise<Organization> {
+    const slug = input.slug ?? slugify(input.name);
+    const inserted = await this.organizations
+      .createQueryBuilder()
+      .insert()
+      .values({ id: newId(), name: input.name.trim(), slug })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const row = inserted.raw[0] as { id: string } | undefined;
+    if (!row) throw new ConflictError(`The slug "${slug}" is taken: choose another.`, { field: 'slug' });
+    const organization = (await this.organizations.findOneBy({ id: row.id }))!;
+    await this.events.publish(
+      new OrganizationCreated({ organizationId: organization.id, name: organization.name, slug }, { organizationId: organization.id, actorId: actorUserId(actor) }),
+    );
+    return organization;
+  }
+}

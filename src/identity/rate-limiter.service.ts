@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { RateLimitedError } from '@tessera/common';
+import { DataSource } from 'typeorm';
+
+export interface RateLimit {
+  key: string;
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Counts failed attempts per key in fixed windows, in PostgreSQL, so every API process shares the
+ * counts. Deliberately outside the caller's transaction: a failed attempt stays counted.
+ */
+@Injectable()
+export class RateLimiter {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** RATE_LIMITED when any of the limits has no attempts left in its current window. */
+  async assertAllowed(limits: RateLimit[]): Promise<void> {
+    for (const limit of limits) {
+      const [row] = await this.dataSource.query<{ attempts: number; retry_after: number }[]>(
+        `SELECT attempts, ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS retry_after
+           FROM rate_limit_bucket WHERE key = $1 AND window_started_at > now() - make_interval(secs => $2)`,
+        [limit.key, limit.windowSeconds],
+      );
+      if (row && row.attempts >= limit.max) throw new RateLimitedError(Math.max(row.retry_after, 1));
+    }
+  }
+
+  async recordFailure(limits: RateLimit[]): Promise<void> {
+    for (const limit of limits) {
+      await this.dataSource.query(
+        `INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts) VALUES ($1, now(), 1)
+         ON CONFLICT (key) DO UPDATE SET
+           attempts = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.attempts + 1 ELSE 1 END,
+           window_started_at = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.window_started_at ELSE now() END`,
+        [limit.key, limit.windowSeconds],
+      );
+    }
+  }
+
+  async reset(keys: string[]): Promise<void> {
+    await this.dataSource.query('DELETE FROM rate_limit_bucket WHERE key = ANY($1::text[])', [keys]);
+  }
+}

@@ -1,0 +1,88 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, newId } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import { In } from 'typeorm';
+import { passwordHasher } from './auth/password-hasher';
+import { User } from './entities/user.entity';
+import { UserCreated } from './events/identity.events';
+
+export interface NewUser {
+  email: string;
+  firstName: string;
+  lastName: string;
+  password?: string | null;
+  isPlatformAdmin?: boolean;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly events: EventBus,
+  ) {}
+
+  private get users() {
+    return this.txHost.tx.getRepository(User);
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByIds(ids: readonly string[]): Promise<User[]> {
+    return this.users.findBy({ id: In([...ids]) });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: normalizeEmail(email) });
+  }
+
+  /** Creates an account; CONFLICT when the e-mail is taken (whatever its case). */
+  @Transactional()
+  async create(input: NewUser, actorId: string | null = null): Promise<User> {
+    const email = normalizeEmail(input.email);
+    const inserted = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id: newId(),
+        email,
+        firstName: input.firstName.trim(),
+        lastName: input.lastName.trim(),
+        passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
+        isPlatformAdmin: input.isPlatformAdmin ?? false,
+      })
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const row = inserted.raw[0] as { id: string } | undefined;
+    if (!row) throw new ConflictError(`An account with the e-mail ${email} already exists.`, { field: 'email' });
+    const user = (await this.findById(row.id))!;
+    await this.events.publish(new UserCreated({ userId: user.id, email }, { actorId }));
+    return user;
+  }
+
+  /** The existing account for this e-mail, or a new one. */
+  @Transactional()
+  async findOrCreate(input: NewUser, actorId: string | null = null): Promise<{ user: User; created: boolean }> {
+    const existing = await this.findByEmail(input.email);
+    if (existing) return { user: existing, created: false };
+    return { user: await this.create(input, actorId), created: true };
+  }
+
+  @Transactional()
+  async setPassword(userId: string, password: string): Promise<void> {
+    await this.users.update({ id: userId }, { passwordHash: await passwordHasher.hash(password) });
+  }
+
+  @Transactional()
+  async setPlatformAdmin(userId: string, isPlatformAdmin: boolean): Promise<void> {
+    await this.users.update({ id: userId }, { isPlatformAdmin });
+  }
+}

@@ -1,0 +1,88 @@
+import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { graphiqlMiddleware } from './api/graphiql';
+import { AppModule } from './app.module';
+import { AppConfig, loadConfig } from './config/config';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { runMigrations } from './database/migrate';
+import { AppLogger } from './logging/app-logger';
+
+/** What a process needs before Nest starts: valid config, a database, its schema. */
+export interface Runtime {
+  config: AppConfig;
+  databaseUrl: string;
+  embedded: boolean;
+  /** Stops what the runtime started (the embedded database). */
+  stop(): Promise<void>;
+}
+
+export async function prepareRuntime(config: AppConfig = loadConfig()): Promise<Runtime> {
+  const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.dataDir);
+  const databaseUrl = config.database.url ?? embedded!.url;
+  try {
+    const tokenSecret = config.auth.tokenSecret ?? (await localSecret(config.dataDir));
+    if (config.database.runMigrations) await runMigrations(databaseUrl);
+    return {
+      config: { ...config, auth: { ...config.auth, tokenSecret } },
+      databaseUrl,
+      embedded: Boolean(embedded),
+      stop: async () => embedded?.stop(),
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** The API process: GraphQL, the playground and health checks (and workers unless WORKERS=off). */
+export async function createHttpApp(runtime: Runtime): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true }), {
+    logger: new AppLogger(runtime.config.log),
+  });
+  app.use(graphiqlMiddleware());
+  return app;
+}
+
+/** A process without HTTP: queue workers, or the CLI. */
+export function createAppContext(runtime: Runtime, options: { workers?: boolean } = {}): Promise<INestApplicationContext> {
+  const config = { ...runtime.config, queue: { ...runtime.config.queue, workers: options.workers ?? runtime.config.queue.workers } };
+  return NestFactory.createApplicationContext(AppModule.register({ config, databaseUrl: runtime.databaseUrl, http: false }), {
+    logger: new AppLogger(runtime.config.log),
+  });
+}
+
+/** Zero-setup mode keeps its token secret under DATA_DIR, so sign-ins survive restarts. */
+async function localSecret(dataDir: string): Promise<string> {
+  const file = join(resolve(dataDir), 'auth-token-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(48).toString('base64url');
+    await mkdir(resolve(dataDir), { recursive: true });
+    await writeFile(file, secret, { mode: 0o600 });
+    new Logger('Runtime').log(`Created a token secret in ${file}`);
+    return secret;
+  }
+}
+
+/** Runs `stop` once on SIGINT/SIGTERM, then exits. */
+export function onShutdownSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    new Logger('Runtime').log(`${signal} received, shutting down`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
+}
