@@ -19,5 +19,16 @@ module.exports = {
       transform,
       moduleNameMapper,
     },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      transform,
+      moduleNameMapper,
+    },
   ],
+  testTimeout: 30_000,
 };

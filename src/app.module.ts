@@ -1,6 +1,6 @@
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AppErrorFilter, createValidationPipe, newId } from '@tessera/common';
@@ -23,13 +23,15 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Serve HTTP (API processes) or not (worker processes, the CLI). */
   http: boolean;
+  /** More modules to load (tests add their own event handlers). */
+  extraModules?: Type[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 @Module({})
 export class AppModule {
-  static register({ config, databaseUrl, http }: AppModuleOptions): DynamicModule {
+  static register({ config, databaseUrl, http, extraModules = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -73,6 +75,7 @@ export class AppModule {
         }),
         IdentityModule,
         ...(http ? [ApiModule] : []),
+        ...extraModules,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,4 +1,4 @@
-import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -38,8 +38,8 @@ export async function prepareRuntime(config: AppConfig = loadConfig()): Promise<
 }
 
 /** The API process: GraphQL, the playground and health checks (and workers unless WORKERS=off). */
-export async function createHttpApp(runtime: Runtime): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true }), {
+export async function createHttpApp(runtime: Runtime, extraModules: Type[] = []): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true, extraModules }), {
     logger: new AppLogger(runtime.config.log),
   });
   app.use(graphiqlMiddleware());
@@ -47,9 +47,13 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
 }
 
 /** A process without HTTP: queue workers, or the CLI. */
-export function createAppContext(runtime: Runtime, options: { workers?: boolean } = {}): Promise<INestApplicationContext> {
+export function createAppContext(
+  runtime: Runtime,
+  options: { workers?: boolean; extraModules?: Type[] } = {},
+): Promise<INestApplicationContext> {
   const config = { ...runtime.config, queue: { ...runtime.config.queue, workers: options.workers ?? runtime.config.queue.workers } };
-  return NestFactory.createApplicationContext(AppModule.register({ config, databaseUrl: runtime.databaseUrl, http: false }), {
+  const module = AppModule.register({ config, databaseUrl: runtime.databaseUrl, http: false, extraModules: options.extraModules });
+  return NestFactory.createApplicationContext(module, {
     logger: new AppLogger(runtime.config.log),
   });
 }

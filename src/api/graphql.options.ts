@@ -17,7 +17,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     maxDepth: { n: maxDepth, ignoreIntrospection: true },
     maxAliases: { n: maxAliases },
     costLimit: { maxCost },
-    maxTokens: { n: maxTokens },
+    // graphql-js enforces the token limit while parsing (parseOptions below), as a 400 parse error.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: !introspection },
   }).protect();
@@ -32,6 +33,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
     plugins: [...(armor.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), requestLoggingPlugin],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
   };

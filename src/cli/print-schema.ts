@@ -1,6 +1,6 @@
 import { NestFactory, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-// The metadata key @Resolver() sets (graphql.constants in @nestjs/graphql, not exported).
+// The metadata key @Resolver() sets, with or without a type (graphql.constants, not exported).
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
 import { lexicographicSortSchema, printSchema as print } from 'graphql';
 import { AppModule } from '../app.module';
@@ -19,7 +19,7 @@ export async function printSchema(): Promise<string> {
   const resolvers = new Set<Function>();
   for (const module of graph.get(ModulesContainer).values()) {
     for (const { metatype } of module.providers.values()) {
-      if (typeof metatype === 'function' && Reflect.getMetadata(RESOLVER_TYPE_METADATA, metatype)) resolvers.add(metatype);
+      if (typeof metatype === 'function' && Reflect.hasOwnMetadata(RESOLVER_TYPE_METADATA, metatype)) resolvers.add(metatype);
     }
   }
   await graph.close();

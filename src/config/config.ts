@@ -116,9 +116,10 @@ export class ConfigError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   const problems = errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}=${JSON.stringify(raw[error.property] ?? null)}: ${message}`),
+    // The value is not echoed: it may be a secret or a URL with a password.
+    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
   );
   if (env.DATABASE_URL && !env.AUTH_TOKEN_SECRET) {
     problems.push('AUTH_TOKEN_SECRET is required with DATABASE_URL: every API process must sign and check tokens with the same secret (at least 32 characters).');

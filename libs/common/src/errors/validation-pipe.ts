@@ -13,7 +13,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
-    whitelist: true,
+    // The GraphQL schema already refuses unknown fields; stripping would drop undecorated ones.
+    whitelist: false,
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new BadUserInputError(flatten(errors)),

@@ -1,0 +1,157 @@
+import { Logger } from '@nestjs/common';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import {
+  AppError,
+  BadUserInputError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from './app-error';
+import { formatGraphQLError } from './graphql-error-formatter';
+
+const PATH = ['organization', 'codes'];
+const LOCATIONS = [{ line: 2, column: 3 }];
+
+/** What graphql-js hands Apollo when a resolver throws: the thrown error wrapped, with a path. */
+function thrownByResolver(error: Error): GraphQLError {
+  return new GraphQLError(error.message, { path: PATH, originalError: error });
+}
+
+/** Apollo's formatted error: message, locations, path and `extensions` (code, maybe stacktrace). */
+function apolloFormatted(error: GraphQLError, code: string): GraphQLFormattedError {
+  return {
+    message: error.message,
+    locations: LOCATIONS,
+    path: error.path,
+    extensions: { code, stacktrace: ['at secret (/srv/app.js:1:1)'] },
+  };
+}
+
+describe('formatGraphQLError', () => {
+  let logError: jest.SpyInstance;
+
+  beforeEach(() => {
+    logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  describe('application errors', () => {
+    it.each<[string, AppError, Record<string, unknown>]>([
+      [
+        'NotFoundError',
+        new NotFoundError('Code', '01890a5d-ac96-774b-bcce-b302099a8057'),
+        { code: 'NOT_FOUND', entity: 'Code', id: '01890a5d-ac96-774b-bcce-b302099a8057' },
+      ],
+      ['NotFoundError without an id', new NotFoundError('Organisation'), { code: 'NOT_FOUND', entity: 'Organisation' }],
+      [
+        'BadUserInputError with fields',
+        new BadUserInputError([
+          { field: 'email', message: 'must be an email' },
+          { field: 'people.2.lastName', message: 'should not be empty' },
+        ]),
+        {
+          code: 'BAD_USER_INPUT',
+          fields: [
+            { field: 'email', message: 'must be an email' },
+            { field: 'people.2.lastName', message: 'should not be empty' },
+          ],
+        },
+      ],
+      ['RateLimitedError', new RateLimitedError(42), { code: 'RATE_LIMITED', retryAfterSeconds: 42 }],
+      [
+        'ConflictError with details',
+        new ConflictError('The slug "acme" is taken.', { field: 'slug' }),
+        { code: 'CONFLICT', field: 'slug' },
+      ],
+      ['ForbiddenError', new ForbiddenError(), { code: 'FORBIDDEN' }],
+      ['UnauthenticatedError', new UnauthenticatedError(), { code: 'UNAUTHENTICATED' }],
+    ])('maps a %s thrown by a resolver to its code and details', (_label, appError, extensions) => {
+      const wrapped = thrownByResolver(appError);
+      const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
+
+      expect(result).toEqual({ message: appError.message, locations: LOCATIONS, path: PATH, extensions });
+      expect(logError).not.toHaveBeenCalled();
+    });
+
+    it('keeps the domain message, not a generic one', () => {
+      const wrapped = thrownByResolver(new RateLimitedError(7));
+      const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
+      expect(result.message).toBe('Too many attempts. Try again in 7 seconds.');
+    });
+  });
+
+  describe("Apollo's own codes", () => {
+    it.each([
+      ['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT'],
+      ['GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT'],
+      ['BAD_USER_INPUT', 'BAD_USER_INPUT'],
+      ['BAD_REQUEST', 'BAD_USER_INPUT'],
+      ['PERSISTED_QUERY_NOT_FOUND', 'BAD_USER_INPUT'],
+      ['UNAUTHENTICATED', 'UNAUTHENTICATED'],
+      ['FORBIDDEN', 'FORBIDDEN'],
+    ])('maps %s to %s and keeps the message', (apolloCode, expected) => {
+      const error = new GraphQLError('Cannot query field "nope" on type "Query".');
+      const formatted: GraphQLFormattedError = {
+        message: error.message,
+        locations: LOCATIONS,
+        extensions: { code: apolloCode, stacktrace: ['x'] },
+      };
+
+      const result = formatGraphQLError(formatted, error);
+
+      expect(result).toEqual({ message: error.message, locations: LOCATIONS, path: undefined, extensions: { code: expected } });
+      expect(logError).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('unknown errors', () => {
+    it.each<[string, unknown, string]>([
+      ['an Error thrown by a resolver', thrownByResolver(new Error('relation "secret_table" does not exist')), 'secret_table'],
+      [
+        'a TypeError thrown by a resolver',
+        thrownByResolver(new TypeError("Cannot read properties of undefined (reading 'passwordHash')")),
+        'passwordHash',
+      ],
+      ['a bare Error', new Error('connect ECONNREFUSED 10.0.0.5:5432'), 'ECONNREFUSED'],
+      ['a thrown string', 'password=hunter2', 'hunter2'],
+    ])('hides %s behind INTERNAL_SERVER_ERROR', (_label, error, secret) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const formatted: GraphQLFormattedError = {
+        message,
+        locations: LOCATIONS,
+        path: PATH,
+        extensions: {
+          code: 'INTERNAL_SERVER_ERROR',
+          stacktrace: [`Error: ${message}`, '    at Resolver.codes (/srv/dist/src/inventory/codes.resolver.js:10:11)'],
+        },
+      };
+
+      const result = formatGraphQLError(formatted, error);
+
+      expect(result).toEqual({
+        message: 'Internal server error.',
+        locations: LOCATIONS,
+        path: PATH,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      const body = JSON.stringify(result);
+      expect(body).not.toContain(secret);
+      expect(body).not.toContain('stacktrace');
+      expect(body).not.toContain('/srv/');
+      expect(logError).toHaveBeenCalledTimes(1); // kept for the operator, not the caller
+      expect(JSON.stringify(logError.mock.calls[0])).toContain(secret);
+    });
+
+    it('does not trust an unknown code the error carries', () => {
+      const error = thrownByResolver(new Error('boom'));
+      const result = formatGraphQLError({ message: 'boom', path: PATH, extensions: { code: 'ECONNRESET' } }, error);
+      expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+      expect(result.message).toBe('Internal server error.');
+    });
+  });
+});

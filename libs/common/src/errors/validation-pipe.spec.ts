@@ -1,0 +1,115 @@
+import { ArgumentMetadata } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { BadUserInputError, ErrorCode } from './app-error';
+import { createValidationPipe } from './validation-pipe';
+
+class AddressInput {
+  @IsString()
+  @IsNotEmpty()
+  city: string;
+
+  @IsString()
+  postcode: string;
+}
+
+class PersonInput {
+  @IsEmail()
+  email: string;
+
+  @IsString()
+  @IsNotEmpty()
+  firstName: string;
+}
+
+class RegisterInput {
+  @IsEmail()
+  email: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  seats: number;
+
+  @IsOptional()
+  @IsString()
+  note?: string;
+
+  @ValidateNested()
+  @Type(() => AddressInput)
+  address: AddressInput;
+
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(3)
+  @Type(() => PersonInput)
+  people: PersonInput[];
+}
+
+const metadata: ArgumentMetadata = { type: 'body', metatype: RegisterInput, data: 'input' };
+
+const valid = () => ({
+  email: 'ada@example.com',
+  seats: 3,
+  address: { city: 'London', postcode: 'N1' },
+  people: [{ email: 'grace@example.com', firstName: 'Grace' }],
+});
+
+async function rejectionOf(value: unknown): Promise<BadUserInputError> {
+  try {
+    await createValidationPipe().transform(value, metadata);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadUserInputError);
+    return error as BadUserInputError;
+  }
+  throw new Error('expected the pipe to reject the input');
+}
+
+describe('createValidationPipe', () => {
+  it('passes a valid input through as an instance of the class, nested ones included', async () => {
+    const result = (await createValidationPipe().transform(valid(), metadata)) as RegisterInput;
+    expect(result).toBeInstanceOf(RegisterInput);
+    expect(result.address).toBeInstanceOf(AddressInput);
+    expect(result.people[0]).toBeInstanceOf(PersonInput);
+    expect(result).toEqual(valid());
+  });
+
+  it('reports every failing field, nested ones with dotted paths, as BAD_USER_INPUT', async () => {
+    const error = await rejectionOf({
+      email: 'not-an-email',
+      seats: 0,
+      address: { city: '', postcode: 7 },
+      people: [
+        { email: 'grace@example.com', firstName: 'Grace' },
+        { email: 'nope', firstName: 'Linus' },
+        { email: 'ken@example.com', firstName: '' },
+      ],
+    });
+
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    const fields = error.fields.map((f) => f.field);
+    expect([...new Set(fields)].sort()).toEqual([
+      'address.city',
+      'address.postcode',
+      'email',
+      'people.1.email',
+      'people.2.firstName',
+      'seats',
+    ]);
+    for (const f of error.fields) expect(f.message).toEqual(expect.any(String));
+    expect(error.fields).toContainEqual({ field: 'seats', message: expect.stringContaining('seats') });
+    expect(error.details).toEqual({ fields: error.fields });
+    // The message names the fields too, for clients that only show `message`.
+    expect(error.message).toContain('people.1.email');
+  });
+
+  it('reports each broken rule of one field', async () => {
+    const error = await rejectionOf({ ...valid(), seats: 'many' });
+    const seats = error.fields.filter((f) => f.field === 'seats');
+    expect(seats.length).toBeGreaterThanOrEqual(2); // not an integer, and not within 1–100
+  });
+
+  it('does not echo the rejected values', async () => {
+    const error = await rejectionOf({ ...valid(), email: 'hunter2-secret' });
+    expect(JSON.stringify(error.fields)).not.toContain('hunter2-secret');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './fixtures';
+export * from './graphql-client';
+export * from './test-app';

@@ -1,0 +1,110 @@
+import { INestApplication, Type } from '@nestjs/common';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../../src/config/config';
+import { createAppContext, createHttpApp, Runtime } from '../../../src/runtime';
+import { GraphQLClient } from './graphql-client';
+import { databaseUrl, TEST_SERVER_URL, TEST_TEMPLATE_DB, withAdminConnection } from './test-environment';
+
+export interface TestAppOptions {
+  /** Environment overrides (e.g. WORKERS: 'off'). */
+  env?: Record<string, string>;
+  /** Modules the test adds (its own event handlers, say). */
+  extraModules?: Type[];
+}
+
+/** Whether this run has Redis: Bull-backed tests use `describeWithRedis`. */
+export const hasRedis = Boolean(process.env.REDIS_URL);
+export const describeWithRedis = hasRedis ? describe : describe.skip;
+
+/**
+ * One test file's own world: a database cloned from the migrated template, a Redis key prefix,
+ * and the real app listening on a free port. `close()` removes all three.
+ */
+export class TestApp {
+  private readonly extraApps: { close(): Promise<void> }[] = [];
+
+  private constructor(
+    readonly app: INestApplication,
+    readonly runtime: Runtime,
+    readonly url: string,
+    readonly database: string,
+  ) {}
+
+  static async create(options: TestAppOptions = {}): Promise<TestApp> {
+    const runtime = await TestApp.runtime(options.env);
+    const app = await createHttpApp(runtime, options.extraModules);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestApp(app, runtime, `http://127.0.0.1:${address.port}`, new URL(runtime.databaseUrl).pathname.slice(1));
+  }
+
+  /** A fresh database and the configuration a test process gets. */
+  private static async runtime(env: Record<string, string> = {}): Promise<Runtime> {
+    const serverUrl = process.env[TEST_SERVER_URL];
+    const template = process.env[TEST_TEMPLATE_DB];
+    if (!serverUrl || !template) throw new Error('The jest global set-up did not run (see jest.config.js).');
+    const database = `tessera_test_${randomBytes(6).toString('hex')}`;
+    await withAdminConnection(serverUrl, (admin) => admin.query(`CREATE DATABASE ${database} TEMPLATE ${template}`));
+    const url = databaseUrl(serverUrl, database);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: url,
+      REDIS_URL: process.env.REDIS_URL,
+      QUEUE_PREFIX: `test-${database}`,
+      AUTH_TOKEN_SECRET: 'test-secret-that-is-long-enough-for-hs256',
+      MIGRATIONS_RUN: 'false',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      LOG_FORMAT: 'json',
+      OUTBOX_SWEEP_INTERVAL_MS: '200',
+      OUTBOX_SWEEP_AFTER_MS: '500',
+      ...env,
+    });
+    return { config, databaseUrl: url, embedded: false, stop: async () => undefined };
+  }
+
+  /** A client without credentials; `.as(token)` for one with. */
+  get client(): GraphQLClient {
+    return new GraphQLClient(this.url);
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  get<T>(type: Type<T> | string | symbol): T {
+    return this.app.get(type, { strict: false });
+  }
+
+  /** A second process's view of the same database and Redis prefix: a queue worker (no HTTP). */
+  async startWorker(extraModules: Type[] = []): Promise<{ get<T>(type: Type<T>): T; close(): Promise<void> }> {
+    const worker = await createAppContext(this.runtime, { workers: true, extraModules });
+    await worker.init();
+    this.extraApps.push(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    for (const extra of this.extraApps) await extra.close();
+    await this.app.close();
+    const { redisUrl, prefix } = this.runtime.config.queue;
+    if (redisUrl) await deleteKeys(redisUrl, `${prefix}:*`);
+    await withAdminConnection(process.env[TEST_SERVER_URL]!, (admin) => admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+  }
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,131 @@
+import { ConfigError, loadConfig } from './config';
+
+const SECRET = 'x'.repeat(32);
+
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('gives zero-setup defaults for an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.database).toEqual({ url: undefined, runMigrations: true });
+    expect(config.seedDemo).toBe(true);
+    expect(config.queue).toEqual({ redisUrl: undefined, prefix: 'tessera', workers: true, concurrency: 5 });
+    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.env).toBe('development');
+    expect(config.auth.tokenSecret).toBeUndefined();
+    expect(config.auth.tokenTtlSeconds).toBe(3600);
+    expect(config.graphql.introspection).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '', REDIS_URL: '', PORT: '', WORKERS: '' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.queue.workers).toBe(true);
+  });
+
+  it('does not read process.env when given a source', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = 'abc';
+    try {
+      expect(loadConfig({}).http.port).toBe(3000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x', AUTH_TOKEN_SECRET: SECRET }],
+    ['REDIS_URL', { REDIS_URL: 'http://x' }],
+    ['WORKERS', { WORKERS: 'maybe' }],
+    ['AUTH_TOKEN_SECRET', { AUTH_TOKEN_SECRET: 'short' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['MIGRATIONS_RUN', { MIGRATIONS_RUN: 'yes please' }],
+    ['WORKER_CONCURRENCY', { WORKER_CONCURRENCY: '0' }],
+    ['QUEUE_PREFIX', { QUEUE_PREFIX: 'has space' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
+  ])('refuses a bad %s with a message naming it', (variable, env) => {
+    const error = configErrorOf(env);
+
+    expect(error.problems.length).toBeGreaterThan(0);
+    for (const problem of error.problems) expect(problem.startsWith(`${variable}: `)).toBe(true);
+    // Values are never echoed: they may be secrets or URLs with passwords.
+    for (const value of Object.values(env)) expect(error.message).not.toContain(`${value}`);
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain('.env.example');
+    expect(error.name).toBe('ConfigError');
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configErrorOf({ PORT: 'abc', WORKERS: 'maybe', LOG_FORMAT: 'xml' });
+    expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_FORMAT', 'PORT', 'WORKERS']);
+  });
+
+  it('refuses DATABASE_URL without AUTH_TOKEN_SECRET', () => {
+    const error = configErrorOf({ DATABASE_URL: 'postgres://tessera@db/tessera' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^AUTH_TOKEN_SECRET is required with DATABASE_URL/);
+  });
+
+  it('refuses WORKERS=off without REDIS_URL', () => {
+    const error = configErrorOf({ WORKERS: 'off' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^WORKERS=off needs REDIS_URL/);
+  });
+
+  it.each([
+    ['on', true],
+    ['OFF', false],
+    ['true', true],
+    ['0', false],
+  ])('reads WORKERS=%s as %s', (value, workers) => {
+    expect(loadConfig({ WORKERS: value, REDIS_URL: 'redis://localhost:6379' }).queue.workers).toBe(workers);
+  });
+
+  it('parses a valid services-mode environment', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgresql://tessera:pw@db:5432/tessera',
+      AUTH_TOKEN_SECRET: SECRET,
+      AUTH_TOKEN_TTL_SECONDS: '900',
+      REDIS_URL: 'rediss://cache:6380',
+      QUEUE_PREFIX: 'tessera:prod',
+      WORKERS: 'off',
+      WORKER_CONCURRENCY: '10',
+      MIGRATIONS_RUN: 'false',
+      GRAPHQL_INTROSPECTION: 'false',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+      PATH: '/usr/bin', // unrelated variables are ignored
+    });
+
+    expect(config.env).toBe('production');
+    expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(config.database).toEqual({ url: 'postgresql://tessera:pw@db:5432/tessera', runMigrations: false });
+    expect(config.queue).toEqual({ redisUrl: 'rediss://cache:6380', prefix: 'tessera:prod', workers: false, concurrency: 10 });
+    expect(config.auth.tokenSecret).toBe(SECRET);
+    expect(config.auth.tokenTtlSeconds).toBe(900);
+    expect(config.graphql.introspection).toBe(false);
+    expect(config.log).toEqual({ level: 'warn', format: 'json' });
+    expect(config.seedDemo).toBe(false); // demo data only by default in zero-setup mode
+  });
+
+  it('lets SEED_DEMO override the default either way', () => {
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ SEED_DEMO: 'true', DATABASE_URL: 'postgres://db/t', AUTH_TOKEN_SECRET: SECRET }).seedDemo).toBe(true);
+  });
+});

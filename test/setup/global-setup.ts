@@ -1,0 +1,3 @@
+import { setUpTestEnvironment } from '../../libs/testing/src/test-environment';
+
+export default setUpTestEnvironment;

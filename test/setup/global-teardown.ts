@@ -1,0 +1,3 @@
+import { tearDownTestEnvironment } from '../../libs/testing/src/test-environment';
+
+export default tearDownTestEnvironment;
