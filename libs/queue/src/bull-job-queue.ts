@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job as BullJob, Queue } from 'bull';
 import { Job, JobOptions } from './job';
@@ -9,7 +9,7 @@ import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 /** Bull on Redis: jobs survive restarts, and any worker process may run them. */
 @Injectable()
-export class BullJobQueue extends JobQueue implements OnApplicationBootstrap {
+export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicationBootstrap {
   readonly mode = 'bull' as const;
   private readonly logger = new Logger('BullQueue');
   private readonly queues = new Map<string, Queue>();
@@ -17,11 +17,15 @@ export class BullJobQueue extends JobQueue implements OnApplicationBootstrap {
   constructor(
     @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
     private readonly registry: JobHandlerRegistry,
-    moduleRef: ModuleRef,
+    private readonly moduleRef: ModuleRef,
   ) {
     super();
-    for (const name of options.queues) {
-      this.queues.set(name, moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+  }
+
+  onModuleInit(): void {
+    // Bull's queue providers are made by factories: they exist by init, not at construction.
+    for (const name of this.options.queues) {
+      this.queues.set(name, this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     }
   }
 

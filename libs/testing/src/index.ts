@@ -1,3 +1,5 @@
 export * from './fixtures';
 export * from './graphql-client';
 export * from './test-app';
+export * from './eventually';
+export * from './smtp-sink';
