@@ -39,7 +39,12 @@ async function main(argv: string[]): Promise<number> {
     case 'create-admin': {
       const { values } = parseArgs({
         args: rest,
-        options: { email: { type: 'string' }, password: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' } },
+        options: {
+          email: { type: 'string' },
+          password: { type: 'string' },
+          'first-name': { type: 'string' },
+          'last-name': { type: 'string' },
+        },
       });
       if (!values.email || !values.password || values.password.length < 10) {
         throw new UsageError('create-admin needs --email and --password (at least 10 characters).');
@@ -73,7 +78,13 @@ async function main(argv: string[]): Promise<number> {
       const runtime = await prepareRuntime(config);
       try {
         const applied = await runMigrations(runtime.databaseUrl, { revert: values.revert });
-        logger.log(values.revert ? 'Reverted the last migration' : applied.length ? `Applied ${applied.length} migration(s)` : 'No pending migrations');
+        logger.log(
+          values.revert
+            ? 'Reverted the last migration'
+            : applied.length
+              ? `Applied ${applied.length} migration(s)`
+              : 'No pending migrations',
+        );
       } finally {
         await runtime.stop();
       }

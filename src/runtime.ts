@@ -39,9 +39,12 @@ export async function prepareRuntime(config: AppConfig = loadConfig()): Promise<
 
 /** The API process: GraphQL, the playground and health checks (and workers unless WORKERS=off). */
 export async function createHttpApp(runtime: Runtime, extraModules: Type[] = []): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true, extraModules }), {
-    logger: new AppLogger(runtime.config.log),
-  });
+  const app = await NestFactory.create(
+    AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true, extraModules }),
+    {
+      logger: new AppLogger(runtime.config.log),
+    },
+  );
   app.use(graphiqlMiddleware());
   return app;
 }

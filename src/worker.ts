@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const missing = [
     ...(config.queue.redisUrl ? [] : ['REDIS_URL is required for a worker process: it takes its jobs from Redis.']),
-    ...(config.database.url ? [] : ['DATABASE_URL is required for a worker process: it shares the API processes\' database.']),
+    ...(config.database.url ? [] : ["DATABASE_URL is required for a worker process: it shares the API processes' database."]),
   ];
   if (missing.length > 0) throw new ConfigError(missing);
   const runtime = await prepareRuntime(config);

@@ -99,7 +99,9 @@ describe('identity: sign-in, organisations, members', () => {
 
       const existing = await fixtures.person({ firstName: 'Zed', lastName: 'Existing' });
       const connect = `mutation($input: ConnectUserInput!) { connectUser(input: $input) { membership { role user { id } } } }`;
-      const connected = await admin.client.ok(connect, { input: { organizationId: organization.id, userId: existing.user.id, role: 'ORG_ADMIN' } });
+      const connected = await admin.client.ok(connect, {
+        input: { organizationId: organization.id, userId: existing.user.id, role: 'ORG_ADMIN' },
+      });
       expect(connected.connectUser.membership).toEqual({ role: 'ORG_ADMIN', user: { id: existing.user.id } });
 
       const byName = await admin.client.ok(MEMBERS, { organizationId: organization.id, filter: { search: 'nora newc' } });
@@ -128,7 +130,9 @@ describe('identity: sign-in, organisations, members', () => {
     it('changes roles and removes members, but never the last admin', async () => {
       const { organization, admin } = await fixtures.organization();
       const [adminMembership] = (await admin.client.ok(MEMBERS, { organizationId: organization.id })).members.edges.map((e: any) => e.node);
-      expect((await admin.client.fails(CHANGE_ROLE, { input: { membershipId: adminMembership.id, role: 'MEMBER' } })).code).toBe('CONFLICT');
+      expect((await admin.client.fails(CHANGE_ROLE, { input: { membershipId: adminMembership.id, role: 'MEMBER' } })).code).toBe(
+        'CONFLICT',
+      );
       expect((await admin.client.fails(REMOVE, { input: { membershipId: adminMembership.id } })).code).toBe('CONFLICT');
 
       const { membership } = await fixtures.member(organization);
@@ -149,10 +153,28 @@ describe('identity: sign-in, organisations, members', () => {
     });
 
     it.each([
-      ['an unknown organisation', { organizationId: '01890a5d-ac96-774b-bcce-b302099a8057', email: 'a@example.test', firstName: 'A', lastName: 'B' }, 'NOT_FOUND'],
+      [
+        'an unknown organisation',
+        { organizationId: '01890a5d-ac96-774b-bcce-b302099a8057', email: 'a@example.test', firstName: 'A', lastName: 'B' },
+        'NOT_FOUND',
+      ],
       ['a malformed id', { organizationId: 'not-a-uuid', email: 'a@example.test', firstName: 'A', lastName: 'B' }, 'BAD_USER_INPUT'],
-      ['a short password', { organizationId: '01890a5d-ac96-774b-bcce-b302099a8057', email: 'a@example.test', firstName: 'A', lastName: 'B', password: 'short' }, 'BAD_USER_INPUT'],
-      ['an empty first name', { organizationId: '01890a5d-ac96-774b-bcce-b302099a8057', email: 'a@example.test', firstName: '', lastName: 'B' }, 'BAD_USER_INPUT'],
+      [
+        'a short password',
+        {
+          organizationId: '01890a5d-ac96-774b-bcce-b302099a8057',
+          email: 'a@example.test',
+          firstName: 'A',
+          lastName: 'B',
+          password: 'short',
+        },
+        'BAD_USER_INPUT',
+      ],
+      [
+        'an empty first name',
+        { organizationId: '01890a5d-ac96-774b-bcce-b302099a8057', email: 'a@example.test', firstName: '', lastName: 'B' },
+        'BAD_USER_INPUT',
+      ],
     ])('answers addMember with %s', async (_, input, code) => {
       const root: Person = await fixtures.platformAdmin();
       expect((await root.client.fails(ADD_MEMBER, { input })).code).toBe(code);

@@ -102,10 +102,11 @@ describe('events and the transactional outbox', () => {
   it('delivers through the sweeper an event whose relay died with its process', async () => {
     // What a crash between commit and relay leaves behind: a committed event, never relayed.
     const id = '01890a5d-ac96-774b-bcce-b302099a8057';
-    await t.dataSource.query(
-      `INSERT INTO domain_event (id, type, payload, occurred_at) VALUES ($1, $2, $3, now() - interval '1 minute')`,
-      [id, ThingHappened.type, { label: 'orphaned' }],
-    );
+    await t.dataSource.query(`INSERT INTO domain_event (id, type, payload, occurred_at) VALUES ($1, $2, $3, now() - interval '1 minute')`, [
+      id,
+      ThingHappened.type,
+      { label: 'orphaned' },
+    ]);
     await eventually(() => expect(recorder.deliveredIds()).toContain(id));
     expect((await recorder.row(id))?.relayed_at).toBeInstanceOf(Date);
     expect(recorder.attempts.get(id)).toBe(1);

@@ -30,12 +30,18 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { membership { id } } }`,
     { input: { membershipId: y.membershipId, role: 'MEMBER' } },
   ],
-  removeMember: (y) => [`mutation($input: RemoveMemberInput!) { removeMember(input: $input) { membership { id } } }`, { input: { membershipId: y.membershipId } }],
+  removeMember: (y) => [
+    `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { membership { id } } }`,
+    { input: { membershipId: y.membershipId } },
+  ],
   createApiKey: (y) => [
     `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
     { input: { organizationId: y.organizationId, name: 'stolen' } },
   ],
-  revokeApiKey: (y) => [`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id } } }`, { input: { apiKeyId: y.apiKeyId } }],
+  revokeApiKey: (y) => [
+    `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { id } } }`,
+    { input: { apiKeyId: y.apiKeyId } },
+  ],
   createOrganization: () => [`mutation { createOrganization(input: { name: "Mine now" }) { organization { id } } }`, {}],
 };
 

@@ -24,7 +24,10 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1').then(() => true), 2000),
+      withTimeout(
+        this.dataSource.query('SELECT 1').then(() => true),
+        2000,
+      ),
       this.queue.mode === 'bull' ? withTimeout(this.queue.ping(), 2000) : Promise.resolve(null),
     ]);
     const checks: Record<string, Check> = {

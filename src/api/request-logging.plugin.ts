@@ -11,7 +11,12 @@ export const requestLoggingPlugin: ApolloServerPlugin = {
       async willSendResponse({ operationName, errors }) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const codes = errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-        logger.log({ message: 'operation', operation: operationName ?? 'anonymous', ms: Math.round(ms * 10) / 10, ...(codes?.length ? { errors: codes } : {}) });
+        logger.log({
+          message: 'operation',
+          operation: operationName ?? 'anonymous',
+          ms: Math.round(ms * 10) / 10,
+          ...(codes?.length ? { errors: codes } : {}),
+        });
       },
     };
   },

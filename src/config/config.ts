@@ -2,7 +2,9 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ({ true: true, '1': true, on: true, false: false, '0': false, off: false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
+  typeof value === 'string'
+    ? (({ true: true, '1': true, on: true, false: false, '0': false, off: false } as Record<string, boolean>)[value.toLowerCase()] ?? value)
+    : value;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
 /**
@@ -13,61 +15,94 @@ class Environment {
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Transform(toBoolean) @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
   MIGRATIONS_RUN = true;
 
   @IsString()
   DATA_DIR = './.data';
 
-  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsString() @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'QUEUE_PREFIX must be letters, digits, ":", "_" or "-"' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'QUEUE_PREFIX must be letters, digits, ":", "_" or "-"' })
   QUEUE_PREFIX = 'tessera';
 
-  @Transform(toBoolean) @IsBoolean({ message: 'WORKERS must be on or off' })
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WORKERS must be on or off' })
   WORKERS = true;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   WORKER_CONCURRENCY = 5;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
   AUTH_TOKEN_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
   AUTH_TOKEN_TTL_SECONDS = 3600;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 10;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_MAX_ATTEMPTS_PER_CLIENT = 50;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_WINDOW_SECONDS = 900;
 
-  @Transform(toBoolean) @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
   GRAPHQL_INTROSPECTION = true;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(50)
   GRAPHQL_MAX_DEPTH = 10;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   GRAPHQL_MAX_ALIASES = 15;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   GRAPHQL_MAX_COST = 5000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   GRAPHQL_MAX_TOKENS = 5000;
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
@@ -76,13 +111,19 @@ class Environment {
   @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
   LOG_FORMAT = 'pretty';
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   OUTBOX_SWEEP_INTERVAL_MS = 5000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   OUTBOX_SWEEP_AFTER_MS = 10_000;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'SEED_DEMO must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SEED_DEMO must be true or false' })
   SEED_DEMO?: boolean;
 }
 
@@ -122,7 +163,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
   );
   if (env.DATABASE_URL && !env.AUTH_TOKEN_SECRET) {
-    problems.push('AUTH_TOKEN_SECRET is required with DATABASE_URL: every API process must sign and check tokens with the same secret (at least 32 characters).');
+    problems.push(
+      'AUTH_TOKEN_SECRET is required with DATABASE_URL: every API process must sign and check tokens with the same secret (at least 32 characters).',
+    );
   }
   if (!env.WORKERS && !env.REDIS_URL) {
     problems.push('WORKERS=off needs REDIS_URL: without Redis, jobs run in this process, so it must run workers.');

@@ -50,7 +50,9 @@ export class ApiKeysService {
       revokedAt: null,
     });
     await this.keys.insert(apiKey);
-    await this.events.publish(new ApiKeyCreated({ apiKeyId: apiKey.id, name: apiKey.name, prefix }, { organizationId, actorId: actorUserId(actor) }));
+    await this.events.publish(
+      new ApiKeyCreated({ apiKeyId: apiKey.id, name: apiKey.name, prefix }, { organizationId, actorId: actorUserId(actor) }),
+    );
     return { apiKey: (await this.keys.findOneBy({ id: apiKey.id }))!, secret: `${API_KEY_PREFIX}${prefix}_${secretPart}` };
   }
 
@@ -61,7 +63,9 @@ export class ApiKeysService {
     await this.access.require(actor, apiKey.organizationId, { role: MemberRole.ORG_ADMIN });
     if (apiKey.revokedAt) return apiKey;
     await this.keys.update({ id: apiKey.id }, { revokedAt: () => 'now()' });
-    await this.events.publish(new ApiKeyRevoked({ apiKeyId: apiKey.id }, { organizationId: apiKey.organizationId, actorId: actorUserId(actor) }));
+    await this.events.publish(
+      new ApiKeyRevoked({ apiKeyId: apiKey.id }, { organizationId: apiKey.organizationId, actorId: actorUserId(actor) }),
+    );
     return (await this.keys.findOneBy({ id: apiKey.id }))!;
   }
 
@@ -80,5 +84,4 @@ export class ApiKeysService {
       .execute();
     return { kind: 'apiKey', apiKeyId: apiKey.id, organizationId: apiKey.organizationId };
   }
-
 }

@@ -4,13 +4,7 @@ import { ApiKeysService } from './api-keys.service';
 import type { Actor } from './auth/actor';
 import { CurrentActor, PlatformAdminOnly, Public, type RequestWithActor } from './auth/auth.decorators';
 import { AuthService } from './auth.service';
-import {
-  ApiKeyConnection,
-  CreateApiKeyInput,
-  CreateApiKeyPayload,
-  RevokeApiKeyInput,
-  RevokeApiKeyPayload,
-} from './dto/api-key.dto';
+import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from './dto/api-key.dto';
 import { LoginInput, LoginPayload, Viewer } from './dto/auth.dto';
 import {
   AddMemberInput,
@@ -42,7 +36,10 @@ export class AuthResolver {
 
   @Public()
   @Mutation(() => LoginPayload, { description: 'Signs in with e-mail and password. Rate-limited per account and per client.' })
-  login(@Args('input', { description: 'E-mail and password.' }) input: LoginInput, @Context('req') req: RequestWithActor): Promise<LoginPayload> {
+  login(
+    @Args('input', { description: 'E-mail and password.' }) input: LoginInput,
+    @Context('req') req: RequestWithActor,
+  ): Promise<LoginPayload> {
     return this.auth.login(input.email, input.password, req.ip ?? 'unknown');
   }
 
@@ -69,13 +66,19 @@ export class OrganizationsResolver {
   }
 
   @Query(() => Organization, { description: 'One organisation you belong to.' })
-  organization(@CurrentActor() actor: Actor, @Args('id', { type: () => UUIDScalar, description: 'Its id.' }) id: string): Promise<Organization> {
+  organization(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'Its id.' }) id: string,
+  ): Promise<Organization> {
     return this.service.get(actor, id);
   }
 
   @PlatformAdminOnly()
   @Mutation(() => CreateOrganizationPayload, { description: 'Creates a customer organisation (platform admins).' })
-  async createOrganization(@CurrentActor() actor: Actor, @Args('input', { description: 'The new organisation.' }) input: CreateOrganizationInput): Promise<CreateOrganizationPayload> {
+  async createOrganization(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The new organisation.' }) input: CreateOrganizationInput,
+  ): Promise<CreateOrganizationPayload> {
     return { organization: await this.service.create(actor, input) };
   }
 }
@@ -99,23 +102,35 @@ export class MembershipsResolver {
   }
 
   @Mutation(() => AddMemberPayload, { description: 'Connects a person by e-mail, creating their account if needed (organisation admins).' })
-  async addMember(@CurrentActor() actor: Actor, @Args('input', { description: 'The person and their role.' }) input: AddMemberInput): Promise<AddMemberPayload> {
+  async addMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The person and their role.' }) input: AddMemberInput,
+  ): Promise<AddMemberPayload> {
     const { organizationId, role, ...person } = input;
     return { membership: await this.memberships.addMember(actor, organizationId, person, role) };
   }
 
   @Mutation(() => ConnectUserPayload, { description: 'Connects an existing account to an organisation (organisation admins).' })
-  async connectUser(@CurrentActor() actor: Actor, @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput): Promise<ConnectUserPayload> {
+  async connectUser(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput,
+  ): Promise<ConnectUserPayload> {
     return { membership: await this.memberships.connectUser(actor, input.organizationId, input.userId, input.role) };
   }
 
   @Mutation(() => ChangeMemberRolePayload, { description: "Changes a member's role; the last admin cannot be demoted." })
-  async changeMemberRole(@CurrentActor() actor: Actor, @Args('input', { description: 'The membership and its new role.' }) input: ChangeMemberRoleInput): Promise<ChangeMemberRolePayload> {
+  async changeMemberRole(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The membership and its new role.' }) input: ChangeMemberRoleInput,
+  ): Promise<ChangeMemberRolePayload> {
     return { membership: await this.memberships.changeRole(actor, input.membershipId, input.role) };
   }
 
   @Mutation(() => RemoveMemberPayload, { description: 'Disconnects a member; the last admin cannot be removed.' })
-  async removeMember(@CurrentActor() actor: Actor, @Args('input', { description: 'The membership to remove.' }) input: RemoveMemberInput): Promise<RemoveMemberPayload> {
+  async removeMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The membership to remove.' }) input: RemoveMemberInput,
+  ): Promise<RemoveMemberPayload> {
     return { membership: await this.memberships.remove(actor, input.membershipId) };
   }
 
@@ -143,13 +158,21 @@ export class ApiKeysResolver {
     return this.service.list(actor, organizationId, page);
   }
 
-  @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key; its secret is shown only in this answer (organisation admins).' })
-  createApiKey(@CurrentActor() actor: Actor, @Args('input', { description: 'The organisation and a name for the key.' }) input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  @Mutation(() => CreateApiKeyPayload, {
+    description: 'Creates an API key; its secret is shown only in this answer (organisation admins).',
+  })
+  createApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The organisation and a name for the key.' }) input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
     return this.service.create(actor, input.organizationId, input.name);
   }
 
   @Mutation(() => RevokeApiKeyPayload, { description: 'Revokes an API key at once (organisation admins).' })
-  async revokeApiKey(@CurrentActor() actor: Actor, @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput): Promise<RevokeApiKeyPayload> {
+  async revokeApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,
+  ): Promise<RevokeApiKeyPayload> {
     return { apiKey: await this.service.revoke(actor, input.apiKeyId) };
   }
 }

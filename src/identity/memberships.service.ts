@@ -117,7 +117,6 @@ export class MembershipsService {
     return membership;
   }
 
-
   /** Locks the organisation's admin rows, so two admins cannot demote each other at once. */
   private async assertNotLastAdmin(membership: Membership): Promise<void> {
     const admins = await this.memberships.find({

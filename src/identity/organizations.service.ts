@@ -83,7 +83,10 @@ export class OrganizationsService {
     if (!row) throw new ConflictError(`The slug "${slug}" is taken: choose another.`, { field: 'slug' });
     const organization = (await this.organizations.findOneBy({ id: row.id }))!;
     await this.events.publish(
-      new OrganizationCreated({ organizationId: organization.id, name: organization.name, slug }, { organizationId: organization.id, actorId: actorUserId(actor) }),
+      new OrganizationCreated(
+        { organizationId: organization.id, name: organization.name, slug },
+        { organizationId: organization.id, actorId: actorUserId(actor) },
+      ),
     );
     return organization;
   }

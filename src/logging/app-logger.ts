@@ -13,7 +13,9 @@ export class AppLogger extends ConsoleLogger {
     });
   }
 
-  protected override getJsonLogObject(...args: Parameters<ConsoleLogger['getJsonLogObject']>): ReturnType<ConsoleLogger['getJsonLogObject']> {
+  protected override getJsonLogObject(
+    ...args: Parameters<ConsoleLogger['getJsonLogObject']>
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
     const record = super.getJsonLogObject(...args);
     const requestId = currentRequestId();
     return requestId ? { ...record, requestId } : record;

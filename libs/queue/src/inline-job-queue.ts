@@ -69,10 +69,24 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
         job.attemptsMade += 1;
         const message = error instanceof Error ? error.message : String(error);
         if (job.attemptsMade >= attempts || this.closed) {
-          this.logger.error({ message: 'Job failed for good', queue: job.queue, job: job.name, id: job.id, attempts: job.attemptsMade, error: message });
+          this.logger.error({
+            message: 'Job failed for good',
+            queue: job.queue,
+            job: job.name,
+            id: job.id,
+            attempts: job.attemptsMade,
+            error: message,
+          });
           return;
         }
-        this.logger.warn({ message: 'Job failed, will retry', queue: job.queue, job: job.name, id: job.id, attempt: job.attemptsMade, error: message });
+        this.logger.warn({
+          message: 'Job failed, will retry',
+          queue: job.queue,
+          job: job.name,
+          id: job.id,
+          attempt: job.attemptsMade,
+          error: message,
+        });
         await sleep(backoffMs * 2 ** (job.attemptsMade - 1));
       }
     }

@@ -26,6 +26,8 @@ describe('SmtpSink', () => {
   it('answers a rejected recipient with a permanent failure', async () => {
     sink.rejectRecipients.add('gone@example.test');
     const transport = createTransport({ url: sink.url } as never);
-    await expect(transport.sendMail({ from: 'tessera@example.test', to: 'gone@example.test', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(transport.sendMail({ from: 'tessera@example.test', to: 'gone@example.test', text: 'x' })).rejects.toMatchObject({
+      responseCode: 550,
+    });
   });
 });

@@ -91,7 +91,9 @@ export class TestApp {
     await this.app.close();
     const { redisUrl, prefix } = this.runtime.config.queue;
     if (redisUrl) await deleteKeys(redisUrl, `${prefix}:*`);
-    await withAdminConnection(process.env[TEST_SERVER_URL]!, (admin) => admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+    await withAdminConnection(process.env[TEST_SERVER_URL]!, (admin) =>
+      admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`),
+    );
   }
 }
 

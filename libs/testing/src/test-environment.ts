@@ -54,7 +54,7 @@ async function checkRedis(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`REDIS_URL=${url} does not answer: ${String(error)}`);
+    throw new Error(`REDIS_URL=${url} does not answer: ${String(error)}`, { cause: error });
   } finally {
     redis.disconnect();
   }

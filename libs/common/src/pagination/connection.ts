@@ -98,7 +98,10 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
 ): Promise<ConnectionShape<T>> {
   const alias = query.alias;
   const first = Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-  const page = query.clone().orderBy(`${alias}.id`, 'ASC').take(first + 1);
+  const page = query
+    .clone()
+    .orderBy(`${alias}.id`, 'ASC')
+    .take(first + 1);
   if (args.after) page.andWhere(`${alias}.id > :afterCursorId`, { afterCursorId: decodeCursor(args.after) });
   const [rows, totalCount] = await Promise.all([page.getMany(), query.clone().getCount()]);
   const nodes = rows.slice(0, first);
