@@ -77,4 +77,15 @@ describe('platform: health, playground, schema, request limits', () => {
     expect(result.status).toBeLessThan(500);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('can turn introspection off', async () => {
+    const closed = await TestApp.create({ env: { GRAPHQL_INTROSPECTION: 'false' } });
+    try {
+      const result = await closed.client.request('{ __schema { types { name } } }');
+      expect(result.status).toBeLessThan(500);
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await closed.close();
+    }
+  });
 });
