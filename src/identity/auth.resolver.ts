@@ -1,0 +1,34 @@
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ForbiddenError, NotFoundError } from '@tessera/common';
+import type { Actor } from './auth/actor';
+import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
+import { AuthService } from './auth.service';
+import { LoginInput, LoginPayload, Viewer } from './dto/auth.dto';
+import { MembershipsService } from './memberships.service';
+import { UsersService } from './users.service';
+
+@Resolver()
+export class AuthResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
+  ) {}
+
+  @Public()
+  @Mutation(() => LoginPayload, { description: 'Signs in with e-mail and password. Rate-limited per account and per client.' })
+  login(
+    @Args('input', { description: 'E-mail and password.' }) input: LoginInput,
+    @Context('req') req: RequestWithActor,
+  ): Promise<LoginPayload> {
+    return this.auth.login(input.email, input.password, req.ip ?? 'unknown');
+  }
+
+  @Query(() => Viewer, { description: 'The signed-in user and their organisations.' })
+  async me(@CurrentActor() actor: Actor): Promise<Viewer> {
+    if (actor.kind !== 'user') throw new ForbiddenError('`me` is for people; an API key has no user.');
+    const user = await this.users.findById(actor.userId);
+    if (!user) throw new NotFoundError('User', actor.userId);
+    return { user, memberships: await this.memberships.listOfUser(user.id) };
+  }
+}

@@ -1,0 +1,84 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import type { Actor } from './auth/actor';
+import { CurrentActor } from './auth/auth.decorators';
+import {
+  AddMemberInput,
+  AddMemberPayload,
+  ChangeMemberRoleInput,
+  ChangeMemberRolePayload,
+  ConnectUserInput,
+  ConnectUserPayload,
+  MemberFilter,
+  MembershipConnection,
+  RemoveMemberInput,
+  RemoveMemberPayload,
+} from './dto/membership.dto';
+import { Membership } from './entities/membership.entity';
+import { Organization } from './entities/organization.entity';
+import { User } from './entities/user.entity';
+import { MembershipsService } from './memberships.service';
+import { OrganizationsService } from './organizations.service';
+import { UsersService } from './users.service';
+
+@Resolver(() => Membership)
+export class MembershipsResolver {
+  constructor(
+    private readonly memberships: MembershipsService,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  @Query(() => MembershipConnection, { description: "An organisation's members (its admins)." })
+  members(
+    @CurrentActor() actor: Actor,
+    @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,
+    @Args() page: PageArgs,
+    @Args('filter', { nullable: true, description: 'Narrows the list.' }) filter?: MemberFilter,
+  ): Promise<MembershipConnection> {
+    return this.memberships.list(actor, organizationId, page, filter);
+  }
+
+  @Mutation(() => AddMemberPayload, { description: 'Connects a person by e-mail, creating their account if needed (organisation admins).' })
+  async addMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The person and their role.' }) input: AddMemberInput,
+  ): Promise<AddMemberPayload> {
+    const { organizationId, role, ...person } = input;
+    return { membership: await this.memberships.addMember(actor, organizationId, person, role) };
+  }
+
+  @Mutation(() => ConnectUserPayload, { description: 'Connects an existing account to an organisation (organisation admins).' })
+  async connectUser(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput,
+  ): Promise<ConnectUserPayload> {
+    return { membership: await this.memberships.connectUser(actor, input.organizationId, input.userId, input.role) };
+  }
+
+  @Mutation(() => ChangeMemberRolePayload, { description: "Changes a member's role; the last admin cannot be demoted." })
+  async changeMemberRole(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The membership and its new role.' }) input: ChangeMemberRoleInput,
+  ): Promise<ChangeMemberRolePayload> {
+    return { membership: await this.memberships.changeRole(actor, input.membershipId, input.role) };
+  }
+
+  @Mutation(() => RemoveMemberPayload, { description: 'Disconnects a member; the last admin cannot be removed.' })
+  async removeMember(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The membership to remove.' }) input: RemoveMemberInput,
+  ): Promise<RemoveMemberPayload> {
+    return { membership: await this.memberships.remove(actor, input.membershipId) };
+  }
+
+  @ResolveField(() => User, { description: 'The member.' })
+  async user(@Parent() membership: Membership, @Context('loaders') loaders: Loaders): Promise<User> {
+    return (await loaders.byId('user', (ids) => this.users.findByIds(ids)).load(membership.userId))!;
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation.' })
+  async organization(@Parent() membership: Membership, @Context('loaders') loaders: Loaders): Promise<Organization> {
+    return (await loaders.byId('organization', (ids) => this.organizations.findByIds(ids)).load(membership.organizationId))!;
+  }
+}
