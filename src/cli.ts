@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './cli/demo-data';
 import { printSchema } from './cli/print-schema';
-import { ConfigError, loadConfig } from './config/config';
+import { loadConfig, StartupError } from './config/config';
 import { runMigrations } from './database/migrate';
 import { UsersService } from './identity/users.service';
 import { createAppContext, prepareRuntime, Runtime } from './runtime';
@@ -119,7 +119,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) console.error(error.message);
+    if (error instanceof StartupError || error instanceof UsageError) console.error(error.message);
     else console.error(error);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { seedDemoIfEmpty } from './cli/demo-data';
-import { ConfigError } from './config/config';
+import { StartupError } from './config/config';
 import { createHttpApp, onShutdownSignal, prepareRuntime } from './runtime';
 
 async function main(): Promise<void> {
@@ -22,6 +22,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { graphiqlMiddleware } from './api/graphiql';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from './config/config';
+import { AppConfig, loadConfig, StartupError } from './config/config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { AppLogger } from './logging/app-logger';
@@ -20,11 +20,13 @@ export interface Runtime {
 }
 
 export async function prepareRuntime(config: AppConfig = loadConfig()): Promise<Runtime> {
+  // Lines logged before Nest starts (database, migrations) get the configured format too.
+  Logger.overrideLogger(new AppLogger(config.log));
   const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.dataDir);
   const databaseUrl = config.database.url ?? embedded!.url;
   try {
     const tokenSecret = config.auth.tokenSecret ?? (await localSecret(config.dataDir));
-    if (config.database.runMigrations) await runMigrations(databaseUrl);
+    if (config.database.runMigrations) await runMigrations(databaseUrl).catch((error: unknown) => failDatabase(databaseUrl, error));
     return {
       config: { ...config, auth: { ...config.auth, tokenSecret } },
       databaseUrl,
@@ -35,6 +37,14 @@ export async function prepareRuntime(config: AppConfig = loadConfig()): Promise<
     await embedded?.stop();
     throw error;
   }
+}
+
+function failDatabase(url: string, error: unknown): never {
+  const where = new URL(url);
+  where.password = where.password ? '***' : '';
+  throw new StartupError(
+    `Cannot use the database at DATABASE_URL (${where.toString()}): ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 /** The API process: GraphQL, the playground and health checks (and workers unless WORKERS=off). */

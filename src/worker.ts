@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig, StartupError } from './config/config';
 import { createAppContext, onShutdownSignal, prepareRuntime } from './runtime';
 
 /** Queue workers only (no HTTP), for scaling out beside API processes started with WORKERS=off. */
@@ -21,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

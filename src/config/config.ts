@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -7,6 +8,13 @@ const toBoolean = ({ value }: { value: unknown }) =>
     : value;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
+/** One message for a bad whole number, whichever rule it breaks. */
+function WholeNumber(min: number, max?: number): PropertyDecorator {
+  const message =
+    max === undefined ? `$property must be a whole number of at least ${min}` : `$property must be a whole number from ${min} to ${max}`;
+  return applyDecorators(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max ?? Number.MAX_SAFE_INTEGER, { message }));
+}
+
 /**
  * The environment as the app reads it. Each variable is documented in `.env.example`; a wrong
  * value stops start-up with the variable's name and what it expects.
@@ -15,10 +23,7 @@ class Environment {
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @WholeNumber(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -47,10 +52,7 @@ class Environment {
   @IsBoolean({ message: 'WORKERS must be on or off' })
   WORKERS = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @WholeNumber(1, 100)
   WORKER_CONCURRENCY = 5;
 
   @IsOptional()
@@ -58,51 +60,32 @@ class Environment {
   @MinLength(32, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
   AUTH_TOKEN_SECRET?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @WholeNumber(60, 86_400)
   AUTH_TOKEN_TTL_SECONDS = 3600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   LOGIN_MAX_ATTEMPTS_PER_CLIENT = 50;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   LOGIN_WINDOW_SECONDS = 900;
 
   @Transform(toBoolean)
   @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
   GRAPHQL_INTROSPECTION = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(2)
-  @Max(50)
+  @WholeNumber(2, 50)
   GRAPHQL_MAX_DEPTH = 10;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @WholeNumber(1, 1000)
   GRAPHQL_MAX_ALIASES = 15;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   GRAPHQL_MAX_COST = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   GRAPHQL_MAX_TOKENS = 5000;
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be error, warn, log, debug or verbose' })
@@ -111,14 +94,10 @@ class Environment {
   @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
   LOG_FORMAT = 'pretty';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   OUTBOX_SWEEP_INTERVAL_MS = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @WholeNumber(0)
   OUTBOX_SWEEP_AFTER_MS = 10_000;
 
   @IsOptional()
@@ -146,10 +125,16 @@ export interface AppConfig {
   seedDemo: boolean;
 }
 
-export class ConfigError extends Error {
+/** A reason the process cannot start that a person must fix; printed without a stack trace. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export class ConfigError extends StartupError {
+  override name = 'ConfigError';
+
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
-    this.name = 'ConfigError';
   }
 }
 
