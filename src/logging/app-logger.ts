@@ -8,6 +8,9 @@ export class AppLogger extends ConsoleLogger {
   constructor(options: { level: LogLevel; format: 'json' | 'pretty' }) {
     super({
       json: options.format === 'json',
+      // Structured messages on one line in pretty mode too.
+      compact: true,
+      breakLength: Infinity,
       logLevels: LEVELS.slice(0, LEVELS.indexOf(options.level) + 1),
       redact: ['password', 'passwordHash', 'secret', 'authorization', 'accessToken'],
     });
