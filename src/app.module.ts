@@ -12,7 +12,9 @@ import { ApiModule } from './api/api.module';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
+import { ContractsModule } from './contracts/contracts.module';
 import { IdentityModule } from './identity/identity.module';
+import { InventoryModule } from './inventory/inventory.module';
 
 /** Every queue the app uses; Bull needs to know them up front. */
 export const QUEUES = [EVENTS_QUEUE];
@@ -74,6 +76,8 @@ export class AppModule {
           enqueueTimeoutMs: 3000,
         }),
         IdentityModule,
+        ContractsModule,
+        InventoryModule,
         ...(http ? [ApiModule] : []),
         ...extraModules,
       ],

@@ -12,6 +12,8 @@ interface Target {
   membershipId: string;
   apiKeyId: string;
   userId: string;
+  codeId: string;
+  batchId: string;
 }
 
 const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string, unknown>]> = {
@@ -43,6 +45,24 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     { input: { apiKeyId: y.apiKeyId } },
   ],
   createOrganization: () => [`mutation { createOrganization(input: { name: "Mine now" }) { organization { id } } }`, {}],
+  codes: (y) => [`query($id: UUID!) { codes(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  code: (y) => [`query($id: UUID!) { code(id: $id) { code } }`, { id: y.codeId }],
+  codeBatches: (y) => [`query($id: UUID!) { codeBatches(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  codeBatch: (y) => [`query($id: UUID!) { codeBatch(id: $id) { id } }`, { id: y.batchId }],
+  inventorySummary: (y) => [`query($id: UUID!) { inventorySummary(organizationId: $id) { total } }`, { id: y.organizationId }],
+  generateCodes: (y) => [
+    `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id } } }`,
+    { input: { organizationId: y.organizationId, quantity: 5, width: 10 } },
+  ],
+  importCodes: (y) => [
+    `mutation($input: ImportCodesInput!) { importCodes(input: $input) { imported } }`,
+    { input: { organizationId: y.organizationId, text: 'STOLEN1234' } },
+  ],
+  updateCode: (y) => [
+    `mutation($input: UpdateCodeInput!) { updateCode(input: $input) { code { id } } }`,
+    { input: { codeId: y.codeId, adminComment: 'mine' } },
+  ],
+  voidCode: (y) => [`mutation($input: VoidCodeInput!) { voidCode(input: $input) { code { id } } }`, { input: { codeId: y.codeId } }],
 };
 
 /** Operations that act on the caller alone or filter by the caller (tested in identity.e2e-spec). */
@@ -52,6 +72,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   let t: TestApp;
   let y: Target;
   let callers: Record<string, string>;
+  let yCode: string;
 
   beforeAll(async () => {
     t = await TestApp.create();
@@ -63,7 +84,21 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     const createKey = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }`;
     const yKey = await target.admin.client.ok(createKey, { input: { organizationId: target.organization.id, name: 'Y storefront' } });
     const xKey = await x.admin.client.ok(createKey, { input: { organizationId: x.organization.id, name: 'X storefront' } });
+    const generated = await target.admin.client.ok(
+      `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id } } }`,
+      { input: { organizationId: target.organization.id, quantity: 3, width: 10 } },
+    );
+    const batchId = generated.generateCodes.batch.id;
+    const listed = await target.admin.client.ok(
+      `query($id: UUID!) { codes(organizationId: $id, first: 1) { edges { node { id code } } } }`,
+      {
+        id: target.organization.id,
+      },
+    );
+    yCode = listed.codes.edges[0].node.code;
     y = {
+      codeId: listed.codes.edges[0].node.id,
+      batchId,
       organizationId: target.organization.id,
       membershipId: yMember.membership.id,
       apiKeyId: yKey.createApiKey.apiKey.id,
@@ -91,13 +126,33 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     expect(error.code).toBe('FORBIDDEN');
   });
 
+  it.each(['admin of X', 'member of X', 'API key of X'])(
+    '%s looking Y’s code up by its value gets NOT_FOUND (no hint it exists)',
+    async (caller) => {
+      const error = await t.client.as(callers[caller]).fails(`query($code: String!) { code(code: $code) { id } }`, { code: yCode });
+      expect(error.code).toBe('NOT_FOUND');
+    },
+  );
+
+  it('refuses Y’s CSV export to X', async () => {
+    for (const caller of Object.values(callers)) {
+      const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${y.organizationId}`, {
+        headers: { authorization: `Bearer ${caller}` },
+      });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+
   it('leaves Y exactly as it was', async () => {
     const [row] = await t.dataSource.query(
       `SELECT (SELECT count(*) FROM membership WHERE organization_id = $1)::int AS members,
               (SELECT count(*) FROM api_key WHERE organization_id = $1 AND revoked_at IS NULL)::int AS keys,
-              (SELECT count(*) FROM organization)::int AS organizations`,
+              (SELECT count(*) FROM organization)::int AS organizations,
+              (SELECT count(*) FROM code WHERE organization_id = $1 AND status = 'AVAILABLE' AND admin_comment IS NULL)::int AS codes,
+              (SELECT count(*) FROM code)::int AS all_codes`,
       [y.organizationId],
     );
-    expect(row).toEqual({ members: 2, keys: 1, organizations: 2 });
+    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 3, all_codes: 3 });
   });
 });

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -104,6 +104,21 @@ class Environment {
   @Transform(toBoolean)
   @IsBoolean({ message: 'SEED_DEMO must be true or false' })
   SEED_DEMO?: boolean;
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'CODE_GUESS_CEILING must be a number such as 0.000001' })
+  @Min(1e-15, { message: 'CODE_GUESS_CEILING must be between 1e-15 and 0.01' })
+  @Max(0.01, { message: 'CODE_GUESS_CEILING must be between 1e-15 and 0.01' })
+  CODE_GUESS_CEILING = 1e-6;
+
+  @WholeNumber(1, 1_000_000)
+  CODE_GENERATE_INLINE_MAX = 10_000;
+
+  @WholeNumber(1, 1_000_000)
+  CODE_IMPORT_MAX_LINES = 100_000;
+
+  @WholeNumber(1, 10_000_000)
+  CODE_GENERATE_MAX = 2_000_000;
 }
 
 export interface AppConfig {
@@ -123,6 +138,16 @@ export interface AppConfig {
   outbox: { sweepIntervalMs: number; sweepAfterMs: number };
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
   seedDemo: boolean;
+  codes: {
+    /** Highest chance one random guess may have of hitting a live code; generations above it are refused. */
+    guessCeiling: number;
+    /** Generations up to this many codes finish within the request; larger ones run as a job. */
+    inlineMax: number;
+    /** Most codes one generation may ask for. */
+    generateMax: number;
+    /** Most lines one paste or file import may have. */
+    importMaxLines: number;
+  };
 }
 
 /** A reason the process cannot start that a person must fix; printed without a stack trace. */
@@ -181,5 +206,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
     outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+    codes: {
+      guessCeiling: env.CODE_GUESS_CEILING,
+      inlineMax: env.CODE_GENERATE_INLINE_MAX,
+      generateMax: env.CODE_GENERATE_MAX,
+      importMaxLines: env.CODE_IMPORT_MAX_LINES,
+    },
   };
 }

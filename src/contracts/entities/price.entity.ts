@@ -1,0 +1,49 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { UUIDScalar } from '@tessera/common';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Product } from './product.entity';
+
+@ObjectType({ description: 'A way to buy or be given a product: amount, and how long access lasts.' })
+@Entity('price')
+@Index('price_product_code_key', ['productId', 'priceCode'], { unique: true })
+export class Price {
+  @Field(() => UUIDScalar, { description: 'Id of the price.' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => UUIDScalar, { description: 'The product.' })
+  @Column({ type: 'uuid' })
+  productId: string;
+
+  @Field({ description: 'Short code, unique within the product (used in CSV files).' })
+  @Column({ type: 'text' })
+  priceCode: string;
+
+  @Field({ description: 'Name.' })
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field(() => Int, { description: 'Amount in minor units (cents).' })
+  @Column({ type: 'integer', default: 0 })
+  amountMinor: number;
+
+  @Field({ description: 'ISO 4217 currency.' })
+  @Column({ type: 'text', default: 'EUR' })
+  currency: string;
+
+  @Field(() => Int, { nullable: true, description: 'Days of access from redemption.' })
+  @Column({ type: 'integer', nullable: true })
+  accessDays: number | null;
+
+  @Field({ description: 'An order of two or more seats generates one registration code per seat.' })
+  @Column({ type: 'boolean', default: false })
+  generatesRegistrationCodes: boolean;
+
+  @Field({ description: 'When the price was created.' })
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @ManyToOne(() => Product, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'product_id' })
+  product?: Product;
+}

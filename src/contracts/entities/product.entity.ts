@@ -1,0 +1,29 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { UUIDScalar } from '@tessera/common';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@ObjectType({ description: 'Something access is sold or given to: a course, a programme, a service.' })
+@Entity('product')
+@Index('product_owner_idx', ['ownerOrganizationId', 'id'])
+export class Product {
+  @Field(() => UUIDScalar, { description: 'Id of the product.' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  /** The organisation whose admins manage it; null for the platform's own catalogue. */
+  @Field(() => UUIDScalar, { nullable: true, description: 'The organisation that owns the product (none: the platform catalogue).' })
+  @Column({ type: 'uuid', nullable: true })
+  ownerOrganizationId: string | null;
+
+  @Field({ description: 'Name.' })
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field({ description: 'Description.' })
+  @Column({ type: 'text', default: '' })
+  description: string;
+
+  @Field({ description: 'When the product was created.' })
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,70 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { PageArgs, UUIDScalar } from '@tessera/common';
+import type { Actor } from '../identity/auth/actor';
+import { CurrentActor } from '../identity/auth/auth.decorators';
+import { CodeGenerationService } from './code-generation.service';
+import { CodeImportService } from './code-import.service';
+import { CodesService } from './codes.service';
+import {
+  CodeBatchConnection,
+  GenerateCodesInput,
+  GenerateCodesPayload,
+  ImportCodesInput,
+  ImportCodesPayload,
+  InventorySummary,
+} from './dto/batch.dto';
+import { CodeBatch } from './entities/code-batch.entity';
+
+@Resolver(() => CodeBatch)
+export class BatchesResolver {
+  constructor(
+    private readonly codes: CodesService,
+    private readonly generation: CodeGenerationService,
+    private readonly imports: CodeImportService,
+  ) {}
+
+  @Query(() => CodeBatchConnection, { description: "An organisation's code batches, oldest first (its admins)." })
+  codeBatches(
+    @CurrentActor() actor: Actor,
+    @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,
+    @Args() page: PageArgs,
+  ): Promise<CodeBatchConnection> {
+    return this.codes.listBatches(actor, organizationId, page);
+  }
+
+  @Query(() => CodeBatch, { description: 'One batch, with its status and progress.' })
+  codeBatch(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The batch.' }) id: string,
+  ): Promise<CodeBatch> {
+    return this.codes.getBatch(actor, id);
+  }
+
+  @Query(() => InventorySummary, { description: "An organisation's codes counted by status, price and batch (its admins)." })
+  inventorySummary(
+    @CurrentActor() actor: Actor,
+    @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,
+  ): Promise<InventorySummary> {
+    return this.codes.summary(actor, organizationId);
+  }
+
+  @Mutation(() => GenerateCodesPayload, {
+    description: 'Generates codes (organisation admins). Refused, with the numbers, when codes would be too easy to guess.',
+  })
+  async generateCodes(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'How many codes, and their shape.' }) input: GenerateCodesInput,
+  ): Promise<GenerateCodesPayload> {
+    return { batch: await this.generation.generate(actor, input) };
+  }
+
+  @Mutation(() => ImportCodesPayload, {
+    description: 'Imports pasted codes, one per line; reports every line not imported. All or nothing (organisation admins).',
+  })
+  importCodes(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The pasted codes and what they are for.' }) input: ImportCodesInput,
+  ): Promise<ImportCodesPayload> {
+    return this.imports.importText(actor, input);
+  }
+}

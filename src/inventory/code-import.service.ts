@@ -1,0 +1,157 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { isWellFormedImportedCode, normalizeCode } from '@tessera/codes';
+import { BadUserInputError, newId } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContractsService } from '../contracts/contracts.service';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, type Actor } from '../identity/auth/actor';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { CodeStore } from './code-store';
+import type { ImportCodesInput, ImportCodesPayload, ImportProblem } from './dto/batch.dto';
+import { BatchSource, BatchStatus, CodeBatch } from './entities/code-batch.entity';
+import { CodeBatchCompleted } from './events/inventory.events';
+
+/** How many problems of each kind an answer lists (the counts are always exact). */
+const LISTED_PROBLEMS = 1000;
+
+interface Candidate {
+  line: number;
+  value: string;
+  code: string;
+}
+
+/** Imports codes made elsewhere: every line accounted for, and all or nothing. */
+@Injectable()
+export class CodeImportService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly contracts: ContractsService,
+    private readonly store: CodeStore,
+    private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Transactional()
+  async importText(actor: Actor, input: ImportCodesInput): Promise<ImportCodesPayload> {
+    await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
+    const contract = input.contractId ? await this.contracts.contractOf(input.organizationId, input.contractId) : null;
+    if (input.priceId) await this.contracts.usablePrice(input.organizationId, input.priceId, contract?.id);
+
+    const lines = input.text.split(/\r\n|\n|\r/);
+    if (lines.length > this.config.codes.importMaxLines) {
+      throw BadUserInputError.field(
+        'text',
+        `has ${lines.length.toLocaleString('en')} lines; an import takes at most ${this.config.codes.importMaxLines.toLocaleString('en')}.`,
+      );
+    }
+    const { candidates, duplicates, malformed } = classify(lines);
+    if (candidates.length === 0 && duplicates.length === 0 && malformed.length === 0) {
+      throw BadUserInputError.field('text', 'holds no codes: paste one code per line.');
+    }
+
+    const stored = await this.store.existing(candidates.map((c) => c.code));
+    const fresh = candidates.filter((c) => !stored.has(c.code));
+    let batch: CodeBatch | null = null;
+    let inserted = new Set<string>();
+    if (fresh.length > 0) {
+      batch = await this.createBatch(actor, input, contract?.id ?? null, fresh.length);
+      const result = await this.store.insertCodes(
+        fresh.map((c) => c.code),
+        {
+          organizationId: input.organizationId,
+          batchId: batch.id,
+          contractId: batch.contractId,
+          priceId: batch.priceId,
+          codeType: batch.codeType,
+          expiresAt: batch.expiresAt,
+        },
+        true,
+      );
+      inserted = new Set(result.inserted);
+      batch = await this.completeBatch(batch, inserted.size);
+    }
+    // A code stored by someone else between our check and our insert counts as already stored.
+    const alreadyStored = candidates
+      .filter((c) => !inserted.has(c.code))
+      .map((c) => ({ line: c.line, value: c.value, reason: 'This code is already in the inventory.' }));
+    return {
+      batch,
+      imported: inserted.size,
+      duplicateCount: duplicates.length,
+      alreadyStoredCount: alreadyStored.length,
+      malformedCount: malformed.length,
+      duplicates: duplicates.slice(0, LISTED_PROBLEMS),
+      alreadyStored: alreadyStored.slice(0, LISTED_PROBLEMS),
+      malformed: malformed.slice(0, LISTED_PROBLEMS),
+    };
+  }
+
+  private async createBatch(actor: Actor, input: ImportCodesInput, contractId: string | null, quantity: number): Promise<CodeBatch> {
+    const batches = this.txHost.tx.getRepository(CodeBatch);
+    const batch = batches.create({
+      id: newId(),
+      organizationId: input.organizationId,
+      source: BatchSource.IMPORTED,
+      status: BatchStatus.RUNNING,
+      progress: 0,
+      requestedQuantity: quantity,
+      createdCount: 0,
+      contractId,
+      priceId: input.priceId ?? null,
+      codeType: input.codeType ?? null,
+      expiresAt: input.expiresAt ?? null,
+      prefix: null,
+      width: null,
+      checkCharacter: false,
+      failureReason: null,
+      createdById: actorUserId(actor),
+      completedAt: null,
+    });
+    await batches.insert(batch);
+    return batch;
+  }
+
+  private async completeBatch(batch: CodeBatch, count: number): Promise<CodeBatch> {
+    const batches = this.txHost.tx.getRepository(CodeBatch);
+    await batches.update({ id: batch.id }, { status: BatchStatus.COMPLETED, progress: 100, createdCount: count, completedAt: new Date() });
+    await this.events.publish(
+      new CodeBatchCompleted(
+        { batchId: batch.id, source: batch.source, count },
+        { organizationId: batch.organizationId, actorId: batch.createdById },
+      ),
+    );
+    return (await batches.findOneBy({ id: batch.id }))!;
+  }
+}
+
+/** Sorts pasted lines into codes to import, repeats, and lines that are not codes; blank lines vanish. */
+export function classify(lines: string[]): { candidates: Candidate[]; duplicates: ImportProblem[]; malformed: ImportProblem[] } {
+  const candidates: Candidate[] = [];
+  const duplicates: ImportProblem[] = [];
+  const malformed: ImportProblem[] = [];
+  const firstSeen = new Map<string, number>();
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const value = raw.trim();
+    if (value === '') return;
+    const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
+    const code = normalizeCode(value);
+    if (!isWellFormedImportedCode(code)) {
+      malformed.push({ line, value: shown, reason: 'Not a code: use 4 to 64 letters and digits (spaces and hyphens are ignored).' });
+      return;
+    }
+    const first = firstSeen.get(code);
+    if (first !== undefined) {
+      duplicates.push({ line, value: shown, reason: `Repeats line ${first}.`, firstLine: first });
+      return;
+    }
+    firstSeen.set(code, line);
+    candidates.push({ line, value: shown, code });
+  });
+  return { candidates, duplicates, malformed };
+}

@@ -1,0 +1,170 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { normalizeCode } from '@tessera/codes';
+import { ConflictError, containsPattern, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import type { Writable } from 'node:stream';
+import { In, SelectQueryBuilder } from 'typeorm';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, type Actor } from '../identity/auth/actor';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { CodeStore } from './code-store';
+import type { CodeFilter, UpdateCodeInput } from './dto/code.dto';
+import type { InventoryGroup, InventorySummary, StatusCount } from './dto/batch.dto';
+import { CodeBatch } from './entities/code-batch.entity';
+import { Code, CodeStatus } from './entities/code.entity';
+import { CodeUpdated, CodeVoided } from './events/inventory.events';
+
+const ADMIN = { role: MemberRole.ORG_ADMIN, apiKey: true };
+
+/** An organisation's codes: list, search, look up, change, void, export, summarise. */
+@Injectable()
+export class CodesService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly events: EventBus,
+    private readonly store: CodeStore,
+  ) {}
+
+  private get codes() {
+    return this.txHost.tx.getRepository(Code);
+  }
+
+  async list(actor: Actor, organizationId: string, page: PageArgs, filter: CodeFilter = {}): Promise<ConnectionShape<Code>> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    return paginate(this.filtered(organizationId, filter), page);
+  }
+
+  /** Checks access first, then hands back the writer, so a refusal is answered before any byte. */
+  async export(actor: Actor, organizationId: string, filter: CodeFilter): Promise<(output: Writable) => Promise<void>> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    return (output) => this.store.exportCsv(this.filtered(organizationId, filter), output);
+  }
+
+  async get(actor: Actor, id: string): Promise<Code> {
+    const code = await this.codes.findOneBy({ id });
+    if (!code) throw new NotFoundError('Code', id);
+    await this.access.require(actor, code.organizationId, ADMIN);
+    return code;
+  }
+
+  /** By the code itself, as typed. Another organisation's code is NOT_FOUND: no hint that it exists. */
+  async getByValue(actor: Actor, typed: string): Promise<Code> {
+    const code = await this.codes.findOneBy({ code: normalizeCode(typed) });
+    if (!code || !(await this.access.allows(actor, code.organizationId, ADMIN))) throw new NotFoundError('Code', typed);
+    return code;
+  }
+
+  findByIds(ids: readonly string[]): Promise<Code[]> {
+    return this.codes.findBy({ id: In([...ids]) });
+  }
+
+  async listBatches(actor: Actor, organizationId: string, page: PageArgs): Promise<ConnectionShape<CodeBatch>> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    const query = this.txHost.tx
+      .getRepository(CodeBatch)
+      .createQueryBuilder('batch')
+      .where('batch.organization_id = :organizationId', { organizationId });
+    return paginate(query, page);
+  }
+
+  async getBatch(actor: Actor, id: string): Promise<CodeBatch> {
+    const batch = await this.txHost.tx.getRepository(CodeBatch).findOneBy({ id });
+    if (!batch) throw new NotFoundError('CodeBatch', id);
+    await this.access.require(actor, batch.organizationId, ADMIN);
+    return batch;
+  }
+
+  findBatchesByIds(ids: readonly string[]): Promise<CodeBatch[]> {
+    return this.txHost.tx.getRepository(CodeBatch).findBy({ id: In([...ids]) });
+  }
+
+  @Transactional()
+  async update(actor: Actor, input: UpdateCodeInput): Promise<Code> {
+    const code = await this.lock(actor, input.codeId);
+    if (code.status === CodeStatus.VOID) throw new ConflictError('This code is void: it cannot change any more.');
+    const changes: Partial<Pick<Code, 'adminComment' | 'expiresAt' | 'codeType'>> = {};
+    if (input.adminComment !== undefined) changes.adminComment = input.adminComment?.trim() || null;
+    if (input.expiresAt !== undefined) changes.expiresAt = input.expiresAt;
+    if (input.codeType !== undefined) changes.codeType = input.codeType;
+    if (Object.keys(changes).length === 0) return code;
+    await this.codes.update({ id: code.id }, changes);
+    await this.events.publish(
+      new CodeUpdated({ codeId: code.id, changes }, { organizationId: code.organizationId, actorId: actorUserId(actor) }),
+    );
+    return (await this.codes.findOneBy({ id: code.id }))!;
+  }
+
+  /** VOID is final; a redeemed code must have its access revoked first. */
+  @Transactional()
+  async void(actor: Actor, codeId: string, reason: string | null = null): Promise<Code> {
+    const code = await this.lock(actor, codeId);
+    if (code.status === CodeStatus.VOID) throw new ConflictError('This code is already void.');
+    if (code.status === CodeStatus.REDEEMED) {
+      throw new ConflictError('This code is redeemed: revoke the access first, then void the code.');
+    }
+    await this.codes.update({ id: code.id }, { status: CodeStatus.VOID });
+    await this.events.publish(
+      new CodeVoided(
+        { codeId: code.id, code: code.code, previousStatus: code.status, reason },
+        { organizationId: code.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    return (await this.codes.findOneBy({ id: code.id }))!;
+  }
+
+  async summary(actor: Actor, organizationId: string): Promise<InventorySummary> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    const rows = await this.store.summary(organizationId);
+    const group = (key: (row: (typeof rows)[number]) => string | null): InventoryGroup[] => {
+      const groups = new Map<string | null, typeof rows>();
+      for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+      return [...groups].map(([id, members]) => ({ id, ...counts(members) }));
+    };
+    return { ...counts(rows), byPrice: group((row) => row.priceId), byBatch: group((row) => row.batchId) };
+  }
+
+  /** The filter of the list and the export, once: both see the same codes. */
+  private filtered(organizationId: string, filter: CodeFilter): SelectQueryBuilder<Code> {
+    const query = this.codes.createQueryBuilder('code').where('code.organization_id = :organizationId', { organizationId });
+    if (filter.status?.length) query.andWhere('code.status IN (:...statuses)', { statuses: filter.status });
+    if (filter.batchId) query.andWhere('code.batch_id = :batchId', { batchId: filter.batchId });
+    if (filter.contractId) query.andWhere('code.contract_id = :contractId', { contractId: filter.contractId });
+    if (filter.priceId) query.andWhere('code.price_id = :priceId', { priceId: filter.priceId });
+    if (filter.codeType) query.andWhere('code.code_type = :codeType', { codeType: filter.codeType });
+    if (filter.createdAfter) query.andWhere('code.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+    if (filter.createdBefore) query.andWhere('code.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+    if (filter.lastSentTo?.trim()) {
+      query.andWhere('(code.last_sent_to_email ILIKE :sentTo OR code.last_sent_to_name ILIKE :sentTo)', {
+        sentTo: containsPattern(filter.lastSentTo.trim()),
+      });
+    }
+    if (filter.search?.trim()) {
+      // The stored search_text is lower case; a code typed with hyphens or spaces still matches.
+      const term = filter.search.trim().toLowerCase();
+      query.andWhere('(code.search_text LIKE :term OR code.code = :canonical)', {
+        term: containsPattern(term),
+        canonical: normalizeCode(term),
+      });
+    }
+    return query;
+  }
+
+  private async lock(actor: Actor, codeId: string): Promise<Code> {
+    const code = await this.codes.findOne({ where: { id: codeId }, lock: { mode: 'pessimistic_write' } });
+    if (!code) throw new NotFoundError('Code', codeId);
+    await this.access.require(actor, code.organizationId, { role: MemberRole.ORG_ADMIN });
+    return code;
+  }
+}
+
+function counts(rows: { status: string; count: number }[]): { total: number; byStatus: StatusCount[] } {
+  const byStatus = new Map<string, number>();
+  for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.count);
+  return {
+    total: [...byStatus.values()].reduce((sum, n) => sum + n, 0),
+    byStatus: Object.values(CodeStatus).map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+  };
+}

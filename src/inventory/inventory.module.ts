@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContractsModule } from '../contracts/contracts.module';
+import { IdentityModule } from '../identity/identity.module';
+import { BatchesResolver } from './batches.resolver';
+import { CodeGenerationService } from './code-generation.service';
+import { CodeImportService } from './code-import.service';
+import { CodeStore } from './code-store';
+import { CodesExportController } from './codes-export.controller';
+import { CodesResolver } from './codes.resolver';
+import { CodesService } from './codes.service';
+import { CodeBatch } from './entities/code-batch.entity';
+import { Code } from './entities/code.entity';
+
+/** Codes and batches: generate, import, search, export, and the code's lifecycle. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Code, CodeBatch]), IdentityModule, ContractsModule],
+  providers: [CodesService, CodeGenerationService, CodeImportService, CodeStore, CodesResolver, BatchesResolver],
+  controllers: [CodesExportController],
+  exports: [CodesService, CodeGenerationService],
+})
+export class InventoryModule {}
