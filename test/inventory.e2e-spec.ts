@@ -1,0 +1,259 @@
+import { Alphabet, matchesFormat } from '@tessera/codes';
+import { eventually, Fixtures, Person, TestApp } from '@tessera/testing';
+import { parseString } from 'fast-csv';
+import { ContractsService } from '../src/contracts/contracts.service';
+import { Organization } from '../src/identity/entities/organization.entity';
+
+const GENERATE = `mutation($input: GenerateCodesInput!) {
+  generateCodes(input: $input) { batch { id status progress requestedQuantity createdCount prefix width } }
+}`;
+const BATCH = `query($id: UUID!) { codeBatch(id: $id) { id status progress createdCount failureReason } }`;
+const IMPORT = `mutation($input: ImportCodesInput!) {
+  importCodes(input: $input) {
+    imported duplicateCount alreadyStoredCount malformedCount batch { id source createdCount }
+    duplicates { line value firstLine } alreadyStored { line value } malformed { line value reason }
+  }
+}`;
+const CODES = `query($org: UUID!, $filter: CodeFilter, $first: Int) {
+  codes(organizationId: $org, filter: $filter, first: $first) {
+    totalCount edges { node { id code displayCode status codeType adminComment batch { id } price { priceCode } product { name } } }
+  }
+}`;
+const UPDATE = `mutation($input: UpdateCodeInput!) { updateCode(input: $input) { code { id adminComment codeType expiresAt } } }`;
+const VOID = `mutation($input: VoidCodeInput!) { voidCode(input: $input) { code { id status } } }`;
+const SUMMARY = `query($org: UUID!) { inventorySummary(organizationId: $org) { total byStatus { status count } byBatch { id total } byPrice { id total } } }`;
+
+describe('inventory: generate, import, search, change, void, export', () => {
+  let t: TestApp;
+  let fixtures: Fixtures;
+  let organization: Organization;
+  let admin: Person;
+
+  beforeAll(async () => {
+    t = await TestApp.create();
+    fixtures = new Fixtures(t);
+    ({ organization, admin } = await fixtures.organization('Inventory Org'));
+  });
+  afterAll(() => t.close());
+
+  async function completed(batchId: string, client = admin.client, timeoutMs = 60_000) {
+    return eventually(
+      async () => {
+        const { codeBatch } = await client.ok(BATCH, { id: batchId });
+        if (codeBatch.status !== 'COMPLETED') throw new Error(`batch is ${codeBatch.status} (${codeBatch.failureReason ?? 'no failure'})`);
+        return codeBatch;
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
+  }
+
+  it('generates 25,000 distinct codes with a prefix in the background, with progress', async () => {
+    const { generateCodes } = await admin.client.ok(GENERATE, {
+      input: { organizationId: organization.id, quantity: 25_000, width: 12, prefix: 'acme' },
+    });
+    expect(generateCodes.batch).toMatchObject({ status: 'PENDING', requestedQuantity: 25_000, prefix: 'ACME', width: 12 });
+    const batch = await completed(generateCodes.batch.id);
+    expect(batch).toMatchObject({ progress: 100, createdCount: 25_000 });
+
+    const rows: { code: string }[] = await t.dataSource.query('SELECT code FROM code WHERE batch_id = $1', [batch.id]);
+    expect(rows).toHaveLength(25_000);
+    expect(new Set(rows.map((r) => r.code)).size).toBe(25_000);
+    const format = { alphabet: Alphabet.DEFAULT, width: 12, prefix: 'ACME', checkCharacter: false };
+    expect(rows.filter((r) => !matchesFormat(r.code, format))).toEqual([]);
+  });
+
+  it('generates small batches at once, with a check character, the contract’s prefix and price', async () => {
+    const root = await fixtures.platformAdmin();
+    const contracts = t.get(ContractsService);
+    const actor = { kind: 'user' as const, userId: root.user.id, isPlatformAdmin: true };
+    const product = await contracts.createProduct(actor, { ownerOrganizationId: organization.id, name: 'Mentoring 2026' });
+    const price = await contracts.createPrice(actor, { productId: product.id, priceCode: 'STD', name: 'Standard', accessDays: 365 });
+    const other = await contracts.createPrice(actor, { productId: product.id, priceCode: 'VIP', name: 'VIP' });
+    const contract = await contracts.createContract(actor, {
+      organizationId: organization.id,
+      name: 'Contract A',
+      invitationPrefix: 'CTRA',
+      priceIds: [price.id],
+    });
+
+    const { generateCodes } = await admin.client.ok(GENERATE, {
+      input: {
+        organizationId: organization.id,
+        quantity: 40,
+        width: 10,
+        contractId: contract.id,
+        priceId: price.id,
+        codeType: 'MENTEE',
+        checkCharacter: true,
+      },
+    });
+    expect(generateCodes.batch).toMatchObject({ status: 'COMPLETED', createdCount: 40, prefix: 'CTRA', width: 10 });
+    const { codes } = await admin.client.ok(CODES, { org: organization.id, filter: { batchId: generateCodes.batch.id }, first: 100 });
+    expect(codes.totalCount).toBe(40);
+    const format = { alphabet: Alphabet.DEFAULT, width: 10, prefix: 'CTRA', checkCharacter: true };
+    for (const { node } of codes.edges) {
+      expect(matchesFormat(node.code, format)).toBe(true);
+      expect(node).toMatchObject({
+        codeType: 'MENTEE',
+        status: 'AVAILABLE',
+        price: { priceCode: 'STD' },
+        product: { name: 'Mentoring 2026' },
+      });
+      expect(node.displayCode).toBe(`CTRA-${node.code.slice(4, 8)}-${node.code.slice(8, 12)}-${node.code.slice(12)}`);
+    }
+
+    const notAllowed = await admin.client.fails(GENERATE, {
+      input: { organizationId: organization.id, quantity: 5, width: 10, contractId: contract.id, priceId: other.id },
+    });
+    expect(notAllowed).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'priceId' }] } });
+  });
+
+  it.each([
+    ['a width of 5', { quantity: 10, width: 5 }, 'width'],
+    ['a width of 21', { quantity: 10, width: 21 }, 'width'],
+    ['a quantity of 0', { quantity: 0, width: 10 }, 'quantity'],
+    ['a negative quantity', { quantity: -5, width: 10 }, 'quantity'],
+    ['an enormous quantity', { quantity: 2_000_000_000, width: 12 }, 'quantity'],
+    ['a prefix with punctuation', { quantity: 10, width: 10, prefix: 'AB$' }, 'prefix'],
+    ['a lower-case code type', { quantity: 10, width: 10, codeType: 'mentee' }, 'codeType'],
+  ])('refuses %s with BAD_USER_INPUT on that field, writing nothing', async (_, input, field) => {
+    const before = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');
+    const error = await admin.client.fails(GENERATE, { input: { organizationId: organization.id, ...input } });
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions?.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch')).toEqual(before);
+  });
+
+  it('refuses a generation whose codes would be guessable, with the numbers and the width that would do', async () => {
+    const error = await admin.client.fails(GENERATE, { input: { organizationId: organization.id, quantity: 1_000_000, width: 6 } });
+    expect(error.code).toBe('BAD_USER_INPUT');
+    const [field] = error.extensions!.fields as { field: string; message: string }[];
+    expect(field.field).toBe('width');
+    expect(field.message).toMatch(
+      /1,000,000 live codes of 6 random symbols from 29 give a 1 in 595 chance per guess; the limit is 1 in 1,000,000\. Use a width of at least 9\./,
+    );
+  });
+
+  it('imports pasted codes and accounts for every line', async () => {
+    const [stored] = await t.dataSource.query('SELECT code FROM code WHERE organization_id = $1 LIMIT 1', [organization.id]);
+    const text = [
+      '  IMPORT-0001  ', // 1: spaces and hyphens dropped
+      '',
+      'import0002', // 3: lower case is fine
+      'IMPORT0001', // 4: repeats line 1
+      'not a code!', // 5: malformed
+      stored.code, // 6: already in the inventory
+      '   ',
+      'X1', // 8: too short
+      'IMP ORT 0003', // 9
+    ].join('\r\n');
+    const { importCodes } = await admin.client.ok(IMPORT, { input: { organizationId: organization.id, text, codeType: 'MENTOR' } });
+    expect(importCodes).toMatchObject({
+      imported: 3,
+      duplicateCount: 1,
+      alreadyStoredCount: 1,
+      malformedCount: 2,
+      batch: { source: 'IMPORTED', createdCount: 3 },
+      duplicates: [{ line: 4, value: 'IMPORT0001', firstLine: 1 }],
+      alreadyStored: [{ line: 6, value: stored.code }],
+    });
+    expect(importCodes.malformed.map((m: { line: number }) => m.line)).toEqual([5, 8]);
+    const { codes } = await admin.client.ok(CODES, { org: organization.id, filter: { batchId: importCodes.batch.id } });
+    expect(codes.edges.map((e: any) => e.node.code).sort()).toEqual(['IMPORT0001', 'IMPORT0002', 'IMPORT0003']);
+
+    const again = await admin.client.ok(IMPORT, { input: { organizationId: organization.id, text: 'import-0001\nIMPORT0004' } });
+    expect(again.importCodes).toMatchObject({ imported: 1, alreadyStoredCount: 1, alreadyStored: [{ line: 1 }] });
+    const empty = await admin.client.fails(IMPORT, { input: { organizationId: organization.id, text: '\n  \n' } });
+    expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'text' }] } });
+  });
+
+  it('finds codes by code, comment and status; changes and voids them; refuses what their status forbids', async () => {
+    const { codes } = await admin.client.ok(CODES, { org: organization.id, filter: { search: 'import0002' } });
+    expect(codes.totalCount).toBe(1);
+    const code = codes.edges[0].node;
+
+    const { updateCode } = await admin.client.ok(UPDATE, {
+      input: { codeId: code.id, adminComment: 'Reserved for Dr. Okafor', codeType: 'MENTEE' },
+    });
+    expect(updateCode.code).toMatchObject({ adminComment: 'Reserved for Dr. Okafor', codeType: 'MENTEE' });
+    const byComment = await admin.client.ok(CODES, { org: organization.id, filter: { search: 'okafor' } });
+    expect(byComment.codes.edges.map((e: any) => e.node.id)).toEqual([code.id]);
+    const byValue = await admin.client.ok(`query($c: String!) { code(code: $c) { id } }`, { c: 'import-0002' });
+    expect(byValue.code.id).toBe(code.id);
+
+    const { voidCode } = await admin.client.ok(VOID, { input: { codeId: code.id, reason: 'printed twice' } });
+    expect(voidCode.code.status).toBe('VOID');
+    expect((await admin.client.fails(VOID, { input: { codeId: code.id } })).code).toBe('CONFLICT');
+    expect((await admin.client.fails(UPDATE, { input: { codeId: code.id, adminComment: 'x' } })).code).toBe('CONFLICT');
+    const voided = await admin.client.ok(CODES, { org: organization.id, filter: { status: ['VOID'] } });
+    expect(voided.codes.edges.map((e: any) => e.node.id)).toEqual([code.id]);
+
+    const [events] = await t.dataSource.query(
+      `SELECT count(*) FILTER (WHERE type = 'CodeUpdated')::int AS updated, count(*) FILTER (WHERE type = 'CodeVoided')::int AS voided
+         FROM domain_event WHERE payload->>'codeId' = $1`,
+      [code.id],
+    );
+    expect(events).toEqual({ updated: 1, voided: 1 });
+    expect((await admin.client.fails(`query { code(id: "01890a5d-ac96-774b-bcce-b302099a8057") { id } }`)).code).toBe('NOT_FOUND');
+  });
+
+  it('summarises the inventory by status and batch', async () => {
+    const { inventorySummary } = await admin.client.ok(SUMMARY, { org: organization.id });
+    const [{ total }] = await t.dataSource.query('SELECT count(*)::int AS total FROM code WHERE organization_id = $1', [organization.id]);
+    expect(inventorySummary.total).toBe(total);
+    expect(inventorySummary.byStatus).toEqual(
+      expect.arrayContaining([
+        { status: 'VOID', count: 1 },
+        { status: 'AVAILABLE', count: total - 1 },
+        { status: 'REDEEMED', count: 0 },
+      ]),
+    );
+    expect(inventorySummary.byBatch.reduce((sum: number, b: { total: number }) => sum + b.total, 0)).toBe(total);
+  });
+
+  it('exports 100,000 codes as well-formed CSV with formula cells neutralised', async () => {
+    const { organization: big, admin: bigAdmin } = await fixtures.organization('Export Org');
+    const { generateCodes } = await bigAdmin.client.ok(GENERATE, {
+      input: { organizationId: big.id, quantity: 100_000, width: 12, prefix: 'EXP' },
+    });
+    await completed(generateCodes.batch.id, bigAdmin.client, 120_000);
+    const [first] = await t.dataSource.query('SELECT id FROM code WHERE organization_id = $1 ORDER BY id LIMIT 1', [big.id]);
+    await bigAdmin.client.ok(UPDATE, { input: { codeId: first.id, adminComment: '=HYPERLINK("http://evil.example","click")' } });
+
+    const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}`, {
+      headers: { authorization: `Bearer ${bigAdmin.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte-order mark, for spreadsheets
+    const rows = await parseCsv(bytes.subarray(3).toString('utf8'));
+    expect(rows).toHaveLength(100_000);
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['code', 'status', 'admin_comment', 'created_at']));
+    expect(new Set(rows.map((r) => r.code)).size).toBe(100_000);
+    expect(rows.every((r) => r.code.startsWith('EXP') && r.status === 'AVAILABLE')).toBe(true);
+    expect(rows.find((r) => r.admin_comment)?.admin_comment).toBe(`'=HYPERLINK("http://evil.example","click")`);
+
+    const filtered = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}&status=VOID,REDEEMED`, {
+      headers: { authorization: `Bearer ${bigAdmin.token}` },
+    });
+    expect(await parseCsv(await filtered.text())).toHaveLength(0);
+    const bad = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}&batchId=nope`, {
+      headers: { authorization: `Bearer ${bigAdmin.token}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'batchId' }] });
+    const anonymous = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}`);
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+function parseCsv(text: string): Promise<Record<string, string>[]> {
+  return new Promise((resolve, reject) => {
+    const rows: Record<string, string>[] = [];
+    parseString(text, { headers: true, strictColumnHandling: true })
+      .on('error', reject)
+      .on('data', (row: Record<string, string>) => rows.push(row))
+      .on('end', () => resolve(rows));
+  });
+}
