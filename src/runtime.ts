@@ -1,8 +1,10 @@
 import { INestApplication, INestApplicationContext, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { graphiqlMiddleware } from './api/graphiql';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig, StartupError } from './config/config';
@@ -49,13 +51,16 @@ function failDatabase(url: string, error: unknown): never {
 
 /** The API process: GraphQL, the playground and health checks (and workers unless WORKERS=off). */
 export async function createHttpApp(runtime: Runtime, extraModules: Type[] = []): Promise<INestApplication> {
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register({ config: runtime.config, databaseUrl: runtime.databaseUrl, http: true, extraModules }),
     {
       logger: new AppLogger(runtime.config.log),
     },
   );
   app.use(graphiqlMiddleware());
+  // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
+  app.useBodyParser('json', { limit: '10mb' });
+  app.use('/graphql', graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes, maxFiles: 1 }));
   return app;
 }
 

@@ -1,6 +1,8 @@
 import { Alphabet, matchesFormat } from '@tessera/codes';
 import { eventually, Fixtures, Person, TestApp } from '@tessera/testing';
 import { parseString } from 'fast-csv';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ContractsService } from '../src/contracts/contracts.service';
 import { Organization } from '../src/identity/entities/organization.entity';
 
@@ -165,6 +167,41 @@ describe('inventory: generate, import, search, change, void, export', () => {
     expect(again.importCodes).toMatchObject({ imported: 1, alreadyStoredCount: 1, alreadyStored: [{ line: 1 }] });
     const empty = await admin.client.fails(IMPORT, { input: { organizationId: organization.id, text: '\n  \n' } });
     expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'text' }] } });
+  });
+
+  it('imports codes from a CSV file saved by a spreadsheet (BOM, CRLF, quoted commas and newlines)', async () => {
+    const FILE_IMPORT = `mutation($input: ImportCodesFileInput!) {
+      importCodesFromFile(input: $input) { imported duplicateCount malformedCount duplicates { line firstLine } malformed { line value } }
+    }`;
+    const content = await readFile(join(__dirname, 'fixtures', 'codes-excel.csv'));
+    const result = await admin.client.upload(
+      FILE_IMPORT,
+      { input: { organizationId: organization.id, column: 'CODE', file: null } },
+      { 'input.file': { content, filename: 'codes.csv' } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.importCodesFromFile).toEqual({
+      imported: 3,
+      duplicateCount: 1,
+      malformedCount: 1,
+      duplicates: [{ line: 4, firstLine: 2 }],
+      malformed: [{ line: 5, value: '=cmd|calc' }],
+    });
+    const { codes } = await admin.client.ok(CODES, { org: organization.id, filter: { search: 'csv000' } });
+    expect(codes.edges.map((e: any) => e.node.code).sort()).toEqual(['CSV0001', 'CSV0002', 'CSV0003']);
+
+    const noColumn = await admin.client.upload(
+      FILE_IMPORT,
+      { input: { organizationId: organization.id, column: 'voucher', file: null } },
+      { 'input.file': { content, filename: 'codes.csv' } },
+    );
+    expect(noColumn.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'column' }] } });
+    const ragged = await admin.client.upload(
+      FILE_IMPORT,
+      { input: { organizationId: organization.id, file: null } },
+      { 'input.file': { content: 'code,name\r\nAAAA1111,x,extra\r\n', filename: 'bad.csv' } },
+    );
+    expect(ragged.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'file' }] } });
   });
 
   it('finds codes by code, comment and status; changes and voids them; refuses what their status forbids', async () => {

@@ -16,7 +16,9 @@ interface Target {
   batchId: string;
 }
 
-const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string, unknown>]> = {
+type Files = Record<string, { content: string; filename: string }>;
+
+const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string, unknown>, Files?]> = {
   organization: (y) => [`query($id: UUID!) { organization(id: $id) { id } }`, { id: y.organizationId }],
   members: (y) => [`query($id: UUID!) { members(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
   apiKeys: (y) => [`query($id: UUID!) { apiKeys(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
@@ -61,6 +63,11 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
   updateCode: (y) => [
     `mutation($input: UpdateCodeInput!) { updateCode(input: $input) { code { id } } }`,
     { input: { codeId: y.codeId, adminComment: 'mine' } },
+  ],
+  importCodesFromFile: (y) => [
+    `mutation($input: ImportCodesFileInput!) { importCodesFromFile(input: $input) { imported } }`,
+    { input: { organizationId: y.organizationId, file: null } },
+    { 'input.file': { content: 'code\r\nSTOLEN5678\r\n', filename: 'codes.csv' } },
   ],
   voidCode: (y) => [`mutation($input: VoidCodeInput!) { voidCode(input: $input) { code { id } } }`, { input: { codeId: y.codeId } }],
 };
@@ -121,9 +128,12 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   );
 
   it.each(cases)('%s gets FORBIDDEN for %s on Y', async (caller, operation) => {
-    const [query, variables] = ORGANIZATION_SCOPED[operation](y);
-    const error = await t.client.as(callers[caller]).fails(query, variables);
-    expect(error.code).toBe('FORBIDDEN');
+    const [query, variables, files] = ORGANIZATION_SCOPED[operation](y);
+    const client = t.client.as(callers[caller]);
+    const code = files
+      ? (await client.upload(query, variables, files)).errors?.[0]?.extensions?.code
+      : (await client.fails(query, variables)).code;
+    expect(code).toBe('FORBIDDEN');
   });
 
   it.each(['admin of X', 'member of X', 'API key of X'])(

@@ -119,6 +119,9 @@ class Environment {
 
   @WholeNumber(1, 10_000_000)
   CODE_GENERATE_MAX = 2_000_000;
+
+  @WholeNumber(1024, 1_073_741_824)
+  UPLOAD_MAX_BYTES = 16 * 1_048_576;
 }
 
 export interface AppConfig {
@@ -138,6 +141,8 @@ export interface AppConfig {
   outbox: { sweepIntervalMs: number; sweepAfterMs: number };
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
   seedDemo: boolean;
+  /** Largest file one upload may be (bytes). */
+  uploads: { maxBytes: number };
   codes: {
     /** Highest chance one random guess may have of hitting a live code; generations above it are refused. */
     guessCeiling: number;
@@ -206,6 +211,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
     outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+    uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     codes: {
       guessCeiling: env.CODE_GUESS_CEILING,
       inlineMax: env.CODE_GENERATE_INLINE_MAX,

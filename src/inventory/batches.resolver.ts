@@ -9,6 +9,7 @@ import {
   CodeBatchConnection,
   GenerateCodesInput,
   GenerateCodesPayload,
+  ImportCodesFileInput,
   ImportCodesInput,
   ImportCodesPayload,
   InventorySummary,
@@ -66,5 +67,16 @@ export class BatchesResolver {
     @Args('input', { description: 'The pasted codes and what they are for.' }) input: ImportCodesInput,
   ): Promise<ImportCodesPayload> {
     return this.imports.importText(actor, input);
+  }
+
+  @Mutation(() => ImportCodesPayload, {
+    description:
+      'Imports codes from a column of a CSV file (GraphQL multipart upload; send the header `Apollo-Require-Preflight: true`). Same report and all-or-nothing rule as importCodes.',
+  })
+  importCodesFromFile(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The file, its code column, and what the codes are for.' }) input: ImportCodesFileInput,
+  ): Promise<ImportCodesPayload> {
+    return this.imports.importFile(actor, input);
   }
 }

@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { isWellFormedImportedCode, normalizeCode } from '@tessera/codes';
-import { BadUserInputError, newId } from '@tessera/common';
+import { BadUserInputError, newId, readCsv } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -11,12 +11,20 @@ import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { CodeStore } from './code-store';
-import type { ImportCodesInput, ImportCodesPayload, ImportProblem } from './dto/batch.dto';
+import type { ImportCodesFileInput, ImportCodesInput, ImportCodesPayload, ImportProblem } from './dto/batch.dto';
 import { BatchSource, BatchStatus, CodeBatch } from './entities/code-batch.entity';
 import { CodeBatchCompleted } from './events/inventory.events';
 
 /** How many problems of each kind an answer lists (the counts are always exact). */
 const LISTED_PROBLEMS = 1000;
+
+interface InputLine {
+  /** Line of the paste, or row of the spreadsheet. */
+  line: number;
+  value: string;
+}
+
+type ImportTarget = Pick<ImportCodesInput, 'organizationId' | 'contractId' | 'priceId' | 'codeType' | 'expiresAt'>;
 
 interface Candidate {
   line: number;
@@ -36,22 +44,57 @@ export class CodeImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Transactional()
+  /** Pasted text: one code per line. */
   async importText(actor: Actor, input: ImportCodesInput): Promise<ImportCodesPayload> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
-    const contract = input.contractId ? await this.contracts.contractOf(input.organizationId, input.contractId) : null;
-    if (input.priceId) await this.contracts.usablePrice(input.organizationId, input.priceId, contract?.id);
-
     const lines = input.text.split(/\r\n|\n|\r/);
-    if (lines.length > this.config.codes.importMaxLines) {
+    const max = this.config.codes.importMaxLines;
+    if (lines.length > max) {
       throw BadUserInputError.field(
         'text',
-        `has ${lines.length.toLocaleString('en')} lines; an import takes at most ${this.config.codes.importMaxLines.toLocaleString('en')}.`,
+        `has ${lines.length.toLocaleString('en')} lines; an import takes at most ${max.toLocaleString('en')}.`,
       );
     }
+    return this.importLines(
+      actor,
+      input,
+      'text',
+      lines.map((value, index) => ({ line: index + 1, value })),
+    );
+  }
+
+  /** A CSV file with a column of codes; problems are reported by spreadsheet row. */
+  async importFile(actor: Actor, input: ImportCodesFileInput): Promise<ImportCodesPayload> {
+    await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
+    const upload = await input.file;
+    const { headers, rows } = await readCsv(upload.createReadStream(), {
+      field: 'file',
+      maxBytes: this.config.uploads.maxBytes,
+      maxRows: this.config.codes.importMaxLines,
+    });
+    const column = headers.find((header) => header.toLowerCase() === input.column.trim().toLowerCase());
+    if (!column) {
+      throw BadUserInputError.field(
+        'column',
+        `The file has no column "${input.column}"; its columns are: ${headers.join(', ') || '(none)'}.`,
+      );
+    }
+    return this.importLines(
+      actor,
+      input,
+      'file',
+      rows.map(({ row, values }) => ({ line: row, value: values[column] ?? '' })),
+    );
+  }
+
+  /** One transaction: every valid new code is stored, or none is. */
+  @Transactional()
+  private async importLines(actor: Actor, input: ImportTarget, field: string, lines: InputLine[]): Promise<ImportCodesPayload> {
+    const contract = input.contractId ? await this.contracts.contractOf(input.organizationId, input.contractId) : null;
+    if (input.priceId) await this.contracts.usablePrice(input.organizationId, input.priceId, contract?.id);
     const { candidates, duplicates, malformed } = classify(lines);
     if (candidates.length === 0 && duplicates.length === 0 && malformed.length === 0) {
-      throw BadUserInputError.field('text', 'holds no codes: paste one code per line.');
+      throw BadUserInputError.field(field, 'holds no codes: give one code per line.');
     }
 
     const stored = await this.store.existing(candidates.map((c) => c.code));
@@ -91,7 +134,7 @@ export class CodeImportService {
     };
   }
 
-  private async createBatch(actor: Actor, input: ImportCodesInput, contractId: string | null, quantity: number): Promise<CodeBatch> {
+  private async createBatch(actor: Actor, input: ImportTarget, contractId: string | null, quantity: number): Promise<CodeBatch> {
     const batches = this.txHost.tx.getRepository(CodeBatch);
     const batch = batches.create({
       id: newId(),
@@ -130,13 +173,12 @@ export class CodeImportService {
 }
 
 /** Sorts pasted lines into codes to import, repeats, and lines that are not codes; blank lines vanish. */
-export function classify(lines: string[]): { candidates: Candidate[]; duplicates: ImportProblem[]; malformed: ImportProblem[] } {
+export function classify(lines: InputLine[]): { candidates: Candidate[]; duplicates: ImportProblem[]; malformed: ImportProblem[] } {
   const candidates: Candidate[] = [];
   const duplicates: ImportProblem[] = [];
   const malformed: ImportProblem[] = [];
   const firstSeen = new Map<string, number>();
-  lines.forEach((raw, index) => {
-    const line = index + 1;
+  lines.forEach(({ line, value: raw }) => {
     const value = raw.trim();
     if (value === '') return;
     const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;

@@ -7,3 +7,4 @@ export * from './graphql/uuid.scalar';
 export * from './ids';
 export * from './pagination/connection';
 export * from './search';
+export * from './csv/read-csv';

@@ -1,6 +1,8 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, UUIDScalar } from '@tessera/common';
-import { IsBoolean, IsDate, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDate, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
+import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import { MAX_PREFIX_LENGTH, MAX_WIDTH, MIN_WIDTH } from '@tessera/codes';
 import { CodeBatch } from '../entities/code-batch.entity';
 import { CODE_TYPE_MESSAGE, CODE_TYPE_PATTERN } from './code.dto';
@@ -88,12 +90,44 @@ export class ImportCodesInput {
   expiresAt?: Date;
 }
 
+@InputType({ description: 'A CSV file with a column of codes (GraphQL multipart upload).' })
+export class ImportCodesFileInput {
+  @Field(() => UUIDScalar, { description: 'The organisation that will hold the codes.' })
+  organizationId: string;
+
+  @Field(() => GraphQLUpload, { description: 'The CSV file (UTF-8; a byte-order mark, CRLF and quoted fields are fine).' })
+  file: Promise<FileUpload>;
+
+  @Field({ defaultValue: 'code', description: 'Header of the column that holds the codes (any case).' })
+  @IsString()
+  @Length(1, 100)
+  column: string;
+
+  @Field(() => UUIDScalar, { nullable: true, description: 'The contract the codes are for.' })
+  @IsOptional()
+  contractId?: string;
+
+  @Field(() => UUIDScalar, { nullable: true, description: 'The price the codes give access at.' })
+  @IsOptional()
+  priceId?: string;
+
+  @Field({ nullable: true, description: 'Code type, e.g. MENTEE or MENTOR.' })
+  @IsOptional()
+  @Matches(CODE_TYPE_PATTERN, { message: CODE_TYPE_MESSAGE })
+  codeType?: string;
+
+  @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
+  @IsOptional()
+  @IsDate()
+  expiresAt?: Date;
+}
+
 @ObjectType({ description: 'A line of the input that was not imported, and why.' })
 export class ImportProblem {
-  @Field(() => Int, { description: 'Line number in the input (1 = first line).' })
+  @Field(() => Int, { description: 'Line of the pasted text (1 = first), or row of the CSV file (1 = header).' })
   line: number;
 
-  @Field({ description: 'The line as given (trimmed; long lines cut at 100 characters).' })
+  @Field({ description: 'The line or cell as given (trimmed; cut at 100 characters).' })
   value: string;
 
   @Field({ description: 'Why the line was not imported.' })
