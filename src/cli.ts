@@ -2,7 +2,10 @@ import { Logger } from '@nestjs/common';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './cli/demo-data';
+import { generateWithProgress } from './cli/generate';
+import { OrganizationsService } from './identity/organizations.service';
 import { printSchema } from './cli/print-schema';
+import { AppError } from '@tessera/common';
 import { loadConfig, StartupError } from './config/config';
 import { runMigrations } from './database/migrate';
 import { UsersService } from './identity/users.service';
@@ -14,6 +17,9 @@ const USAGE = `Tessera operator commands (npm run cli -- <command> [options])
       Creates a platform admin, or makes an existing account one (and sets its password).
   seed-demo
       Adds the demo organisation, its admin and members (safe to run twice).
+  generate --organization <id or slug> --quantity <n> --width <6-20> [--prefix <p>] [--price <id>]
+           [--contract <id>] [--code-type <TYPE>] [--check-character]
+      Generates codes with a progress bar (large quantities included).
   migrate [--revert]
       Runs pending database migrations, or reverts the last one.
   print-schema [--out <file>] [--check <file>]
@@ -72,6 +78,42 @@ async function main(argv: string[]): Promise<number> {
       logger.log(`Demo data ready: sign in as ${signIn.email} / ${signIn.password}`);
       return 0;
     }
+    case 'generate': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          organization: { type: 'string' },
+          quantity: { type: 'string' },
+          width: { type: 'string' },
+          prefix: { type: 'string' },
+          price: { type: 'string' },
+          contract: { type: 'string' },
+          'code-type': { type: 'string' },
+          'check-character': { type: 'boolean', default: false },
+        },
+      });
+      const quantity = Number(values.quantity);
+      const width = Number(values.width);
+      if (!values.organization || !Number.isInteger(quantity) || !Number.isInteger(width)) {
+        throw new UsageError('generate needs --organization, --quantity and --width (whole numbers).');
+      }
+      await withApp(async (app) => {
+        const organization = await app.get(OrganizationsService).findByIdOrSlug(values.organization!);
+        if (!organization) throw new UsageError(`No organisation with the id or slug "${values.organization}".`);
+        const batch = await generateWithProgress(app, {
+          organizationId: organization.id,
+          quantity,
+          width,
+          prefix: values.prefix,
+          priceId: values.price,
+          contractId: values.contract,
+          codeType: values['code-type'],
+          checkCharacter: values['check-character'] ?? false,
+        });
+        logger.log(`Batch ${batch.id}: ${batch.createdCount.toLocaleString('en')} codes for ${organization.name}`);
+      });
+      return 0;
+    }
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { revert: { type: 'boolean', default: false } } });
       const config = loadConfig({ ...process.env, MIGRATIONS_RUN: 'false' });
@@ -114,12 +156,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof StartupError || error instanceof UsageError) console.error(error.message);
+    if (error instanceof StartupError || error instanceof UsageError || error instanceof AppError) console.error(error.message);
     else console.error(error);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

@@ -24,6 +24,13 @@ describe('demo data for a newcomer (seeded on the first zero-setup start)', () =
     });
     expect(members.totalCount).toBe(3);
     expect(members.edges.map((e: any) => e.node.role).sort()).toEqual(['MEMBER', 'MEMBER', 'ORG_ADMIN']);
+    const { inventorySummary } = await admin.ok(
+      `query($id: UUID!) { inventorySummary(organizationId: $id) { total byStatus { status count } } }`,
+      {
+        id: organizations.edges[0].node.id,
+      },
+    );
+    expect(inventorySummary.total).toBe(25);
   });
 
   it('leaves a database that already has organisations alone', async () => {

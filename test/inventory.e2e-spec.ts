@@ -3,6 +3,7 @@ import { eventually, Fixtures, Person, TestApp } from '@tessera/testing';
 import { parseString } from 'fast-csv';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateWithProgress } from '../src/cli/generate';
 import { ContractsService } from '../src/contracts/contracts.service';
 import { Organization } from '../src/identity/entities/organization.entity';
 
@@ -294,3 +295,37 @@ function parseCsv(text: string): Promise<Record<string, string>[]> {
       .on('end', () => resolve(rows));
   });
 }
+
+describe('inventory from the command line: generate with a progress bar', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.create({ env: { CODE_GENERATE_INLINE_MAX: '1000' } });
+  });
+  afterAll(() => t.close());
+
+  it('runs a background-sized batch to completion, whoever takes it first', async () => {
+    const { organization } = await new Fixtures(t).organization('CLI Org');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const batch = await generateWithProgress(t.app, { organizationId: organization.id, quantity: 5000, width: 11, prefix: 'CLI' });
+      expect(batch).toMatchObject({ status: 'COMPLETED', createdCount: 5000, progress: 100 });
+      expect(stderr.mock.calls.map(([text]) => String(text)).join('')).toMatch(/5,000 codes in [\d.]+ s/);
+    } finally {
+      stderr.mockRestore();
+    }
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(DISTINCT code)::int AS n FROM code WHERE organization_id = $1 AND code LIKE 'CLI%'`,
+      [organization.id],
+    );
+    expect(n).toBe(5000);
+  });
+
+  it('gives the same clear errors as the API', async () => {
+    const { organization } = await new Fixtures(t).organization('CLI Org 2');
+    await expect(generateWithProgress(t.app, { organizationId: organization.id, quantity: 10, width: 25 })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field: 'width' })],
+    });
+  });
+});

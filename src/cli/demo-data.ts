@@ -1,5 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { UserActor } from '../identity/auth/actor';
+import { ContractsService } from '../contracts/contracts.service';
+import { OPERATOR, UserActor } from '../identity/auth/actor';
+import { CodeGenerationService } from '../inventory/code-generation.service';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { MembershipsService } from '../identity/memberships.service';
 import { OrganizationsService } from '../identity/organizations.service';
@@ -43,7 +45,53 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSignIn
     const members = await memberships.list(actor, organization.id, { first: 1 }, { search: user.email });
     if (members.totalCount === 0) await memberships.connectUser(actor, organization.id, user.id, role);
   }
+  await seedDemoInventory(app, organization.id);
   return { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
+}
+
+/** A product with mentee and mentor prices, a contract, and a few codes of each type. */
+async function seedDemoInventory(app: INestApplicationContext, organizationId: string): Promise<void> {
+  const contracts = app.get(ContractsService);
+  if (await contracts.hasContracts(organizationId)) return;
+  const product = await contracts.createProduct(OPERATOR, {
+    ownerOrganizationId: organizationId,
+    name: 'Mentoring Programme 2026',
+    description: 'Twelve months of mentoring with assessments and surveys.',
+  });
+  const mentee = await contracts.createPrice(OPERATOR, {
+    productId: product.id,
+    priceCode: 'MENTEE',
+    name: 'Mentee place',
+    amountMinor: 49_000,
+    accessDays: 365,
+  });
+  const mentor = await contracts.createPrice(OPERATOR, {
+    productId: product.id,
+    priceCode: 'MENTOR',
+    name: 'Mentor place',
+    accessDays: 365,
+  });
+  const contract = await contracts.createContract(OPERATOR, {
+    organizationId,
+    name: 'Demo contract 2026',
+    invitationPrefix: 'DEMO',
+    priceIds: [mentee.id, mentor.id],
+  });
+  const generation = app.get(CodeGenerationService);
+  for (const [price, codeType, quantity] of [
+    [mentee, 'MENTEE', 20],
+    [mentor, 'MENTOR', 5],
+  ] as const) {
+    await generation.generate(OPERATOR, {
+      organizationId,
+      contractId: contract.id,
+      priceId: price.id,
+      codeType,
+      quantity,
+      width: 10,
+      checkCharacter: true,
+    });
+  }
 }
 
 /** Seeds only a database that has no organisation yet (the first zero-setup start). */

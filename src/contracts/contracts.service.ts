@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { BadUserInputError, ForbiddenError, newId, NotFoundError } from '@tessera/common';
 import { In } from 'typeorm';
 import { AccessPolicy } from '../identity/access-policy.service';
-import type { Actor } from '../identity/auth/actor';
+import { actsForPlatform, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { Contract } from './entities/contract.entity';
 import { Price } from './entities/price.entity';
@@ -54,7 +54,7 @@ export class ContractsService {
   async createProduct(actor: Actor, input: NewProduct): Promise<Product> {
     if (input.ownerOrganizationId) {
       await this.access.requireOrganization(actor, input.ownerOrganizationId, { role: MemberRole.ORG_ADMIN });
-    } else if (!(actor.kind === 'user' && actor.isPlatformAdmin)) {
+    } else if (!actsForPlatform(actor)) {
       throw new ForbiddenError('Only platform admins add to the platform catalogue.');
     }
     const product = this.manager.create(Product, { id: newId(), description: '', ...input });
@@ -121,6 +121,10 @@ export class ContractsService {
     return price;
   }
 
+  hasContracts(organizationId: string): Promise<boolean> {
+    return this.manager.existsBy(Contract, { organizationId });
+  }
+
   findPricesByIds(ids: readonly string[]): Promise<Price[]> {
     return this.manager.findBy(Price, { id: In([...ids]) });
   }
@@ -136,7 +140,7 @@ export class ContractsService {
   private async requireProductAdmin(actor: Actor, product: Product): Promise<void> {
     if (product.ownerOrganizationId) {
       await this.access.require(actor, product.ownerOrganizationId, { role: MemberRole.ORG_ADMIN });
-    } else if (!(actor.kind === 'user' && actor.isPlatformAdmin)) {
+    } else if (!actsForPlatform(actor)) {
       throw new ForbiddenError('Only platform admins change the platform catalogue.');
     }
   }

@@ -2,7 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@tessera/common';
-import { Actor } from './auth/actor';
+import type { Actor } from './auth/actor';
 import { MemberRole, Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
 
@@ -41,7 +41,7 @@ export class AccessPolicy {
 
   async allows(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<boolean> {
     if (actor.kind === 'apiKey') return Boolean(requirement.apiKey) && actor.organizationId === organizationId;
-    if (actor.isPlatformAdmin) return true;
+    if (actor.kind === 'operator' || actor.isPlatformAdmin) return true;
     const membership = await this.txHost.tx.getRepository(Membership).findOneBy({ organizationId, userId: actor.userId });
     if (!membership) return false;
     return requirement.role === MemberRole.MEMBER || membership.role === MemberRole.ORG_ADMIN;
@@ -50,7 +50,7 @@ export class AccessPolicy {
   /** Organisations whose data the caller may read (null: all of them, for platform admins). */
   async readableOrganizationIds(actor: Actor): Promise<string[] | null> {
     if (actor.kind === 'apiKey') return [actor.organizationId];
-    if (actor.isPlatformAdmin) return null;
+    if (actor.kind === 'operator' || actor.isPlatformAdmin) return null;
     const memberships = await this.txHost.tx.getRepository(Membership).findBy({ userId: actor.userId });
     return memberships.map((m) => m.organizationId);
   }

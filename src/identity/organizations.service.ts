@@ -47,6 +47,12 @@ export class OrganizationsService {
     return this.organizations.findBy({ id: In([...ids]) });
   }
 
+  /** For operators, who know organisations by slug. */
+  findByIdOrSlug(idOrSlug: string): Promise<Organization | null> {
+    const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
+    return this.organizations.findOneBy(isId ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
+  }
+
   anyExist(): Promise<boolean> {
     return this.organizations.exists();
   }

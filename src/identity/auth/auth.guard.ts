@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '@tessera/common';
 import { API_KEY_PREFIX, ApiKeysService } from '../api-keys.service';
+import { actsForPlatform } from './actor';
 import { ACCESS_RULE, AccessRule, requestOf } from './auth.decorators';
 import { TokenService } from './token.service';
 
@@ -36,7 +37,7 @@ export class AuthGuard implements CanActivate {
     }
     if (rule === 'public') return true;
     if (!request.actor) throw new UnauthenticatedError();
-    if (rule === 'platform-admin' && !(request.actor.kind === 'user' && request.actor.isPlatformAdmin)) {
+    if (rule === 'platform-admin' && !actsForPlatform(request.actor)) {
       throw new ForbiddenError('Only platform admins may do this.');
     }
     return true;
