@@ -14,10 +14,11 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { ContractsModule } from './contracts/contracts.module';
 import { IdentityModule } from './identity/identity.module';
+import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { InventoryModule } from './inventory/inventory.module';
 
 /** Every queue the app uses; Bull needs to know them up front. */
-export const QUEUES = [EVENTS_QUEUE];
+export const QUEUES = [EVENTS_QUEUE, INVENTORY_QUEUE];
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -64,6 +65,8 @@ export class AppModule {
           prefix: config.queue.prefix,
           workers: config.queue.workers,
           concurrency: config.queue.concurrency,
+          // Filling a batch is heavy (a transaction and a COPY stream): one at a time per worker.
+          queueConcurrency: { [INVENTORY_QUEUE]: 1 },
           queues: QUEUES,
           defaultAttempts: 5,
           defaultBackoffMs: 1000,

@@ -60,7 +60,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
   app.use(graphiqlMiddleware());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });
-  app.use('/graphql', graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes, maxFiles: 1 }));
+  app.use('/graphql', graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes + 1, maxFiles: 1 }));
   return app;
 }
 

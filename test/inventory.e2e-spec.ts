@@ -14,7 +14,7 @@ const BATCH = `query($id: UUID!) { codeBatch(id: $id) { id status progress creat
 const IMPORT = `mutation($input: ImportCodesInput!) {
   importCodes(input: $input) {
     imported duplicateCount alreadyStoredCount malformedCount batch { id source createdCount }
-    duplicates { line value firstLine } alreadyStored { line value } malformed { line value reason }
+    duplicates { line value firstLine } alreadyStored { line value reason } malformed { line value reason }
   }
 }`;
 const CODES = `query($org: UUID!, $filter: CodeFilter, $first: Int) {
@@ -205,6 +205,37 @@ describe('inventory: generate, import, search, change, void, export', () => {
     expect(ragged.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'file' }] } });
   });
 
+  it('refuses a NUL character anywhere in the input with BAD_USER_INPUT', async () => {
+    const search = await admin.client.fails(CODES, { org: organization.id, filter: { search: 'a\u0000b' } });
+    expect(search).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'filter.search' }] } });
+    const lookup = await admin.client.fails(`query($c: String!) { code(code: $c) { id } }`, { c: 'ab\u0000' });
+    expect(lookup.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('does not let imports probe other organisations’ codes: a daily allowance of collisions', async () => {
+    const { organization: other, admin: otherAdmin } = await fixtures.organization('Prober Org');
+    const theirs: { code: string }[] = await t.dataSource.query('SELECT code FROM code WHERE organization_id = $1 LIMIT 25', [
+      organization.id,
+    ]);
+    const first = await otherAdmin.client.ok(IMPORT, {
+      input: {
+        organizationId: other.id,
+        text: theirs
+          .slice(0, 5)
+          .map((r) => r.code)
+          .join('\n'),
+      },
+    });
+    expect(first.importCodes).toMatchObject({ imported: 0, alreadyStoredCount: 5 });
+    expect(first.importCodes.alreadyStored[0].reason).toMatch(/Already in use/);
+    const probe = await otherAdmin.client.fails(IMPORT, {
+      input: { organizationId: other.id, text: [...theirs.slice(5).map((r) => r.code), 'FRESHCODE99'].join('\n') },
+    });
+    expect(probe.code).toBe('RATE_LIMITED');
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM code WHERE organization_id = $1', [other.id]);
+    expect(n).toBe(0);
+  });
+
   it('finds codes by code, comment and status; changes and voids them; refuses what their status forbids', async () => {
     const { codes } = await admin.client.ok(CODES, { org: organization.id, filter: { search: 'import0002' } });
     expect(codes.totalCount).toBe(1);
@@ -255,8 +286,17 @@ describe('inventory: generate, import, search, change, void, export', () => {
       input: { organizationId: big.id, quantity: 100_000, width: 12, prefix: 'EXP' },
     });
     await completed(generateCodes.batch.id, bigAdmin.client, 120_000);
-    const [first] = await t.dataSource.query('SELECT id FROM code WHERE organization_id = $1 ORDER BY id LIMIT 1', [big.id]);
-    await bigAdmin.client.ok(UPDATE, { input: { codeId: first.id, adminComment: '=HYPERLINK("http://evil.example","click")' } });
+    const formulas = ['=HYPERLINK("http://evil.example","click")', '+1+1', '-2+3', '@SUM(A1)', '\tTAB', '\rCR'];
+    const targets = await t.dataSource.query('SELECT id FROM code WHERE organization_id = $1 ORDER BY id LIMIT $2', [
+      big.id,
+      formulas.length,
+    ]);
+    for (const [i, formula] of formulas.entries()) {
+      // updateCode trims comments, so leading tab and CR (which other sources may store) go in directly.
+      if (formula.trim() === formula) await bigAdmin.client.ok(UPDATE, { input: { codeId: targets[i].id, adminComment: formula } });
+      else await t.dataSource.query('UPDATE code SET admin_comment = $2 WHERE id = $1', [targets[i].id, formula]);
+    }
+    await bigAdmin.client.ok(VOID, { input: { codeId: targets[0].id } });
 
     const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}`, {
       headers: { authorization: `Bearer ${bigAdmin.token}` },
@@ -269,13 +309,20 @@ describe('inventory: generate, import, search, change, void, export', () => {
     expect(rows).toHaveLength(100_000);
     expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['code', 'status', 'admin_comment', 'created_at']));
     expect(new Set(rows.map((r) => r.code)).size).toBe(100_000);
-    expect(rows.every((r) => r.code.startsWith('EXP') && r.status === 'AVAILABLE')).toBe(true);
-    expect(rows.find((r) => r.admin_comment)?.admin_comment).toBe(`'=HYPERLINK("http://evil.example","click")`);
+    expect(rows.every((r) => r.code.startsWith('EXP'))).toBe(true);
+    expect(rows.filter((r) => r.admin_comment).map((r) => r.admin_comment)).toEqual(formulas.map((f) => `'${f}`));
 
     const filtered = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}&status=VOID,REDEEMED`, {
       headers: { authorization: `Bearer ${bigAdmin.token}` },
     });
-    expect(await parseCsv(await filtered.text())).toHaveLength(0);
+    expect(filtered.status).toBe(200);
+    const voided = await parseCsv(await filtered.text());
+    expect(voided.map((r) => [r.code, r.status])).toEqual([[rows[0].code, 'VOID']]);
+    const far = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}&createdAfter=10000-01-01`, {
+      headers: { authorization: `Bearer ${bigAdmin.token}` },
+    });
+    expect(far.status).toBe(400);
+    expect(await far.json()).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'createdAfter' }] });
     const bad = await fetch(`${t.url}/exports/codes.csv?organizationId=${big.id}&batchId=nope`, {
       headers: { authorization: `Bearer ${bigAdmin.token}` },
     });

@@ -26,7 +26,7 @@ export async function generateWithProgress(app: INestApplicationContext, fields:
   const requested = await generation.generate(OPERATOR, input);
   const bar = new ProgressBar('Generating', requested.requestedQuantity);
   if (requested.status === BatchStatus.PENDING) {
-    const result = await generation.run(requested.id, (done) => bar.update(done));
+    const result = await generation.run(requested.id, { whenBusy: 'skip', onProgress: (done) => bar.update(done) });
     if (result === 'SKIPPED') await follow(codes, requested.id, bar);
   }
   const batch = await codes.getBatch(OPERATOR, requested.id);
@@ -37,11 +37,16 @@ export async function generateWithProgress(app: INestApplicationContext, fields:
   return batch;
 }
 
-async function follow(codes: CodesService, batchId: string, bar: ProgressBar): Promise<void> {
+/** Follows a batch another process fills; gives up when its progress stands still for too long. */
+async function follow(codes: CodesService, batchId: string, bar: ProgressBar, stallMs = 10 * 60_000): Promise<void> {
+  let lastProgress = -1;
+  let lastChange = Date.now();
   for (;;) {
     const batch = await codes.getBatch(OPERATOR, batchId);
     bar.update(Math.floor((batch.progress / 100) * batch.requestedQuantity));
     if (batch.status === BatchStatus.COMPLETED || batch.status === BatchStatus.FAILED) return;
+    if (batch.progress !== lastProgress) [lastProgress, lastChange] = [batch.progress, Date.now()];
+    if (Date.now() - lastChange > stallMs) throw new Error(`Batch ${batchId} made no progress for ${stallMs / 60_000} minutes.`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

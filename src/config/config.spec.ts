@@ -106,7 +106,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://cache:6380',
       QUEUE_PREFIX: 'tessera:prod',
       WORKERS: 'off',
-      WORKER_CONCURRENCY: '10',
+      WORKER_CONCURRENCY: '8',
       MIGRATIONS_RUN: 'false',
       GRAPHQL_INTROSPECTION: 'false',
       LOG_FORMAT: 'json',
@@ -117,7 +117,7 @@ describe('loadConfig', () => {
     expect(config.env).toBe('production');
     expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
     expect(config.database).toEqual({ url: 'postgresql://tessera:pw@db:5432/tessera', runMigrations: false });
-    expect(config.queue).toEqual({ redisUrl: 'rediss://cache:6380', prefix: 'tessera:prod', workers: false, concurrency: 10 });
+    expect(config.queue).toEqual({ redisUrl: 'rediss://cache:6380', prefix: 'tessera:prod', workers: false, concurrency: 8 });
     expect(config.auth.tokenSecret).toBe(SECRET);
     expect(config.auth.tokenTtlSeconds).toBe(900);
     expect(config.graphql.introspection).toBe(false);

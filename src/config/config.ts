@@ -52,7 +52,8 @@ class Environment {
   @IsBoolean({ message: 'WORKERS must be on or off' })
   WORKERS = true;
 
-  @WholeNumber(1, 100)
+  // A job may hold two database connections; the pool has 20.
+  @WholeNumber(1, 8)
   WORKER_CONCURRENCY = 5;
 
   @IsOptional()

@@ -29,15 +29,25 @@ export class RateLimiter {
   }
 
   async recordFailure(limits: RateLimit[]): Promise<void> {
-    for (const limit of limits) {
-      await this.dataSource.query(
-        `INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts) VALUES ($1, now(), 1)
-         ON CONFLICT (key) DO UPDATE SET
-           attempts = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.attempts + 1 ELSE 1 END,
-           window_started_at = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.window_started_at ELSE now() END`,
-        [limit.key, limit.windowSeconds],
-      );
-    }
+    for (const limit of limits) await this.add(limit, 1);
+  }
+
+  /** Counts `amount` attempts at once; RATE_LIMITED when that goes past the limit (they stay counted). */
+  async consume(limit: RateLimit, amount: number): Promise<void> {
+    const { attempts, retryAfter } = await this.add(limit, amount);
+    if (attempts > limit.max) throw new RateLimitedError(Math.max(retryAfter, 1));
+  }
+
+  private async add(limit: RateLimit, amount: number): Promise<{ attempts: number; retryAfter: number }> {
+    const [row] = await this.dataSource.query<{ attempts: number; retry_after: number }[]>(
+      `INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts) VALUES ($1, now(), $3)
+       ON CONFLICT (key) DO UPDATE SET
+         attempts = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.attempts + $3 ELSE $3 END,
+         window_started_at = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.window_started_at ELSE now() END
+       RETURNING attempts, ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS retry_after`,
+      [limit.key, limit.windowSeconds, amount],
+    );
+    return { attempts: row.attempts, retryAfter: row.retry_after };
   }
 
   async reset(keys: string[]): Promise<void> {

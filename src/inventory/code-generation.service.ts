@@ -11,7 +11,8 @@ import {
   randomWidth,
   validateFormat,
 } from '@tessera/codes';
-import { BadUserInputError, newId, NotFoundError } from '@tessera/common';
+import { BadUserInputError, newId } from '@tessera/common';
+import { JobHandler, JobProcessor, JobQueue, type Job } from '@tessera/queue';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
@@ -30,12 +31,22 @@ const CHUNK = 50_000;
 
 export type BatchRunResult = 'COMPLETED' | 'SKIPPED';
 
+export const INVENTORY_QUEUE = 'inventory';
+const GENERATE_BATCH_JOB = 'generate-batch';
+
+class BatchBusyError extends Error {
+  constructor(batchId: string) {
+    super(`Batch ${batchId} is being filled by another process.`);
+  }
+}
+
 /**
  * Generates codes: checks the format and the guessing risk, then fills a batch through COPY.
  * Small batches complete within the request; large ones run after commit through the outbox
  * (at least once, retried), each run all-or-nothing.
  */
 @Injectable()
+@JobProcessor(INVENTORY_QUEUE)
 export class CodeGenerationService {
   private readonly logger = new Logger('CodeGeneration');
 
@@ -46,6 +57,7 @@ export class CodeGenerationService {
     private readonly contracts: ContractsService,
     private readonly store: CodeStore,
     private readonly events: EventBus,
+    private readonly queue: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -106,38 +118,48 @@ export class CodeGenerationService {
     return (await this.batches.findOneBy({ id: batch.id }))!;
   }
 
+  /** Hands the batch to the inventory queue: its own workers, so big batches never hold up mail. */
   @OnEventAfterCommit(CodeBatchRequested)
   async onBatchRequested(event: CodeBatchRequested): Promise<void> {
-    await this.run(event.payload.batchId);
+    const { batchId } = event.payload;
+    await this.queue.add(INVENTORY_QUEUE, GENERATE_BATCH_JOB, { batchId }, { jobId: `generate:${batchId}` });
+  }
+
+  @JobHandler(GENERATE_BATCH_JOB)
+  async onGenerateBatchJob(job: Job<{ batchId: string }>): Promise<BatchRunResult> {
+    // While another process fills the batch, throw: the queue retries later, and then finds it done.
+    return this.run(job.data.batchId, { whenBusy: 'retry' });
   }
 
   /**
    * Fills a PENDING batch in one transaction. Safe to call twice at once or after a crash: an
    * advisory lock lets one run at a time, and a completed batch is left alone.
    */
-  async run(batchId: string, onProgress?: (done: number, total: number) => void): Promise<BatchRunResult> {
+  async run(
+    batchId: string,
+    options: { whenBusy: 'skip' | 'retry'; onProgress?: (done: number, total: number) => void },
+  ): Promise<BatchRunResult> {
     try {
-      return await this.runInTransaction(batchId, onProgress);
+      const result = await this.runInTransaction(batchId, options.onProgress);
+      if (result === 'BUSY' && options.whenBusy === 'retry') throw new BatchBusyError(batchId);
+      return result === 'BUSY' ? 'SKIPPED' : result;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof BatchBusyError) throw error;
+      this.logger.error({ message: 'Batch generation failed; the queue retries it', batchId, error: String(error) });
+      // Admins see a plain reason; the details are in the server log.
       await this.dataSource.query(`UPDATE code_batch SET status = 'FAILED', failure_reason = $2 WHERE id = $1 AND status <> 'COMPLETED'`, [
         batchId,
-        reason,
+        'Generation stopped unexpectedly; it is retried automatically.',
       ]);
-      this.logger.error({ message: 'Batch generation failed; the queue retries it', batchId, reason });
       throw error;
     }
   }
 
   @Transactional()
-  private async runInTransaction(batchId: string, onProgress?: (done: number, total: number) => void): Promise<BatchRunResult> {
-    const [{ locked }] = await this.txHost.tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
-      batchId,
-    ]);
-    if (!locked) return 'SKIPPED';
+  private async runInTransaction(batchId: string, onProgress?: (done: number, total: number) => void): Promise<BatchRunResult | 'BUSY'> {
+    if (!(await this.store.tryLockBatch(batchId))) return 'BUSY';
     const batch = await this.batches.findOneBy({ id: batchId });
-    if (!batch) throw new NotFoundError('CodeBatch', batchId);
-    if (batch.status === BatchStatus.COMPLETED) return 'SKIPPED';
+    if (!batch || batch.status === BatchStatus.COMPLETED) return 'SKIPPED';
     const format = this.format({
       alphabet: Alphabet.DEFAULT,
       width: batch.width!,

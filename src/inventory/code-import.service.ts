@@ -10,6 +10,7 @@ import { ContractsService } from '../contracts/contracts.service';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
+import { RateLimiter } from '../identity/rate-limiter.service';
 import { CodeStore } from './code-store';
 import type { ImportCodesFileInput, ImportCodesInput, ImportCodesPayload, ImportProblem } from './dto/batch.dto';
 import { BatchSource, BatchStatus, CodeBatch } from './entities/code-batch.entity';
@@ -17,6 +18,9 @@ import { CodeBatchCompleted } from './events/inventory.events';
 
 /** How many problems of each kind an answer lists (the counts are always exact). */
 const LISTED_PROBLEMS = 1000;
+
+/** Codes of other organisations an import may run into per day before it is refused. */
+const FOREIGN_COLLISIONS_PER_DAY = 20;
 
 interface InputLine {
   /** Line of the paste, or row of the spreadsheet. */
@@ -41,6 +45,7 @@ export class CodeImportService {
     private readonly contracts: ContractsService,
     private readonly store: CodeStore,
     private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,8 +102,17 @@ export class CodeImportService {
       throw BadUserInputError.field(field, 'holds no codes: give one code per line.');
     }
 
-    const stored = await this.store.existing(candidates.map((c) => c.code));
-    const fresh = candidates.filter((c) => !stored.has(c.code));
+    const holders = await this.store.holders(candidates.map((c) => c.code));
+    // Each code found in another organisation says "this code exists": charged to a daily allowance,
+    // so imports cannot be used to guess other organisations' codes.
+    const foreign = candidates.filter((c) => holders.has(c.code) && holders.get(c.code) !== input.organizationId).length;
+    if (foreign > 0) {
+      await this.limiter.consume(
+        { key: `import:taken-elsewhere:${input.organizationId}`, max: FOREIGN_COLLISIONS_PER_DAY, windowSeconds: 86_400 },
+        foreign,
+      );
+    }
+    const fresh = candidates.filter((c) => !holders.has(c.code));
     let batch: CodeBatch | null = null;
     let inserted = new Set<string>();
     if (fresh.length > 0) {
@@ -118,10 +132,15 @@ export class CodeImportService {
       inserted = new Set(result.inserted);
       batch = await this.completeBatch(batch, inserted.size);
     }
-    // A code stored by someone else between our check and our insert counts as already stored.
+    // A code stored by someone else between our look-up and our insert counts as taken too.
     const alreadyStored = candidates
       .filter((c) => !inserted.has(c.code))
-      .map((c) => ({ line: c.line, value: c.value, reason: 'This code is already in the inventory.' }));
+      .map((c) => ({
+        line: c.line,
+        value: c.value,
+        reason:
+          holders.get(c.code) === input.organizationId ? 'Already in your inventory.' : 'Already in use: codes are unique across Tessera.',
+      }));
     return {
       batch,
       imported: inserted.size,

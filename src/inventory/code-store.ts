@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import { newId } from '@tessera/common';
 import { Code } from './entities/code.entity';
 
@@ -19,6 +19,10 @@ export interface CodeDefaults {
 }
 
 const COPY_CHUNK = 10_000;
+
+/** Advisory lock namespaces (first key) of the inventory; the second key is a hash of the subject. */
+const LOCKS = { codeShape: 7_246_101, batchRun: 7_246_102 };
+const EXPORT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The inventory's bulk SQL, in one place: COPY into a staging table for generation and import,
@@ -51,21 +55,40 @@ export class CodeStore {
     return { count: result.rowCount ?? 0, inserted: returnInserted ? result.rows.map((row) => row.code) : undefined };
   }
 
-  /** Which of these canonical codes exist already (anywhere in the system). */
-  async existing(codes: string[]): Promise<Set<string>> {
-    if (codes.length === 0) return new Set();
-    const rows = await this.txHost.tx.query<{ code: string }[]>('SELECT code FROM code WHERE code = ANY($1::text[])', [codes]);
-    return new Set(rows.map((row) => row.code));
+  /** Which of these canonical codes exist already (anywhere in the system), and who holds them. */
+  async holders(codes: string[]): Promise<Map<string, string>> {
+    if (codes.length === 0) return new Map();
+    const rows = await this.txHost.tx.query<{ code: string; organization_id: string }[]>(
+      'SELECT code, organization_id FROM code WHERE code = ANY($1::text[])',
+      [codes],
+    );
+    return new Map(rows.map((row) => [row.code, row.organization_id]));
   }
 
-  /** Live codes of one shape (prefix and length): what a guesser of that shape could hit. */
+  /**
+   * Live codes of one shape (prefix and length), counting those that batches still being filled
+   * will add: what a guesser of that shape could hit. Takes the shape's lock first, so two
+   * generations of one shape cannot both pass the risk check on the same count.
+   */
   async liveCodesOfShape(prefix: string, length: number): Promise<number> {
+    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCKS.codeShape, `${prefix}:${length}`]);
     const [row] = await this.txHost.tx.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM code
-        WHERE status IN ('AVAILABLE', 'PENDING') AND length(code) = $2 AND left(code, length($1)) = $1`,
+      `SELECT (SELECT count(*) FROM code
+                WHERE status IN ('AVAILABLE', 'PENDING') AND length(code) = $2 AND code LIKE $1 || '%')
+            + (SELECT coalesce(sum(requested_quantity - created_count), 0) FROM code_batch
+                WHERE status IN ('PENDING', 'RUNNING') AND prefix = $1 AND length(prefix) + width = $2) AS count`,
       [prefix, length],
     );
-    return row.count;
+    return Number(row.count);
+  }
+
+  /** Lets one process at a time fill a batch; false when another one is at it. */
+  async tryLockBatch(batchId: string): Promise<boolean> {
+    const [row] = await this.txHost.tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [
+      LOCKS.batchRun,
+      batchId,
+    ]);
+    return row.locked;
   }
 
   /**
@@ -95,13 +118,21 @@ export class CodeStore {
       ])
       .orderBy(`${alias}.id`, 'ASC');
     const [sql, parameters] = select.getQueryAndParameters();
-    const queryRunner = this.dataSource.createQueryRunner('slave');
+    const queryRunner = this.dataSource.createQueryRunner('master') as QueryRunner & {
+      releasePostgresConnection(error?: unknown): Promise<void>;
+    };
+    const client = (await queryRunner.connect()) as PoolClient;
     try {
-      const client = (await queryRunner.connect()) as PoolClient;
       const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => literal(client, parameters[Number(n) - 1]));
+      // A reader that stalls must not hold a connection and a snapshot for ever.
+      await client.query(`SET statement_timeout = ${EXPORT_TIMEOUT_MS}`);
       await pipeline(client.query(copyTo(`COPY (${inlined}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), output);
-    } finally {
+      await client.query('RESET statement_timeout');
       await queryRunner.release();
+    } catch (error) {
+      // A COPY cut short leaves the connection mid-protocol: the pool must discard it, not reuse it.
+      await queryRunner.releasePostgresConnection(error);
+      throw error;
     }
   }
 
@@ -127,6 +158,8 @@ function* copyLines(codes: string[]): Generator<string> {
 function literal(client: PoolClient, value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (value instanceof Date) return client.escapeLiteral(value.toISOString());
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return client.escapeLiteral(String(value));
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return client.escapeLiteral(value);
+  throw new Error(`Cannot inline a ${typeof value} parameter into an export query.`);
 }

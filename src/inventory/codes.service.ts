@@ -120,7 +120,11 @@ export class CodesService {
     const rows = await this.store.summary(organizationId);
     const group = (key: (row: (typeof rows)[number]) => string | null): InventoryGroup[] => {
       const groups = new Map<string | null, typeof rows>();
-      for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+      for (const row of rows) {
+        const members = groups.get(key(row));
+        if (members) members.push(row);
+        else groups.set(key(row), [row]);
+      }
       return [...groups].map(([id, members]) => ({ id, ...counts(members) }));
     };
     return { ...counts(rows), byPrice: group((row) => row.priceId), byBatch: group((row) => row.batchId) };

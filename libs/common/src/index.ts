@@ -8,3 +8,4 @@ export * from './ids';
 export * from './pagination/connection';
 export * from './search';
 export * from './csv/read-csv';
+export * from './validation/dates';

@@ -33,7 +33,9 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     if (!this.options.workers) return;
     for (const [name, queue] of this.queues) {
       for (const [jobName, handler] of this.registry.handlersOf(name)) {
-        void queue.process(jobName, this.options.concurrency, (job: BullJob) => handler(toJob(name, job)));
+        void queue.process(jobName, this.options.queueConcurrency?.[name] ?? this.options.concurrency, (job: BullJob) =>
+          handler(toJob(name, job)),
+        );
       }
       queue.on('failed', (job, error) => {
         const final = job.attemptsMade >= (job.opts.attempts ?? 1);

@@ -53,7 +53,7 @@ describe('InlineJobQueue', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(queues.splice(0).map((q) => q.onApplicationShutdown()));
+    await Promise.all(queues.splice(0).map((q) => q.beforeApplicationShutdown()));
     jest.restoreAllMocks();
   });
 
@@ -249,7 +249,7 @@ describe('InlineJobQueue', () => {
     });
   });
 
-  describe('onApplicationShutdown', () => {
+  describe('beforeApplicationShutdown', () => {
     it('lets running jobs finish, then refuses new ones', async () => {
       const gate = deferred();
       let finished = false;
@@ -262,7 +262,7 @@ describe('InlineJobQueue', () => {
       await queue.add(QUEUE, 'send', {});
       await sleep(5);
 
-      const shutdown = queue.onApplicationShutdown();
+      const shutdown = queue.beforeApplicationShutdown();
       await expect(queue.add(QUEUE, 'send', {})).rejects.toThrow(/shut down/);
       gate.resolve();
       await shutdown;

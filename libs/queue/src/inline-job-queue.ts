@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { JobQueue } from './job-queue';
@@ -12,13 +12,14 @@ const REMEMBERED_JOB_IDS = 10_000;
  * zero-setup mode: one process, nothing to install.
  */
 @Injectable()
-export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
+export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdown {
   readonly mode = 'inline' as const;
   private readonly logger = new Logger('InlineQueue');
   private readonly pending = new Map<string, Set<Promise<void>>>();
   private readonly seenJobIds = new Set<string>();
   private sequence = 0;
   private closed = false;
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     @Inject(QUEUE_OPTIONS) private readonly options: QueueModuleOptions,
@@ -50,16 +51,19 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: running jobs finish, waiting retries are dropped. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
+    for (const wake of this.sleepers) wake();
     await Promise.allSettled([...this.pending.values()].flatMap((set) => [...set]));
   }
 
   private async run(job: Job, options: JobOptions): Promise<void> {
     const attempts = options.attempts ?? this.options.defaultAttempts;
     const backoffMs = options.backoffMs ?? this.options.defaultBackoffMs;
-    await sleep(options.delayMs ?? 0);
+    await this.sleep(options.delayMs ?? 0);
     for (;;) {
+      if (this.closed) return;
       const handler = this.registry.get(job.queue, job.name);
       try {
         if (!handler) throw new Error(`No handler for job "${job.name}" of queue "${job.queue}".`);
@@ -87,9 +91,22 @@ export class InlineJobQueue extends JobQueue implements OnApplicationShutdown {
           attempt: job.attemptsMade,
           error: message,
         });
-        await sleep(backoffMs * 2 ** (job.attemptsMade - 1));
+        await this.sleep(backoffMs * 2 ** (job.attemptsMade - 1));
       }
     }
+  }
+
+  /** A wait that shutdown can cut short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private track(queue: string, promise: Promise<void>): void {

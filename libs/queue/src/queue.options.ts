@@ -13,4 +13,6 @@ export interface QueueModuleOptions {
   defaultBackoffMs: number;
   /** Handlers run at once per queue and process. */
   concurrency: number;
+  /** Other limits for some queues (Bull only; the inline queue runs jobs as they come). */
+  queueConcurrency?: Record<string, number>;
 }

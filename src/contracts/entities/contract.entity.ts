@@ -1,6 +1,7 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, Index, JoinTable, ManyToMany, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Organization } from '../../identity/entities/organization.entity';
 import { Price } from './price.entity';
 
 @ObjectType({ description: "An organisation's agreement: its invitation prefix and the prices it allows." })
@@ -38,4 +39,8 @@ export class Contract {
   @ManyToMany(() => Price)
   @JoinTable({ name: 'contract_price', joinColumn: { name: 'contract_id' }, inverseJoinColumn: { name: 'price_id' } })
   prices?: Price[];
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
 }

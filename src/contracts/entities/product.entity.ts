@@ -1,6 +1,7 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Organization } from '../../identity/entities/organization.entity';
 
 @ObjectType({ description: 'Something access is sold or given to: a course, a programme, a service.' })
 @Entity('product')
@@ -26,4 +27,8 @@ export class Product {
   @Field({ description: 'When the product was created.' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_organization_id' })
+  ownerOrganization?: Organization;
 }

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
-import { IsBoolean, IsDate, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Connection, IsFutureDate, UUIDScalar } from '@tessera/common';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import { MAX_PREFIX_LENGTH, MAX_WIDTH, MIN_WIDTH } from '@tessera/codes';
@@ -47,7 +47,7 @@ export class GenerateCodesInput {
 
   @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
   @IsOptional()
-  @IsDate()
+  @IsFutureDate()
   expiresAt?: Date;
 
   @Field({ defaultValue: false, description: 'End each code with a check character that catches every single typo and swap.' })
@@ -86,7 +86,7 @@ export class ImportCodesInput {
 
   @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
   @IsOptional()
-  @IsDate()
+  @IsFutureDate()
   expiresAt?: Date;
 }
 
@@ -118,7 +118,7 @@ export class ImportCodesFileInput {
 
   @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
   @IsOptional()
-  @IsDate()
+  @IsFutureDate()
   expiresAt?: Date;
 }
 

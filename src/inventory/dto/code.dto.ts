@@ -1,7 +1,7 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
+import { Connection, IsStorableDate, UUIDScalar } from '@tessera/common';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Code, CodeStatus } from '../entities/code.entity';
 
 export const CODE_TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,31}$/;
@@ -52,13 +52,13 @@ export class CodeFilter {
   @Field({ nullable: true, description: 'Only codes made at or after this moment.' })
   @IsOptional()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   createdAfter?: Date;
 
   @Field({ nullable: true, description: 'Only codes made before this moment.' })
   @IsOptional()
   @Type(() => Date)
-  @IsDate()
+  @IsStorableDate()
   createdBefore?: Date;
 
   @Field({ nullable: true, description: 'Free text found in the code, the recipient’s name or e-mail, or the admin comment.' })
@@ -81,7 +81,7 @@ export class UpdateCodeInput {
 
   @Field(() => Date, { nullable: true, description: 'When the code stops being redeemable (null: never).' })
   @IsOptional()
-  @IsDate()
+  @IsStorableDate()
   expiresAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Code type, e.g. MENTEE (null clears it).' })

@@ -1,6 +1,9 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Contract } from '../../contracts/entities/contract.entity';
+import { Price } from '../../contracts/entities/price.entity';
+import { Organization } from '../../identity/entities/organization.entity';
 
 export enum BatchSource {
   GENERATED = 'GENERATED',
@@ -113,4 +116,16 @@ export class CodeBatch {
   @Field(() => Date, { nullable: true, description: 'When the batch completed.' })
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @ManyToOne(() => Contract, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contract_id' })
+  contract?: Contract;
+
+  @ManyToOne(() => Price, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'price_id' })
+  price?: Price;
 }

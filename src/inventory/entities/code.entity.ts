@@ -31,6 +31,10 @@ registerEnumType(CodeStatus, {
 @Entity('code')
 @Index('code_organization_idx', ['organizationId', 'id'])
 @Index('code_batch_idx', ['batchId'])
+@Index('code_price_idx', ['priceId'])
+@Index('code_contract_idx', ['contractId'])
+// Live codes by shape (length, prefix) for the guessing-risk check, made by the migration.
+@Index('code_live_shape_idx', { synchronize: false })
 @Index('code_organization_status_idx', ['organizationId', 'status', 'id'])
 // GIN trigram index on search_text, made by the migration (TypeORM cannot declare its operator class).
 @Index('code_search_trgm_idx', { synchronize: false })

@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { BadUserInputError } from '../errors/app-error';
 
 export interface CsvRow {
-  /** Row number as a spreadsheet shows it: the header is row 1, the first data row is row 2. */
+  /** Row number as a spreadsheet shows it: the header is row 1, the first data row is row 2; blank rows are skipped but counted. */
   row: number;
   values: Record<string, string>;
 }
@@ -32,6 +32,9 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
       callback(null, first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
     },
   });
+  // Counts every row fast-csv reads, blank ones too, so numbers match the spreadsheet's.
+  let row = 1;
+  const isBlank = (values: unknown) => Object.values(values as object).every((value) => String(value ?? '').trim() === '');
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown) => {
       input.destroy();
@@ -41,20 +44,24 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
     guard.on('error', fail);
     parseStream(input.pipe(guard), {
       headers: (names) => (headers = names.map((name) => (name ?? '').trim())),
-      ignoreEmpty: true,
       strictColumnHandling: true,
     })
       .on('error', (error: Error) => fail(new CsvLimitError(`is not a readable CSV file: ${error.message}`)))
-      .on('data-invalid', (_row: unknown, index: number) =>
-        fail(new CsvLimitError(`row ${index + 2} has a different number of columns than the header.`)),
-      )
+      .on('data-invalid', (values: unknown) => {
+        row += 1;
+        if (!isBlank(values)) fail(new CsvLimitError(`row ${row} has a different number of columns than the header.`));
+      })
       .on('data', (values: Record<string, string>) => {
+        row += 1;
+        if (isBlank(values)) return;
         if (rows.length >= limits.maxRows) return fail(new CsvLimitError(`has more than ${limits.maxRows.toLocaleString('en')} rows.`));
-        rows.push({ row: rows.length + 2, values });
+        rows.push({ row, values });
       })
       .on('end', () => resolve());
   }).catch((error: unknown) => {
     if (error instanceof CsvLimitError) throw BadUserInputError.field(limits.field, error.message);
+    // graphql-upload's own size limit (413) is the uploader's error too.
+    if ((error as { status?: number }).status === 413) throw BadUserInputError.field(limits.field, 'is too large.');
     throw error;
   });
   return { headers, rows };
