@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateWithProgress } from '../src/cli/generate';
 import { ContractsService } from '../src/contracts/contracts.service';
+import { CodeGenerationService } from '../src/inventory/code-generation.service';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 const GENERATE = `mutation($input: GenerateCodesInput!) {
@@ -366,6 +367,28 @@ describe('inventory from the command line: generate with a progress bar', () => 
       [organization.id],
     );
     expect(n).toBe(5000);
+  });
+
+  it('fills a batch exactly once when several processes try at the same time', async () => {
+    const { organization, admin } = await new Fixtures(t).organization('Race Org');
+    const { generateCodes } = await admin.client.ok(GENERATE, {
+      input: { organizationId: organization.id, quantity: 3000, width: 12, prefix: 'RACE' },
+    });
+    const generation = t.get(CodeGenerationService);
+    // The outbox's own job joins these two: three runners, one lock.
+    const results = await Promise.all([
+      generation.run(generateCodes.batch.id, { whenBusy: 'skip' }),
+      generation.run(generateCodes.batch.id, { whenBusy: 'skip' }),
+    ]);
+    expect(results.filter((r) => r === 'COMPLETED').length).toBeLessThanOrEqual(1);
+    const batch = await eventually(async () => {
+      const { codeBatch } = await admin.client.ok(BATCH, { id: generateCodes.batch.id });
+      if (codeBatch.status !== 'COMPLETED') throw new Error(codeBatch.status);
+      return codeBatch;
+    });
+    expect(batch.createdCount).toBe(3000);
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM code WHERE batch_id = $1', [generateCodes.batch.id]);
+    expect(n).toBe(3000);
   });
 
   it('gives the same clear errors as the API', async () => {

@@ -1,5 +1,7 @@
 import { Fixtures, Person, TestApp } from '@tessera/testing';
 import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'graphql';
+import { ContractsService } from '../src/contracts/contracts.service';
+import { OPERATOR } from '../src/identity/auth/actor';
 import { MemberRole } from '../src/identity/entities/membership.entity';
 
 /**
@@ -80,6 +82,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   let y: Target;
   let callers: Record<string, string>;
   let yCode: string;
+  let xOrganizationId: string;
 
   beforeAll(async () => {
     t = await TestApp.create();
@@ -111,6 +114,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       apiKeyId: yKey.createApiKey.apiKey.id,
       userId: (await fixtures.person()).user.id,
     };
+    xOrganizationId = x.organization.id;
     callers = { 'admin of X': x.admin.token, 'member of X': (xMember.person as Person).token, 'API key of X': xKey.createApiKey.secret };
   });
   afterAll(() => t.close());
@@ -144,6 +148,26 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     },
   );
 
+  it('refuses X’s admin the use of Y’s contract or price in X’s own organisation', async () => {
+    const contracts = t.get(ContractsService);
+    const yPrice = await contracts.createPrice(OPERATOR, {
+      productId: (await contracts.createProduct(OPERATOR, { ownerOrganizationId: y.organizationId, name: 'Y only' })).id,
+      priceCode: 'Y',
+      name: 'Y price',
+    });
+    const yContract = await contracts.createContract(OPERATOR, {
+      organizationId: y.organizationId,
+      name: 'Y contract',
+      priceIds: [yPrice.id],
+    });
+    const generate = `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id } } }`;
+    const admin = t.client.as(callers['admin of X']);
+    for (const stolen of [{ contractId: yContract.id }, { priceId: yPrice.id }]) {
+      const error = await admin.fails(generate, { input: { organizationId: xOrganizationId, quantity: 5, width: 10, ...stolen } });
+      expect(error.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('refuses Y’s CSV export to X', async () => {
     for (const caller of Object.values(callers)) {
       const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${y.organizationId}`, {
@@ -164,5 +188,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       [y.organizationId],
     );
     expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 3, all_codes: 3 });
+    const [batches] = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');
+    expect(batches.n).toBe(1);
   });
 });
