@@ -28,4 +28,18 @@ export default tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Plain Node scripts (benchmarks): Node's own globals.
+    files: ['bench/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        fetch: 'readonly',
+        FormData: 'readonly',
+        Blob: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
+  },
 );

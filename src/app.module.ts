@@ -13,6 +13,7 @@ import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { ContractsModule } from './contracts/contracts.module';
+import { DistributionModule } from './distribution/distribution.module';
 import { IdentityModule } from './identity/identity.module';
 import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { InventoryModule } from './inventory/inventory.module';
@@ -81,6 +82,7 @@ export class AppModule {
         IdentityModule,
         ContractsModule,
         InventoryModule,
+        DistributionModule,
         ...(http ? [ApiModule] : []),
         ...extraModules,
       ],

@@ -1,6 +1,7 @@
 import { Fixtures, Person, TestApp } from '@tessera/testing';
 import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'graphql';
 import { ContractsService } from '../src/contracts/contracts.service';
+import { ParticipantsService } from '../src/contracts/participants.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { MemberRole } from '../src/identity/entities/membership.entity';
 
@@ -16,6 +17,11 @@ interface Target {
   userId: string;
   codeId: string;
   batchId: string;
+  productId: string;
+  priceId: string;
+  contractId: string;
+  participantId: string;
+  importId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -72,10 +78,73 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     { 'input.file': { content: 'code\r\nSTOLEN5678\r\n', filename: 'codes.csv' } },
   ],
   voidCode: (y) => [`mutation($input: VoidCodeInput!) { voidCode(input: $input) { code { id } } }`, { input: { codeId: y.codeId } }],
+  products: (y) => [`query($id: UUID!) { products(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  product: (y) => [`query($id: UUID!) { product(id: $id) { id } }`, { id: y.productId }],
+  createProduct: (y) => [
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }`,
+    { input: { ownerOrganizationId: y.organizationId, name: 'Stolen product' } },
+  ],
+  updateProduct: (y) => [
+    `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } } }`,
+    { input: { productId: y.productId, name: 'Mine now' } },
+  ],
+  createPrice: (y) => [
+    `mutation($input: CreatePriceInput!) { createPrice(input: $input) { price { id } } }`,
+    { input: { productId: y.productId, priceCode: 'STOLEN', name: 'Stolen', accessDays: 30 } },
+  ],
+  updatePrice: (y) => [
+    `mutation($input: UpdatePriceInput!) { updatePrice(input: $input) { price { id } } }`,
+    { input: { priceId: y.priceId, amountMinor: 0 } },
+  ],
+  contracts: (y) => [`query($id: UUID!) { contracts(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  contract: (y) => [`query($id: UUID!) { contract(id: $id) { id } }`, { id: y.contractId }],
+  createContract: (y) => [
+    `mutation($input: CreateContractInput!) { createContract(input: $input) { contract { id } } }`,
+    { input: { organizationId: y.organizationId, name: 'Stolen contract' } },
+  ],
+  updateContract: (y) => [
+    `mutation($input: UpdateContractInput!) { updateContract(input: $input) { contract { id } } }`,
+    { input: { contractId: y.contractId, name: 'Mine now' } },
+  ],
+  archiveContract: (y) => [
+    `mutation($input: ArchiveContractInput!) { archiveContract(input: $input) { contract { id } } }`,
+    { input: { contractId: y.contractId } },
+  ],
+  participants: (y) => [`query($id: UUID!) { participants(contractId: $id) { totalCount } }`, { id: y.contractId }],
+  participant: (y) => [`query($id: UUID!) { participant(id: $id) { id } }`, { id: y.participantId }],
+  createParticipant: (y) => [
+    `mutation($input: CreateParticipantInput!) { createParticipant(input: $input) { participant { id } } }`,
+    { input: { contractId: y.contractId, firstName: 'Intruder', lastName: 'X' } },
+  ],
+  updateParticipant: (y) => [
+    `mutation($input: UpdateParticipantInput!) { updateParticipant(input: $input) { participant { id } } }`,
+    { input: { participantId: y.participantId, firstName: 'Mine' } },
+  ],
+  removeParticipant: (y) => [
+    `mutation($input: RemoveParticipantInput!) { removeParticipant(input: $input) { participant { id } } }`,
+    { input: { participantId: y.participantId } },
+  ],
+  generateParticipantCode: (y) => [
+    `mutation($input: GenerateParticipantCodeInput!) { generateParticipantCode(input: $input) { code { id } } }`,
+    { input: { participantId: y.participantId, priceId: y.priceId } },
+  ],
+  uploadParticipantCodes: (y) => [
+    `mutation($input: UploadParticipantCodesInput!) { uploadParticipantCodes(input: $input) { id } }`,
+    { input: { contractId: y.contractId, file: null } },
+    { 'input.file': { content: 'Participant ID,Row Version,Price Code\r\n', filename: 'participants.csv' } },
+  ],
+  participantImport: (y) => [`query($id: UUID!) { participantImport(id: $id) { id } }`, { id: y.importId }],
+  completeParticipantImport: (y) => [
+    `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
+    { id: y.importId },
+  ],
 };
 
-/** Operations that act on the caller alone or filter by the caller (tested in identity.e2e-spec). */
-const NOT_ORGANIZATION_SCOPED = ['login', 'me', 'organizations'];
+/**
+ * Operations that act on the caller alone or filter by the caller (identity.e2e-spec), and the
+ * public registration look-up (workflow-c spec: it says nothing about the organisation).
+ */
+const NOT_ORGANIZATION_SCOPED = ['login', 'me', 'organizations', 'registrationCode'];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   let t: TestApp;
@@ -106,7 +175,31 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       },
     );
     yCode = listed.codes.edges[0].node.code;
+    const contracts = t.get(ContractsService);
+    const yProduct = await contracts.createProduct(OPERATOR, { ownerOrganizationId: target.organization.id, name: 'Y product' });
+    const yPrice = await contracts.createPrice(OPERATOR, { productId: yProduct.id, priceCode: 'YP', name: 'Y price', accessDays: 30 });
+    const yContract = await contracts.createContract(OPERATOR, {
+      organizationId: target.organization.id,
+      name: 'Y own',
+      priceIds: [yPrice.id],
+    });
+    const yParticipant = await t.get(ParticipantsService).create(OPERATOR, { contractId: yContract.id, firstName: 'Yara', lastName: 'Y' });
+    const yImport = await target.admin.client.upload(
+      `mutation($input: UploadParticipantCodesInput!) { uploadParticipantCodes(input: $input) { id } }`,
+      { input: { contractId: yContract.id, file: null } },
+      {
+        'input.file': {
+          content: `Participant ID,Row Version,Price Code\r\n${yParticipant.id},${yParticipant.version},YP\r\n`,
+          filename: 'p.csv',
+        },
+      },
+    );
     y = {
+      participantId: yParticipant.id,
+      importId: yImport.data!.uploadParticipantCodes.id,
+      productId: yProduct.id,
+      priceId: yPrice.id,
+      contractId: yContract.id,
       codeId: listed.codes.edges[0].node.id,
       batchId,
       organizationId: target.organization.id,

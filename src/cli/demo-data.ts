@@ -74,7 +74,7 @@ async function seedDemoInventory(app: INestApplicationContext, organizationId: s
   const contract = await contracts.createContract(OPERATOR, {
     organizationId,
     name: 'Demo contract 2026',
-    invitationPrefix: 'DEMO',
+    invitationPrefix: 'DEM',
     priceIds: [mentee.id, mentor.id],
   });
   const generation = app.get(CodeGenerationService);

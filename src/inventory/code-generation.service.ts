@@ -67,8 +67,44 @@ export class CodeGenerationService {
 
   @Transactional()
   async generate(actor: Actor, input: GenerateCodesInput): Promise<CodeBatch> {
+    const { batch, format } = await this.createBatch(actor, input, BatchSource.GENERATED);
+    if (input.quantity <= this.config.codes.inlineMax) {
+      await this.fill(batch, format);
+      return this.complete(batch);
+    }
+    await this.events.publish(
+      new CodeBatchRequested({ batchId: batch.id }, { organizationId: batch.organizationId, actorId: batch.createdById }),
+    );
+    return (await this.batches.findOneBy({ id: batch.id }))!;
+  }
+
+  /**
+   * Generates a batch within the caller's transaction, whatever its size, for callers that hand
+   * the codes out at once (participants, orders). Returns the codes in the order they were made.
+   */
+  @Transactional()
+  async generateNow(
+    actor: Actor,
+    input: GenerateCodesInput,
+    source: BatchSource,
+  ): Promise<{ batch: CodeBatch; codes: { id: string; code: string }[] }> {
+    const { batch, format } = await this.createBatch(actor, input, source);
+    await this.fill(batch, format);
+    const completed = await this.complete(batch);
+    const codes = await this.txHost.tx.query<{ id: string; code: string }[]>('SELECT id, code FROM code WHERE batch_id = $1 ORDER BY id', [
+      batch.id,
+    ]);
+    return { batch: completed, codes };
+  }
+
+  /** Checks the request (access, contract, price, format, guessing risk) and records the batch. */
+  private async createBatch(
+    actor: Actor,
+    input: GenerateCodesInput,
+    source: BatchSource,
+  ): Promise<{ batch: CodeBatch; format: CodeFormat }> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
-    const { inlineMax, generateMax, guessCeiling } = this.config.codes;
+    const { generateMax, guessCeiling } = this.config.codes;
     if (input.quantity > generateMax) {
       throw BadUserInputError.field('quantity', `must be at most ${generateMax.toLocaleString('en')} per generation.`);
     }
@@ -91,7 +127,7 @@ export class CodeGenerationService {
     const batch = this.batches.create({
       id: newId(),
       organizationId: input.organizationId,
-      source: BatchSource.GENERATED,
+      source,
       status: BatchStatus.PENDING,
       progress: 0,
       requestedQuantity: input.quantity,
@@ -108,14 +144,7 @@ export class CodeGenerationService {
       completedAt: null,
     });
     await this.batches.insert(batch);
-    if (input.quantity <= inlineMax) {
-      await this.fill(batch, format);
-      return this.complete(batch);
-    }
-    await this.events.publish(
-      new CodeBatchRequested({ batchId: batch.id }, { organizationId: batch.organizationId, actorId: batch.createdById }),
-    );
-    return (await this.batches.findOneBy({ id: batch.id }))!;
+    return { batch, format };
   }
 
   /** Hands the batch to the inventory queue: its own workers, so big batches never hold up mail. */

@@ -57,6 +57,11 @@ export class CodesService {
     return code;
   }
 
+  /** By canonical value, without an access check: for flows that have their own (registration look-up). */
+  findByValue(canonical: string): Promise<Code | null> {
+    return this.codes.findOneBy({ code: canonical });
+  }
+
   findByIds(ids: readonly string[]): Promise<Code[]> {
     return this.codes.findBy({ id: In([...ids]) });
   }

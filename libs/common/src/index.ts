@@ -9,3 +9,4 @@ export * from './pagination/connection';
 export * from './search';
 export * from './csv/read-csv';
 export * from './validation/dates';
+export * from './csv/csv-safe';

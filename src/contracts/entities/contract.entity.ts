@@ -1,12 +1,27 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Organization } from '../../identity/entities/organization.entity';
 import { Price } from './price.entity';
+
+export enum ContractStatus {
+  ACTIVE = 'ACTIVE',
+  ARCHIVED = 'ARCHIVED',
+}
+
+registerEnumType(ContractStatus, {
+  name: 'ContractStatus',
+  description: 'Whether a contract is in use.',
+  valuesMap: {
+    ACTIVE: { description: 'In use: it can change and codes can be made for it.' },
+    ARCHIVED: { description: 'Closed: kept with its codes, but it cannot change and no new codes are made for it.' },
+  },
+});
 
 @ObjectType({ description: "An organisation's agreement: its invitation prefix and the prices it allows." })
 @Entity('contract')
 @Index('contract_organization_idx', ['organizationId', 'id'])
+@Check('contract_dates_check', '"starts_at" IS NULL OR "ends_at" IS NULL OR "starts_at" <= "ends_at"')
 export class Contract {
   @Field(() => UUIDScalar, { description: 'Id of the contract.' })
   @PrimaryColumn('uuid')
@@ -23,6 +38,10 @@ export class Contract {
   @Field({ description: 'Prefix of the codes generated for this contract.' })
   @Column({ type: 'text', default: '' })
   invitationPrefix: string;
+
+  @Field(() => ContractStatus, { description: 'ACTIVE, or ARCHIVED (no changes, no new codes).' })
+  @Column({ type: 'enum', enum: ContractStatus, enumName: 'contract_status', default: ContractStatus.ACTIVE })
+  status: ContractStatus;
 
   @Field(() => Date, { nullable: true, description: 'First day the contract applies.' })
   @Column({ type: 'timestamptz', nullable: true })

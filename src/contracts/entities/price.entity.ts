@@ -1,11 +1,17 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Product } from './product.entity';
 
 @ObjectType({ description: 'A way to buy or be given a product: amount, and how long access lasts.' })
 @Entity('price')
 @Index('price_product_code_key', ['productId', 'priceCode'], { unique: true })
+@Check('price_amount_check', '"amount_minor" >= 0')
+// Access lasts a number of days from redemption, or over fixed dates: never both, dates in pairs.
+@Check(
+  'price_access_check',
+  '("access_days" IS NULL OR "access_starts_at" IS NULL) AND ("access_starts_at" IS NULL) = ("access_ends_at" IS NULL) AND ("access_starts_at" IS NULL OR "access_starts_at" < "access_ends_at")',
+)
 export class Price {
   @Field(() => UUIDScalar, { description: 'Id of the price.' })
   @PrimaryColumn('uuid')
@@ -27,13 +33,21 @@ export class Price {
   @Column({ type: 'integer', default: 0 })
   amountMinor: number;
 
-  @Field({ description: 'ISO 4217 currency.' })
+  @Field({ description: 'ISO 4217 currency code, e.g. EUR.' })
   @Column({ type: 'text', default: 'EUR' })
   currency: string;
 
-  @Field(() => Int, { nullable: true, description: 'Days of access from redemption.' })
+  @Field(() => Int, { nullable: true, description: 'Days of access from redemption (the alternative to fixed access dates).' })
   @Column({ type: 'integer', nullable: true })
   accessDays: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'Fixed start of access, whenever the code is redeemed (with accessEndsAt).' })
+  @Column({ type: 'timestamptz', nullable: true })
+  accessStartsAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Fixed end of access (with accessStartsAt).' })
+  @Column({ type: 'timestamptz', nullable: true })
+  accessEndsAt: Date | null;
 
   @Field({ description: 'An order of two or more seats generates one registration code per seat.' })
   @Column({ type: 'boolean', default: false })

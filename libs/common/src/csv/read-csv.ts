@@ -1,9 +1,9 @@
-import { parseStream } from 'fast-csv';
-import { Readable, Transform } from 'node:stream';
+import { parseString } from 'fast-csv';
+import type { Readable } from 'node:stream';
 import { BadUserInputError } from '../errors/app-error';
 
 export interface CsvRow {
-  /** Row number as a spreadsheet shows it: the header is row 1, the first data row is row 2; blank rows are skipped but counted. */
+  /** Row number as a spreadsheet shows it: the header is row 1; blank rows are skipped but counted. */
   row: number;
   values: Record<string, string>;
 }
@@ -16,55 +16,91 @@ export interface CsvLimits {
 }
 
 /**
- * Reads an uploaded CSV as a spreadsheet saves it: byte-order mark, CRLF, quoted fields with
- * commas and newlines. Header names are trimmed. Too large, too long or broken files are the
- * uploader's error (BAD_USER_INPUT on `field`), never a 500.
+ * Reads an uploaded CSV as spreadsheets save it: byte-order mark, CRLF, quoted fields with commas
+ * and newlines, trailing empty rows, and the semicolon-separated variant (European Excel). Header
+ * names are trimmed. A file that is too large, not UTF-8, or broken is the uploader's error
+ * (BAD_USER_INPUT on `field`), never a 500.
  */
-export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ headers: string[]; rows: CsvRow[] }> {
+export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ headers: string[]; rows: CsvRow[]; delimiter: string }> {
+  const refuse = (message: string) => BadUserInputError.field(limits.field, message);
+  const bytes = await readAll(input, limits.maxBytes).catch((error: unknown) => {
+    // graphql-upload's own size limit (413) is the uploader's error too.
+    if (error instanceof TooLarge || (error as { status?: number }).status === 413) {
+      throw refuse(`is larger than ${(limits.maxBytes / 1_048_576).toFixed(0)} MB.`);
+    }
+    throw error;
+  });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw refuse('is not UTF-8 text: save it as "CSV UTF-8" in your spreadsheet program.');
+  }
+  if (text.includes('\u0000')) throw refuse('is not a text file (it holds NUL bytes).');
+  const delimiter = sniffDelimiter(text);
   const rows: CsvRow[] = [];
   let headers: string[] = [];
-  let bytes = 0;
-  const guard = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      const first = bytes === 0;
-      bytes += chunk.length;
-      if (bytes > limits.maxBytes) return callback(new CsvLimitError(`is larger than ${(limits.maxBytes / 1_048_576).toFixed(0)} MB.`));
-      callback(null, first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
-    },
-  });
-  // Counts every row fast-csv reads, blank ones too, so numbers match the spreadsheet's.
   let row = 1;
+  let problem: string | undefined;
   const isBlank = (values: unknown) => Object.values(values as object).every((value) => String(value ?? '').trim() === '');
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      input.destroy();
-      reject(error);
-    };
-    input.on('error', fail);
-    guard.on('error', fail);
-    parseStream(input.pipe(guard), {
+  await new Promise<void>((resolve) => {
+    const stream = parseString(text, {
+      delimiter,
       headers: (names) => (headers = names.map((name) => (name ?? '').trim())),
       strictColumnHandling: true,
-    })
-      .on('error', (error: Error) => fail(new CsvLimitError(`is not a readable CSV file: ${error.message}`)))
+    });
+    const stop = (message: string) => {
+      problem ??= message;
+      stream.destroy();
+      resolve();
+    };
+    stream
+      .on('error', (error: Error) => stop(`is not a readable CSV file: ${error.message}`))
       .on('data-invalid', (values: unknown) => {
         row += 1;
-        if (!isBlank(values)) fail(new CsvLimitError(`row ${row} has a different number of columns than the header.`));
+        if (!isBlank(values)) stop(`row ${row} has a different number of columns than the header row.`);
       })
       .on('data', (values: Record<string, string>) => {
         row += 1;
         if (isBlank(values)) return;
-        if (rows.length >= limits.maxRows) return fail(new CsvLimitError(`has more than ${limits.maxRows.toLocaleString('en')} rows.`));
+        if (rows.length >= limits.maxRows) return stop(`has more than ${limits.maxRows.toLocaleString('en')} rows.`);
         rows.push({ row, values });
       })
       .on('end', () => resolve());
-  }).catch((error: unknown) => {
-    if (error instanceof CsvLimitError) throw BadUserInputError.field(limits.field, error.message);
-    // graphql-upload's own size limit (413) is the uploader's error too.
-    if ((error as { status?: number }).status === 413) throw BadUserInputError.field(limits.field, 'is too large.');
-    throw error;
   });
-  return { headers, rows };
+  if (problem) throw refuse(problem);
+  if (headers.length === 0) throw refuse('is empty: it needs a header row.');
+  const repeated = headers.find((header, index) => header && headers.indexOf(header) !== index);
+  if (repeated) throw refuse(`has the column "${repeated}" twice.`);
+  return { headers, rows, delimiter };
 }
 
-class CsvLimitError extends Error {}
+/** Comma, or semicolon when the header row has more semicolons than commas (outside quotes). */
+function sniffDelimiter(text: string): string {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && char === ',') commas++;
+    else if (!quoted && char === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+class TooLarge extends Error {}
+
+async function readAll(input: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      input.destroy();
+      throw new TooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

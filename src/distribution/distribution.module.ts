@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContractsModule } from '../contracts/contracts.module';
+import { IdentityModule } from '../identity/identity.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { ParticipantImport } from './entities/participant-import.entity';
+import { ParticipantCodesResolver } from './participant-codes.resolver';
+import { ParticipantCodesService } from './participant-codes.service';
+import { ParticipantsExportController } from './participants-export.controller';
+import { RegistrationLookupResolver } from './registration-lookup.resolver';
+import { RegistrationLookupService } from './registration-lookup.service';
+
+/** Handing codes out: to participants (one, or by the spreadsheet round trip), and the public look-up before registering. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ParticipantImport]), IdentityModule, ContractsModule, InventoryModule],
+  providers: [ParticipantCodesService, ParticipantCodesResolver, RegistrationLookupService, RegistrationLookupResolver],
+  controllers: [ParticipantsExportController],
+})
+export class DistributionModule {}

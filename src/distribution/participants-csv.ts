@@ -1,0 +1,159 @@
+import { csvSafe } from '@tessera/common';
+import { isEmail } from 'class-validator';
+import type { Price } from '../contracts/entities/price.entity';
+import type { Participant } from '../contracts/entities/participant.entity';
+import type { ImportRowProblem, ParticipantAssignment } from './entities/participant-import.entity';
+
+/** The participants file's columns, in order: what the download writes and the upload reads. */
+export const COLUMNS = {
+  id: 'Participant ID',
+  version: 'Row Version',
+  firstName: 'First Name',
+  lastName: 'Last Name',
+  email: 'E-mail',
+  phone: 'Phone',
+  dateOfBirth: 'Date of Birth',
+  externalReference: 'External Reference',
+  priceCode: 'Price Code',
+  invitationCode: 'Invitation Code',
+} as const;
+
+const REQUIRED = [COLUMNS.id, COLUMNS.version, COLUMNS.priceCode];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const LISTED_PROBLEMS = 5000;
+
+export interface ParticipantWithCode {
+  participant: Participant;
+  code: { code: string; priceId: string | null } | null;
+}
+
+/** One CSV row per participant; cells a spreadsheet would run as a formula are defused. */
+export function participantRows(items: ParticipantWithCode[], prices: Map<string, Price>): string[][] {
+  return items.map(({ participant: p, code }) => [
+    p.id,
+    String(p.version),
+    csvSafe(p.firstName),
+    csvSafe(p.lastName),
+    csvSafe(p.email),
+    csvSafe(p.phone),
+    p.dateOfBirth ?? '',
+    csvSafe(p.externalReference),
+    code?.priceId ? csvSafe(prices.get(code.priceId)?.priceCode) : '',
+    code?.code ?? '',
+  ]);
+}
+
+export interface UploadCheck {
+  problems: ImportRowProblem[];
+  assignments: ParticipantAssignment[];
+}
+
+/**
+ * Checks every row of an uploaded participants file against the contract: who the row is, that it
+ * is the version downloaded, that details were not edited in the sheet, and that the price code
+ * is one the contract allows. Collects every problem; decides nothing on its own.
+ */
+export function checkUpload(
+  headers: string[],
+  rows: { row: number; values: Record<string, string> }[],
+  participants: Map<string, ParticipantWithCode>,
+  allowedPrices: Price[],
+  knownPriceCodes: Set<string>,
+): UploadCheck {
+  const problems: ImportRowProblem[] = [];
+  const header = (name: string) => headers.find((h) => h.toLowerCase() === name.toLowerCase());
+  const missing = REQUIRED.filter((name) => !header(name));
+  if (missing.length > 0) {
+    return {
+      problems: missing.map((column) => ({
+        row: 1,
+        column,
+        value: '',
+        message: `The column "${column}" is missing: start from the downloaded file.`,
+      })),
+      assignments: [],
+    };
+  }
+  const cell = (values: Record<string, string>, name: string) => {
+    const column = header(name);
+    return column ? (values[column] ?? '').trim() : '';
+  };
+  const problem = (row: number, column: string, value: string, message: string) =>
+    problems.push({ row, column, value: value.length > 100 ? `${value.slice(0, 100)}…` : value, message });
+  const byCode = new Map<string, Price[]>();
+  for (const price of allowedPrices) {
+    const key = price.priceCode.toUpperCase();
+    byCode.set(key, [...(byCode.get(key) ?? []), price]);
+  }
+
+  const assignments: ParticipantAssignment[] = [];
+  const seen = new Map<string, number>();
+  for (const { row, values } of rows) {
+    const id = cell(values, COLUMNS.id);
+    const priceCode = cell(values, COLUMNS.priceCode);
+    if (!id) {
+      problem(row, COLUMNS.id, id, 'Is empty: every row must come from the downloaded list (add new people in Tessera).');
+      continue;
+    }
+    if (!UUID.test(id)) {
+      problem(row, COLUMNS.id, id, 'Is not a participant id from the downloaded list.');
+      continue;
+    }
+    const firstRow = seen.get(id.toLowerCase());
+    if (firstRow !== undefined) {
+      problem(row, COLUMNS.id, id, `Duplicate row: this participant is also on row ${firstRow}.`);
+      continue;
+    }
+    seen.set(id.toLowerCase(), row);
+    const found = participants.get(id.toLowerCase());
+    if (!found) {
+      problem(row, COLUMNS.id, id, 'No such participant in this contract: removed since the download, or from another contract.');
+      continue;
+    }
+    const { participant, code } = found;
+    const version = cell(values, COLUMNS.version);
+    if (version !== String(participant.version)) {
+      problem(row, COLUMNS.version, version, 'The participant changed since this file was downloaded: download the list again.');
+      continue;
+    }
+    let rowOk = true;
+    const email = cell(values, COLUMNS.email);
+    if (header(COLUMNS.email) && email && !isEmail(email)) {
+      problem(row, COLUMNS.email, email, 'Is not an e-mail address.');
+      rowOk = false;
+    }
+    for (const [column, stored] of [
+      [COLUMNS.firstName, participant.firstName],
+      [COLUMNS.lastName, participant.lastName],
+      [COLUMNS.email, participant.email],
+      [COLUMNS.externalReference, participant.externalReference],
+    ] as const) {
+      const given = cell(values, column);
+      if (header(column) && given.replace(/^'/, '').toLowerCase() !== (stored ?? '').toLowerCase() && rowOk) {
+        problem(row, column, given, 'Differs from Tessera: details are not imported from the file; change the participant in Tessera.');
+        rowOk = false;
+      }
+    }
+    if (!priceCode || !rowOk) continue;
+    const candidates = byCode.get(priceCode.toUpperCase()) ?? [];
+    if (candidates.length === 0) {
+      const message = knownPriceCodes.has(priceCode.toUpperCase())
+        ? 'This price is not allowed by the contract.'
+        : `Unknown price code: use one of ${[...byCode.keys()].join(', ') || '(the contract allows no price)'}.`;
+      problem(row, COLUMNS.priceCode, priceCode, message);
+      continue;
+    }
+    if (candidates.length > 1) {
+      problem(row, COLUMNS.priceCode, priceCode, 'Two of the contract’s prices have this code: ask an admin to rename one.');
+      continue;
+    }
+    if (code) {
+      if (code.priceId !== candidates[0].id) {
+        problem(row, COLUMNS.priceCode, priceCode, `Already has the invitation code ${code.code} at another price.`);
+      }
+      continue;
+    }
+    assignments.push({ participantId: participant.id, version: participant.version, priceId: candidates[0].id, row });
+  }
+  return { problems, assignments };
+}
