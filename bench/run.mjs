@@ -34,8 +34,19 @@ for (const r of results) console.log(`| ${r.scenario} | ${r.figure} | ${r.rss} |
 /** 20,000 participants: download the CSV, fill Price Code, upload (check), complete (generate + assign). */
 async function participantImport({ url, db, admin, apiPid }) {
   const ROWS = 20_000;
-  const org = (await db.query(`SELECT id FROM organization WHERE slug = 'demo-mentoring'`)).rows[0].id;
-  const contract = (await db.query(`SELECT id FROM contract WHERE organization_id = $1 LIMIT 1`, [org])).rows[0].id;
+  // The demo seed finishes shortly after the API starts: wait for its contract.
+  let org;
+  let contract;
+  for (let i = 0; !contract; i++) {
+    const row = (
+      await db.query(
+        `SELECT c.id, c.organization_id FROM contract c JOIN organization o ON o.id = c.organization_id WHERE o.slug = 'demo-mentoring'`,
+      )
+    ).rows[0];
+    [org, contract] = [row?.organization_id, row?.id];
+    if (!contract && i > 100) throw new Error('The demo contract did not appear');
+    if (!contract) await new Promise((r) => setTimeout(r, 200));
+  }
   await db.query(
     `INSERT INTO participant (id, organization_id, contract_id, first_name, last_name, email, version, created_at, updated_at)
      SELECT id, $1, $2, 'Bench', 'Person ' || n, 'bench' || n || '@example.test', 1, now(), now()

@@ -3,8 +3,6 @@ import { Fixtures, GraphQLClient, Person, TestApp } from '@tessera/testing';
 import { parseString } from 'fast-csv';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContractsService } from '../src/contracts/contracts.service';
-import { OPERATOR } from '../src/identity/auth/actor';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 /**
@@ -39,27 +37,71 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
 
   beforeAll(async () => {
     t = await TestApp.create();
-    const fixtures = new Fixtures(t);
-    ({ organization, admin } = await fixtures.organization('Harbour Booking'));
-    // The catalogue: a product with three prices, of which the contract allows two.
-    const contracts = t.get(ContractsService);
-    const product = await contracts.createProduct(OPERATOR, {
-      ownerOrganizationId: organization.id,
-      name: 'Sailing course',
-      description: 'Ten lessons on the water.',
-    });
-    const std = await contracts.createPrice(OPERATOR, { productId: product.id, priceCode: 'STD', name: 'Standard', accessDays: 90 });
-    const mentor = await contracts.createPrice(OPERATOR, { productId: product.id, priceCode: 'MENTOR', name: 'Mentor', accessDays: 180 });
-    await contracts.createPrice(OPERATOR, { productId: product.id, priceCode: 'VIP', name: 'VIP', accessDays: 365 });
-    const contract = await contracts.createContract(OPERATOR, {
-      organizationId: organization.id,
-      name: 'Harbour 2026',
-      invitationPrefix: 'HB',
-      priceIds: [std.id, mentor.id],
-    });
-    contractId = contract.id;
+    ({ organization, admin } = await new Fixtures(t).organization('Harbour Booking'));
   });
   afterAll(() => t.close());
+
+  it('sets up the product, its prices and a contract that allows two of them', async () => {
+    const { createProduct } = await admin.client.ok(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id milestones { key label } } } }`,
+      {
+        input: {
+          ownerOrganizationId: organization.id,
+          name: 'Sailing course',
+          description: 'Ten lessons on the water.',
+          milestones: [{ key: 'theory_passed', label: 'Theory passed' }],
+        },
+      },
+    );
+    const price = async (priceCode: string, name: string, accessDays: number) =>
+      (
+        await admin.client.ok(`mutation($input: CreatePriceInput!) { createPrice(input: $input) { price { id } } }`, {
+          input: { productId: createProduct.product.id, priceCode, name, accessDays, amountMinor: 25_000, currency: 'eur' },
+        })
+      ).createPrice.price.id as string;
+    const std = await price('STD', 'Standard', 90);
+    const mentor = await price('MENTOR', 'Mentor', 180);
+    await price('VIP', 'VIP', 365);
+    const bad = await admin.client.fails(`mutation($input: CreateContractInput!) { createContract(input: $input) { contract { id } } }`, {
+      input: { organizationId: organization.id, name: 'Harbour 2026', invitationPrefix: 'HO1' },
+    });
+    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'invitationPrefix' }] } });
+    const { createContract } = await admin.client.ok(
+      `mutation($input: CreateContractInput!) { createContract(input: $input) { contract { id invitationPrefix status prices { priceCode } } } }`,
+      { input: { organizationId: organization.id, name: 'Harbour 2026', invitationPrefix: 'hb', priceIds: [std, mentor] } },
+    );
+    expect(createContract.contract).toMatchObject({ invitationPrefix: 'HB', status: 'ACTIVE' });
+    expect(createContract.contract.prices.map((p: { priceCode: string }) => p.priceCode).sort()).toEqual(['MENTOR', 'STD']);
+    contractId = createContract.contract.id;
+  });
+
+  it('generates unassigned codes for the contract, shows the product behind them and downloads them as CSV', async () => {
+    const [std] = await t.dataSource.query(`SELECT id FROM price WHERE price_code = 'STD'`);
+    const { generateCodes } = await admin.client.ok(
+      `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id status createdCount prefix } } }`,
+      { input: { organizationId: organization.id, contractId, priceId: std.id, quantity: 30, width: 8 } },
+    );
+    expect(generateCodes.batch).toMatchObject({ status: 'COMPLETED', createdCount: 30, prefix: 'HB' });
+    const { codes } = await admin.client.ok(
+      `query($org: UUID!, $contract: UUID!) { codes(organizationId: $org, filter: { contractId: $contract }, first: 5) { totalCount edges { node { code product { name milestones { key } } price { priceCode } } } } }`,
+      { org: organization.id, contract: contractId },
+    );
+    expect(codes.totalCount).toBe(30);
+    expect(codes.edges[0].node).toMatchObject({
+      product: { name: 'Sailing course', milestones: [{ key: 'theory_passed' }] },
+      price: { priceCode: 'STD' },
+    });
+    const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${organization.id}&contractId=${contractId}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    const rows = await parseRows(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(3)
+        .toString('utf8'),
+    );
+    expect(rows).toHaveLength(30);
+    expect(rows.every((r) => r.code.startsWith('HB') && r.price_code === 'STD')).toBe(true);
+  });
 
   it('adds participants and lists them with search', async () => {
     const people = [
@@ -128,7 +170,7 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
     expect(result.problems[0]).toMatchObject({ value: 'NOPE', message: expect.stringContaining('STD, MENTOR') });
     expect(result.problems[4].message).toContain('row 2');
     const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM code WHERE organization_id = $1', [organization.id]);
-    expect(n).toBe(0);
+    expect(n).toBe(30); // only the unassigned codes generated earlier
     expect((await admin.client.fails(COMPLETE, { id: result.id })).code).toBe('CONFLICT');
   });
 
@@ -233,14 +275,17 @@ async function download(t: TestApp, admin: Person, contractId: string): Promise<
   });
   expect(response.status).toBe(200);
   const bytes = Buffer.from(await response.arrayBuffer());
-  const rows = await new Promise<Row[]>((resolve, reject) => {
+  return { bytes, rows: await parseRows(bytes.subarray(3).toString('utf8')) };
+}
+
+function parseRows(text: string): Promise<Row[]> {
+  return new Promise<Row[]>((resolve, reject) => {
     const out: Row[] = [];
-    parseString(bytes.subarray(3).toString('utf8'), { headers: true })
+    parseString(text, { headers: true })
       .on('error', reject)
       .on('data', (row: Row) => out.push(row))
       .on('end', () => resolve(out));
   });
-  return { bytes, rows };
 }
 
 function toCsv(rows: Row[]): string {
