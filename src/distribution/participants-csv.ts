@@ -1,4 +1,4 @@
-import { csvSafe } from '@tessera/common';
+import { csvSafe, undoCsvSafe } from '@tessera/common';
 import { isEmail } from 'class-validator';
 import type { Price } from '../contracts/entities/price.entity';
 import type { Participant } from '../contracts/entities/participant.entity';
@@ -129,7 +129,7 @@ export function checkUpload(
       [COLUMNS.externalReference, participant.externalReference],
     ] as const) {
       const given = cell(values, column);
-      if (header(column) && given.replace(/^'/, '').toLowerCase() !== (stored ?? '').toLowerCase() && rowOk) {
+      if (header(column) && undoCsvSafe(given).toLowerCase() !== (stored ?? '').toLowerCase() && rowOk) {
         problem(row, column, given, 'Differs from Tessera: details are not imported from the file; change the participant in Tessera.');
         rowOk = false;
       }

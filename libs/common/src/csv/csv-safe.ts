@@ -6,3 +6,8 @@ export function csvSafe(value: string | null | undefined): string {
   if (value === null || value === undefined) return '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
+
+/** The value csvSafe was given, from what it wrote (a cell read back from the exported file). */
+export function undoCsvSafe(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
