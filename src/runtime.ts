@@ -57,6 +57,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
       logger: new AppLogger(runtime.config.log),
     },
   );
+  app.set('trust proxy', runtime.config.http.trustProxy);
   app.use(graphiqlMiddleware());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });

@@ -261,8 +261,12 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     }
   });
 
-  it('refuses Y’s CSV export to X', async () => {
+  it('refuses Y’s CSV exports to X', async () => {
     for (const caller of Object.values(callers)) {
+      const participantsCsv = await fetch(`${t.url}/exports/contracts/${y.contractId}/participants.csv`, {
+        headers: { authorization: `Bearer ${caller}` },
+      });
+      expect(participantsCsv.status).toBe(403);
       const response = await fetch(`${t.url}/exports/codes.csv?organizationId=${y.organizationId}`, {
         headers: { authorization: `Bearer ${caller}` },
       });

@@ -243,6 +243,25 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
       reason: 'VOID',
       participant: null,
     });
+    // The voided code frees Bjørn's slot: he can be given a new one.
+    const [mentor] = await t.dataSource.query(`SELECT id FROM price WHERE price_code = 'MENTOR'`);
+    const regenerated = await admin.client.ok(
+      `mutation($input: GenerateParticipantCodeInput!) { generateParticipantCode(input: $input) { code { code } } }`,
+      { input: { participantId: participants[1].id, priceId: mentor.id } },
+    );
+    expect(regenerated.generateParticipantCode.code.code).not.toBe(rows[1]['Invitation Code']);
+
+    // Archiving the contract ends what its codes can do.
+    await admin.client.ok(`mutation($id: UUID!) { archiveContract(input: { contractId: $id }) { contract { status } } }`, {
+      id: contractId,
+    });
+    expect((await t.client.ok(LOOKUP, { code: ada })).registrationCode).toMatchObject({
+      usable: false,
+      reason: 'CONTRACT_NOT_ACTIVE',
+      participant: null,
+    });
+    const late = await admin.client.fails(CREATE_PARTICIPANT, { input: { contractId, firstName: 'Late', lastName: 'Comer' } });
+    expect(late.code).toBe('CONFLICT');
   });
 
   it('rate-limits look-ups per client', async () => {

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ url: undefined, runMigrations: true });
     expect(config.seedDemo).toBe(true);
     expect(config.queue).toEqual({ redisUrl: undefined, prefix: 'tessera', workers: true, concurrency: 5 });
-    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', trustProxy: false });
     expect(config.env).toBe('development');
     expect(config.auth.tokenSecret).toBeUndefined();
     expect(config.auth.tokenTtlSeconds).toBe(3600);
@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     ['WORKER_CONCURRENCY', { WORKER_CONCURRENCY: '0' }],
     ['QUEUE_PREFIX', { QUEUE_PREFIX: 'has space' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'everyone!' }],
   ])('refuses a bad %s with a message naming it', (variable, env) => {
     const error = configErrorOf(env);
 
@@ -100,6 +101,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       PORT: '8080',
       HOST: '127.0.0.1',
+      TRUST_PROXY: '2',
       DATABASE_URL: 'postgresql://tessera:pw@db:5432/tessera',
       AUTH_TOKEN_SECRET: SECRET,
       AUTH_TOKEN_TTL_SECONDS: '900',
@@ -115,7 +117,7 @@ describe('loadConfig', () => {
     });
 
     expect(config.env).toBe('production');
-    expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(config.http).toEqual({ port: 8080, host: '127.0.0.1', trustProxy: 2 });
     expect(config.database).toEqual({ url: 'postgresql://tessera:pw@db:5432/tessera', runMigrations: false });
     expect(config.queue).toEqual({ redisUrl: 'rediss://cache:6380', prefix: 'tessera:prod', workers: false, concurrency: 8 });
     expect(config.auth.tokenSecret).toBe(SECRET);

@@ -29,6 +29,11 @@ class Environment {
   @IsString()
   HOST = '0.0.0.0';
 
+  @Matches(/^(false|true|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, {
+    message: 'TRUST_PROXY must be false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs',
+  })
+  TRUST_PROXY = 'false';
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -127,7 +132,8 @@ class Environment {
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string };
+  /** Express "trust proxy": which proxies' X-Forwarded-For to believe for the client address (rate limits). */
+  http: { port: number; host: string; trustProxy: boolean | number | string };
   dataDir: string;
   database: { url?: string; runMigrations: boolean };
   queue: { redisUrl?: string; prefix: string; workers: boolean; concurrency: number };
@@ -169,6 +175,11 @@ export class ConfigError extends StartupError {
   }
 }
 
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'false' || value === 'true') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
@@ -189,7 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: env.NODE_ENV as AppConfig['env'],
-    http: { port: env.PORT, host: env.HOST },
+    http: { port: env.PORT, host: env.HOST, trustProxy: trustProxy(env.TRUST_PROXY) },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, runMigrations: env.MIGRATIONS_RUN },
     queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, workers: env.WORKERS, concurrency: env.WORKER_CONCURRENCY },

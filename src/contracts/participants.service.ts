@@ -3,12 +3,11 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Injectable } from '@nestjs/common';
 import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus } from '@tessera/events';
-import { In } from 'typeorm';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import type { CreateParticipantInput, ParticipantFilter, UpdateParticipantInput } from './dto/participant.dto';
-import { Contract } from './entities/contract.entity';
+import { Contract, ContractStatus } from './entities/contract.entity';
 import { Participant } from './entities/participant.entity';
 import { Price } from './entities/price.entity';
 import { ParticipantAdded, ParticipantChanged, ParticipantRemoved } from './events/participant.events';
@@ -28,11 +27,14 @@ export class ParticipantsService {
     return this.txHost.tx.getRepository(Participant);
   }
 
-  /** The contract, after checking the caller administers its organisation. */
-  async contractFor(actor: Actor, contractId: string): Promise<Contract> {
+  /** The contract, after checking the caller administers its organisation; `forChange` refuses an archived one. */
+  async contractFor(actor: Actor, contractId: string, options: { forChange?: boolean } = {}): Promise<Contract> {
     const contract = await this.txHost.tx.getRepository(Contract).findOneBy({ id: contractId });
     if (!contract) throw new NotFoundError('Contract', contractId);
     await this.access.require(actor, contract.organizationId, ADMIN);
+    if (options.forChange && contract.status === ContractStatus.ARCHIVED) {
+      throw new ConflictError('This contract is archived: its participants and codes can no longer change.');
+    }
     return contract;
   }
 
@@ -66,7 +68,43 @@ export class ParticipantsService {
   }
 
   findByIds(ids: readonly string[]): Promise<Participant[]> {
-    return this.participants.findBy({ id: In([...ids]) });
+    // One array parameter: IN (...) would need a parameter per id, and PostgreSQL stops at 65,535.
+    return this.participants
+      .createQueryBuilder('participant')
+      .where('participant.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
+  }
+
+  /**
+   * Locks the participants about to get codes, in id order, and checks each is still the version
+   * that was checked and has no code: CONFLICT otherwise.
+   */
+  async lockForAssignment(assignments: { participantId: string; version: number }[]): Promise<void> {
+    if (assignments.length === 0) return;
+    const rows = await this.txHost.tx.query<{ id: string; version: number; code_id: string | null }[]>(
+      'SELECT id, version, code_id FROM participant WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      [assignments.map((a) => a.participantId)],
+    );
+    const current = new Map(rows.map((row) => [row.id, row]));
+    const changed = assignments.filter((a) => {
+      const row = current.get(a.participantId);
+      return !row || row.version !== a.version || row.code_id !== null;
+    });
+    if (changed.length > 0) {
+      throw new ConflictError(
+        'Some participants changed, were removed or got a code since the check: download the list and upload it again.',
+        {
+          changed: changed.length,
+        },
+      );
+    }
+  }
+
+  /** Frees a participant's code slot when their code is voided, so they can be given a new one. */
+  async releaseCode(codeId: string): Promise<void> {
+    await this.txHost.tx.query('UPDATE participant SET code_id = NULL, version = version + 1, updated_at = now() WHERE code_id = $1', [
+      codeId,
+    ]);
   }
 
   /** The participant whose own code this is (registration look-up). */
@@ -76,7 +114,7 @@ export class ParticipantsService {
 
   @Transactional()
   async create(actor: Actor, input: CreateParticipantInput): Promise<Participant> {
-    const contract = await this.contractFor(actor, input.contractId);
+    const contract = await this.contractFor(actor, input.contractId, { forChange: true });
     const participant = this.participants.create({
       id: newId(),
       organizationId: contract.organizationId,

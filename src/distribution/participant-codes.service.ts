@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, newId, NotFoundError, readCsv } from '@tessera/common';
-import { EventBus } from '@tessera/events';
+import { EventBus, OnEventInTransaction } from '@tessera/events';
 import { format } from 'fast-csv';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,7 @@ import { CodeGenerationService } from '../inventory/code-generation.service';
 import { CodesService } from '../inventory/codes.service';
 import { BatchSource } from '../inventory/entities/code-batch.entity';
 import type { Code } from '../inventory/entities/code.entity';
+import { CodeVoided } from '../inventory/events/inventory.events';
 import type { GenerateParticipantCodeInput, UploadParticipantCodesInput } from './dto/participant-codes.dto';
 import { ParticipantImport, ParticipantImportStatus } from './entities/participant-import.entity';
 import { ParticipantCodesAssigned } from './events/distribution.events';
@@ -84,10 +85,12 @@ export class ParticipantCodesService {
     };
   }
 
-  /** Checks an uploaded file and records the result; writes nothing else. */
-  @Transactional()
+  /**
+   * Checks an uploaded file and records the result; writes nothing else. No transaction: the file
+   * may still be arriving, and a single insert needs none.
+   */
   async upload(actor: Actor, input: UploadParticipantCodesInput): Promise<ParticipantImport> {
-    const contract = await this.participants.contractFor(actor, input.contractId);
+    const contract = await this.participants.contractFor(actor, input.contractId, { forChange: true });
     await this.access.require(actor, contract.organizationId, { role: MemberRole.ORG_ADMIN });
     const file = await input.file;
     const { headers, rows } = await readCsv(file.createReadStream(), {
@@ -140,6 +143,9 @@ export class ParticipantCodesService {
           : 'This file has problems: fix them and upload it again.',
       );
     }
+    // Participants first, in id order, the order every other writer takes them in too: no deadlock
+    // with a single generateParticipantCode, and a changed participant fails before any code is made.
+    await this.participants.lockForAssignment(record.assignments.map((a) => ({ participantId: a.participantId, version: a.version })));
     const byPrice = new Map<string, typeof record.assignments>();
     for (const assignment of record.assignments) {
       const group = byPrice.get(assignment.priceId);
@@ -171,6 +177,12 @@ export class ParticipantCodesService {
       ),
     );
     return (await this.imports.findOneBy({ id: record.id }))!;
+  }
+
+  /** A participant whose code is voided may be given a new one. */
+  @OnEventInTransaction(CodeVoided)
+  async onCodeVoided(event: CodeVoided): Promise<void> {
+    await this.participants.releaseCode(event.payload.codeId);
   }
 
   private async withCodes(actor: Actor, contractId: string): Promise<ParticipantWithCode[]> {

@@ -43,6 +43,8 @@ export function participantRows(items: ParticipantWithCode[], prices: Map<string
   ]);
 }
 
+const comparable = (value: string) => value.normalize('NFC').trim().toLowerCase();
+
 export interface UploadCheck {
   problems: ImportRowProblem[];
   assignments: ParticipantAssignment[];
@@ -118,7 +120,7 @@ export function checkUpload(
     }
     let rowOk = true;
     const email = cell(values, COLUMNS.email);
-    if (header(COLUMNS.email) && email && !isEmail(email)) {
+    if (header(COLUMNS.email) && email && !isEmail(undoCsvSafe(email))) {
       problem(row, COLUMNS.email, email, 'Is not an e-mail address.');
       rowOk = false;
     }
@@ -126,15 +128,16 @@ export function checkUpload(
       [COLUMNS.firstName, participant.firstName],
       [COLUMNS.lastName, participant.lastName],
       [COLUMNS.email, participant.email],
-      [COLUMNS.externalReference, participant.externalReference],
     ] as const) {
+      // References, phones and dates are left out: spreadsheets rewrite them (00123 -> 123, dates).
       const given = cell(values, column);
-      if (header(column) && undoCsvSafe(given).toLowerCase() !== (stored ?? '').toLowerCase() && rowOk) {
+      if (header(column) && comparable(undoCsvSafe(given)) !== comparable(stored ?? '') && rowOk) {
         problem(row, column, given, 'Differs from Tessera: details are not imported from the file; change the participant in Tessera.');
         rowOk = false;
       }
     }
     if (!priceCode || !rowOk) continue;
+    if (code && cell(values, COLUMNS.invitationCode).toUpperCase() === code.code) continue; // done already
     const candidates = byCode.get(priceCode.toUpperCase()) ?? [];
     if (candidates.length === 0) {
       const message = knownPriceCodes.has(priceCode.toUpperCase())

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
 import { ContractsService } from '../contracts/contracts.service';
+import { ContractStatus } from '../contracts/entities/contract.entity';
 import { ParticipantsService } from '../contracts/participants.service';
 import { RateLimiter } from '../identity/rate-limiter.service';
 import { CodesService } from '../inventory/codes.service';
@@ -45,7 +46,10 @@ export class RegistrationLookupService {
     if (code.contractId) {
       const [contract] = await this.contracts.findContractsByIds([code.contractId]);
       const now = new Date();
-      const open = contract && (!contract.startsAt || contract.startsAt <= now) && (!contract.endsAt || contract.endsAt > now);
+      const open =
+        contract?.status === ContractStatus.ACTIVE &&
+        (!contract.startsAt || contract.startsAt <= now) &&
+        (!contract.endsAt || contract.endsAt > now);
       if (!open) return unusable(CodeUnusableReason.CONTRACT_NOT_ACTIVE);
     }
     const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];

@@ -63,7 +63,11 @@ export class CodesService {
   }
 
   findByIds(ids: readonly string[]): Promise<Code[]> {
-    return this.codes.findBy({ id: In([...ids]) });
+    // One array parameter: IN (...) would need a parameter per id, and PostgreSQL stops at 65,535.
+    return this.codes
+      .createQueryBuilder('code')
+      .where('code.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
   }
 
   async listBatches(actor: Actor, organizationId: string, page: PageArgs): Promise<ConnectionShape<CodeBatch>> {

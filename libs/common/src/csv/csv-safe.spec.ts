@@ -6,7 +6,12 @@ describe('csvSafe', () => {
     expect(undoCsvSafe(csvSafe(value))).toBe(value);
   });
 
-  it.each(['Ada', "'Tis", "O'Neil", '', 'a=b'])('leaves %j alone, both ways', (value) => {
+  it('keeps a value that really starts with an apostrophe through the round trip', () => {
+    expect(undoCsvSafe(csvSafe("'Tis"))).toBe("'Tis");
+    expect(undoCsvSafe(csvSafe("'=quoted"))).toBe("'=quoted");
+  });
+
+  it.each(['Ada', "O'Neil", '', 'a=b'])('leaves %j alone, both ways', (value) => {
     expect(csvSafe(value)).toBe(value);
     expect(undoCsvSafe(value)).toBe(value);
   });

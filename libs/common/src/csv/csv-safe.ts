@@ -1,5 +1,8 @@
-/** Characters that make a spreadsheet read a cell as a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Characters that make a spreadsheet read a cell as a formula (CSV injection), and the apostrophe
+ * itself, so that a value that really starts with one survives the round trip.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
 
 /** A cell value a spreadsheet shows as text: a leading apostrophe defuses formulas. */
 export function csvSafe(value: string | null | undefined): string {

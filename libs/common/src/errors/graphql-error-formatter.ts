@@ -26,6 +26,13 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (original instanceof AppError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
   }
+  if (isTransactionCollision(original)) {
+    return {
+      ...base,
+      message: 'This collided with a simultaneous change: try again.',
+      extensions: { code: ErrorCode.CONFLICT, retryable: true },
+    };
+  }
   const apolloCode = formatted.extensions?.code;
   if (typeof apolloCode === 'string' && CALLER_INPUT_CODES.has(apolloCode)) {
     return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
@@ -35,6 +42,13 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   logger.error({ message: 'Unhandled error in a GraphQL operation', path: formatted.path, error: describe(original) });
   return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** PostgreSQL's deadlock (40P01) and serialisation failure (40001): the caller may simply retry. */
+function isTransactionCollision(error: unknown): boolean {
+  const code =
+    (error as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code ?? (error as { code?: string } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 function describe(error: unknown): string {
