@@ -28,7 +28,7 @@ interface InputLine {
   value: string;
 }
 
-type ImportTarget = Pick<ImportCodesInput, 'organizationId' | 'contractId' | 'priceId' | 'codeType' | 'expiresAt'>;
+type ImportTarget = Omit<ImportCodesInput, 'text'>;
 
 interface Candidate {
   line: number;

@@ -61,15 +61,11 @@ export class GenerateCodesPayload {
   batch: CodeBatch;
 }
 
-@InputType({ description: 'Codes pasted as text, one per line.' })
-export class ImportCodesInput {
+/** What imported codes are for: the same for a paste and a file. */
+@InputType({ isAbstract: true })
+class ImportTarget {
   @Field(() => UUIDScalar, { description: 'The organisation that will hold the codes.' })
   organizationId: string;
-
-  @Field({ description: 'One code per line; blank lines and surrounding spaces are dropped; case and hyphens do not matter.' })
-  @IsString()
-  @MaxLength(8_000_000)
-  text: string;
 
   @Field(() => UUIDScalar, { nullable: true, description: 'The contract the codes are for.' })
   @IsOptional()
@@ -90,11 +86,16 @@ export class ImportCodesInput {
   expiresAt?: Date;
 }
 
-@InputType({ description: 'A CSV file with a column of codes (GraphQL multipart upload).' })
-export class ImportCodesFileInput {
-  @Field(() => UUIDScalar, { description: 'The organisation that will hold the codes.' })
-  organizationId: string;
+@InputType({ description: 'Codes pasted as text, one per line.' })
+export class ImportCodesInput extends ImportTarget {
+  @Field({ description: 'One code per line; blank lines and surrounding spaces are dropped; case and hyphens do not matter.' })
+  @IsString()
+  @MaxLength(8_000_000)
+  text: string;
+}
 
+@InputType({ description: 'A CSV file with a column of codes (GraphQL multipart upload).' })
+export class ImportCodesFileInput extends ImportTarget {
   @Field(() => GraphQLUpload, { description: 'The CSV file (UTF-8; a byte-order mark, CRLF and quoted fields are fine).' })
   file: Promise<FileUpload>;
 
@@ -102,24 +103,6 @@ export class ImportCodesFileInput {
   @IsString()
   @Length(1, 100)
   column: string;
-
-  @Field(() => UUIDScalar, { nullable: true, description: 'The contract the codes are for.' })
-  @IsOptional()
-  contractId?: string;
-
-  @Field(() => UUIDScalar, { nullable: true, description: 'The price the codes give access at.' })
-  @IsOptional()
-  priceId?: string;
-
-  @Field({ nullable: true, description: 'Code type, e.g. MENTEE or MENTOR.' })
-  @IsOptional()
-  @Matches(CODE_TYPE_PATTERN, { message: CODE_TYPE_MESSAGE })
-  codeType?: string;
-
-  @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
-  @IsOptional()
-  @IsFutureDate()
-  expiresAt?: Date;
 }
 
 @ObjectType({ description: 'A line of the input that was not imported, and why.' })
