@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { generateWithProgress } from '../src/cli/generate';
 import { ContractsService } from '../src/contracts/contracts.service';
 import { CodeGenerationService } from '../src/inventory/code-generation.service';
+import { StuckBatchReaper } from '../src/inventory/stuck-batch-reaper';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 const GENERATE = `mutation($input: GenerateCodesInput!) {
@@ -389,6 +390,27 @@ describe('inventory from the command line: generate with a progress bar', () => 
     expect(batch.createdCount).toBe(3000);
     const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM code WHERE batch_id = $1', [generateCodes.batch.id]);
     expect(n).toBe(3000);
+  });
+
+  it('gives a batch that lost its job a new one', async () => {
+    const { organization, admin } = await new Fixtures(t).organization('Lost Org');
+    const { generateCodes } = await admin.client.ok(GENERATE, {
+      input: { organizationId: organization.id, quantity: 2000, width: 12, prefix: 'LOST' },
+    });
+    const batchId = generateCodes.batch.id;
+    await eventually(async () => expect((await admin.client.ok(BATCH, { id: batchId })).codeBatch.status).toBe('COMPLETED'));
+    // What a job that failed for good leaves: a batch that never filled.
+    const lost = await t.dataSource.query(
+      `INSERT INTO code_batch (id, organization_id, source, status, requested_quantity, prefix, width, created_at)
+       VALUES ('01890a5d-ac96-774b-bcce-b302099a8057', $1, 'GENERATED', 'FAILED', 1500, 'LOST', 12, now() - interval '1 hour') RETURNING id`,
+      [organization.id],
+    );
+    const reaper = t.get(StuckBatchReaper);
+    expect(await reaper.reap()).toEqual([lost[0].id]);
+    await eventually(async () =>
+      expect((await admin.client.ok(BATCH, { id: lost[0].id })).codeBatch).toMatchObject({ status: 'COMPLETED', createdCount: 1500 }),
+    );
+    expect(await reaper.reap()).toEqual([]);
   });
 
   it('gives the same clear errors as the API', async () => {

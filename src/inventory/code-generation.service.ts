@@ -32,7 +32,7 @@ const CHUNK = 50_000;
 export type BatchRunResult = 'COMPLETED' | 'SKIPPED';
 
 export const INVENTORY_QUEUE = 'inventory';
-const GENERATE_BATCH_JOB = 'generate-batch';
+export const GENERATE_BATCH_JOB = 'generate-batch';
 
 class BatchBusyError extends Error {
   constructor(batchId: string) {

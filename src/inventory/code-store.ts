@@ -82,6 +82,18 @@ export class CodeStore {
     return Number(row.count);
   }
 
+  /** True when no process is filling the batch right now (its lock is free). */
+  async isBatchIdle(batchId: string): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const [row] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [LOCKS.batchRun, batchId]);
+      if (row.free) await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCKS.batchRun, batchId]);
+      return Boolean(row.free);
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** Lets one process at a time fill a batch; false when another one is at it. */
   async tryLockBatch(batchId: string): Promise<boolean> {
     const [row] = await this.txHost.tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [

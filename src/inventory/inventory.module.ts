@@ -9,13 +9,14 @@ import { CodeStore } from './code-store';
 import { CodesExportController } from './codes-export.controller';
 import { CodesResolver } from './codes.resolver';
 import { CodesService } from './codes.service';
+import { StuckBatchReaper } from './stuck-batch-reaper';
 import { CodeBatch } from './entities/code-batch.entity';
 import { Code } from './entities/code.entity';
 
 /** Codes and batches: generate, import, search, export, and the code's lifecycle. */
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeBatch]), IdentityModule, ContractsModule],
-  providers: [CodesService, CodeGenerationService, CodeImportService, CodeStore, CodesResolver, BatchesResolver],
+  providers: [CodesService, CodeGenerationService, CodeImportService, CodeStore, StuckBatchReaper, CodesResolver, BatchesResolver],
   controllers: [CodesExportController],
   exports: [CodesService, CodeGenerationService],
 })
