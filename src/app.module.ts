@@ -17,6 +17,7 @@ import { DistributionModule } from './distribution/distribution.module';
 import { IdentityModule } from './identity/identity.module';
 import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { InventoryModule } from './inventory/inventory.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 /** Every queue the app uses; Bull needs to know them up front. */
 export const QUEUES = [EVENTS_QUEUE, INVENTORY_QUEUE];
@@ -83,6 +84,7 @@ export class AppModule {
         ContractsModule,
         InventoryModule,
         DistributionModule,
+        NotificationsModule,
         ...(http ? [ApiModule] : []),
         ...extraModules,
       ],

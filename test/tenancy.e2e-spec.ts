@@ -110,6 +110,19 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($input: ArchiveContractInput!) { archiveContract(input: $input) { contract { id } } }`,
     { input: { contractId: y.contractId } },
   ],
+  messageTemplates: (y) => [`query($id: UUID!) { messageTemplates(organizationId: $id) { kind } }`, { id: y.organizationId }],
+  updateMessageTemplate: (y) => [
+    `mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`,
+    { input: { organizationId: y.organizationId, kind: 'CODE_SENT', subject: 'x', html: 'x', text: 'x' } },
+  ],
+  resetMessageTemplate: (y) => [
+    `mutation($input: ResetMessageTemplateInput!) { resetMessageTemplate(input: $input) { template { kind } } }`,
+    { input: { organizationId: y.organizationId, kind: 'CODE_SENT' } },
+  ],
+  previewMessage: (y) => [
+    `query($input: PreviewMessageInput!) { previewMessage(input: $input) { subject } }`,
+    { input: { organizationId: y.organizationId, kind: 'CODE_SENT' } },
+  ],
   participants: (y) => [`query($id: UUID!) { participants(contractId: $id) { totalCount } }`, { id: y.contractId }],
   participant: (y) => [`query($id: UUID!) { participant(id: $id) { id } }`, { id: y.participantId }],
   createParticipant: (y) => [

@@ -1,0 +1,7 @@
+import { DomainEvent } from '@tessera/events';
+import type { MessageKind } from '../message-kinds';
+
+/** An organisation changed (or reset) the text of one kind of message. */
+export class MessageTemplateChanged extends DomainEvent<{ kind: MessageKind; reset: boolean }> {
+  static override readonly type = 'MessageTemplateChanged';
+}

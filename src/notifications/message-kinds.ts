@@ -1,0 +1,65 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum MessageKind {
+  CODE_SENT = 'CODE_SENT',
+  INVITATION = 'INVITATION',
+  ACCOUNT_CREATED = 'ACCOUNT_CREATED',
+  REGISTRATION_CONFIRMED = 'REGISTRATION_CONFIRMED',
+  ACCESS_REVOKED = 'ACCESS_REVOKED',
+  ACCESS_EXTENDED = 'ACCESS_EXTENDED',
+  SET_PASSWORD = 'SET_PASSWORD',
+}
+
+registerEnumType(MessageKind, {
+  name: 'MessageKind',
+  description: 'The e-mails Tessera sends; each has its own template and variables.',
+  valuesMap: {
+    CODE_SENT: { description: 'A code sent to a person, with the sender’s optional message.' },
+    INVITATION: { description: 'An invitation with its accept link.' },
+    ACCOUNT_CREATED: { description: 'An account made for a person, with a one-time set-password link (never a password).' },
+    REGISTRATION_CONFIRMED: { description: 'A code redeemed: access confirmed.' },
+    ACCESS_REVOKED: { description: 'Access removed by an admin.' },
+    ACCESS_EXTENDED: { description: 'Access dates changed.' },
+    SET_PASSWORD: { description: 'A link to set a new password.' },
+  },
+});
+
+/** Variables every message offers, with the sample values previews use. */
+const COMMON = {
+  'recipient.firstName': 'Ada',
+  'recipient.lastName': 'Okafor',
+  'recipient.email': 'ada.okafor@example.test',
+  'organization.name': 'Harbour Booking',
+};
+
+/**
+ * What each kind of message may use. Nothing else reaches a template — in particular never a
+ * code's admin comment, which is for the organisation's admins only.
+ */
+export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
+  CODE_SENT: { ...COMMON, code: 'HB-K7M2-Q9XB', 'product.name': 'Sailing course', message: 'Welcome aboard — see you on Monday!' },
+  INVITATION: {
+    ...COMMON,
+    acceptUrl: 'https://tessera.example/invitations/accept?token=sample',
+    'product.name': 'Sailing course',
+    message: 'Join us!',
+    expiresAt: '2026-12-31',
+  },
+  ACCOUNT_CREATED: { ...COMMON, setPasswordUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
+  REGISTRATION_CONFIRMED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-03-01' },
+  ACCESS_REVOKED: { ...COMMON, 'product.name': 'Sailing course', reason: 'The course was cancelled.' },
+  ACCESS_EXTENDED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
+  SET_PASSWORD: { ...COMMON, setPasswordUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
+};
+
+/** Dotted sample variables as the nested object a template renders with. */
+export function sampleData(kind: MessageKind): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(MESSAGE_VARIABLES[kind])) {
+    const keys = path.split('.');
+    let node = data;
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[keys.at(-1)!] = value;
+  }
+  return data;
+}

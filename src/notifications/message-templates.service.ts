@@ -1,0 +1,105 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable } from '@nestjs/common';
+import { BadUserInputError, newId } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, type Actor } from '../identity/auth/actor';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { DEFAULT_TEMPLATES, type TemplateParts } from './default-templates';
+import type { MessageTemplateView, PreviewMessageInput, RenderedMessageView, UpdateMessageTemplateInput } from './dto/message-template.dto';
+import { MessageTemplate } from './entities/message-template.entity';
+import { MessageTemplateChanged } from './events/notification.events';
+import { MESSAGE_VARIABLES, MessageKind, sampleData } from './message-kinds';
+import { checkTemplate, renderMessage, type RenderedMessage } from './template-renderer';
+
+const ADMIN = { role: MemberRole.ORG_ADMIN };
+
+/** The texts of an organisation's e-mails: Tessera's defaults, or the admins' own, edited at run time. */
+@Injectable()
+export class MessageTemplatesService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly events: EventBus,
+  ) {}
+
+  private get templates() {
+    return this.txHost.tx.getRepository(MessageTemplate);
+  }
+
+  async list(actor: Actor, organizationId: string): Promise<MessageTemplateView[]> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    const own = new Map((await this.templates.findBy({ organizationId })).map((t) => [t.kind, t]));
+    return Object.values(MessageKind).map((kind) => view(kind, own.get(kind)));
+  }
+
+  @Transactional()
+  async update(actor: Actor, input: UpdateMessageTemplateInput): Promise<MessageTemplateView> {
+    await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    check(input.kind, input);
+    await this.templates
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id: newId(),
+        organizationId: input.organizationId,
+        kind: input.kind,
+        subject: input.subject,
+        html: input.html,
+        text: input.text,
+        updatedById: actorUserId(actor),
+      })
+      .orUpdate(['subject', 'html', 'text', 'updated_by_id', 'updated_at'], ['organization_id', 'kind'])
+      .execute();
+    await this.events.publish(
+      new MessageTemplateChanged({ kind: input.kind, reset: false }, { organizationId: input.organizationId, actorId: actorUserId(actor) }),
+    );
+    return view(input.kind, (await this.templates.findOneBy({ organizationId: input.organizationId, kind: input.kind }))!);
+  }
+
+  @Transactional()
+  async reset(actor: Actor, organizationId: string, kind: MessageKind): Promise<MessageTemplateView> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    await this.templates.delete({ organizationId, kind });
+    await this.events.publish(new MessageTemplateChanged({ kind, reset: true }, { organizationId, actorId: actorUserId(actor) }));
+    return view(kind, undefined);
+  }
+
+  /** The saved template (or a draft of some parts) rendered with sample data; drafts are checked as on save. */
+  async preview(actor: Actor, input: PreviewMessageInput): Promise<RenderedMessageView> {
+    await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    const saved = await this.partsFor(input.organizationId, input.kind);
+    const parts = { subject: input.subject ?? saved.subject, html: input.html ?? saved.html, text: input.text ?? saved.text };
+    check(input.kind, parts);
+    return renderMessage(parts, sampleData(input.kind));
+  }
+
+  /** What the mail processor sends: the organisation's text (or the default) with the message's data. */
+  async render(organizationId: string | null, kind: MessageKind, data: Record<string, unknown>): Promise<RenderedMessage> {
+    const parts = organizationId ? await this.partsFor(organizationId, kind) : DEFAULT_TEMPLATES[kind];
+    return renderMessage(parts, data);
+  }
+
+  private async partsFor(organizationId: string, kind: MessageKind): Promise<TemplateParts> {
+    return (await this.templates.findOneBy({ organizationId, kind })) ?? DEFAULT_TEMPLATES[kind];
+  }
+}
+
+function check(kind: MessageKind, parts: TemplateParts): void {
+  const problems = (['subject', 'html', 'text'] as const).flatMap((part) => checkTemplate(kind, part, parts[part]));
+  if (problems.length > 0) throw new BadUserInputError(problems.map((p) => ({ field: p.part, message: p.message })));
+}
+
+function view(kind: MessageKind, own: MessageTemplate | undefined): MessageTemplateView {
+  const parts = own ?? DEFAULT_TEMPLATES[kind];
+  return {
+    kind,
+    subject: parts.subject,
+    html: parts.html,
+    text: parts.text,
+    isDefault: !own,
+    variables: Object.keys(MESSAGE_VARIABLES[kind]),
+    updatedAt: own?.updatedAt ?? null,
+  };
+}

@@ -1,0 +1,98 @@
+import { Fixtures, Person, TestApp } from '@tessera/testing';
+import { Organization } from '../src/identity/entities/organization.entity';
+import { MessageKind } from '../src/notifications/message-kinds';
+import { MessageTemplatesService } from '../src/notifications/message-templates.service';
+
+const TEMPLATES = `query($org: UUID!) { messageTemplates(organizationId: $org) { kind subject isDefault variables updatedAt } }`;
+const UPDATE = `mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind subject isDefault } } }`;
+const RESET = `mutation($input: ResetMessageTemplateInput!) { resetMessageTemplate(input: $input) { template { kind isDefault subject } } }`;
+const PREVIEW = `query($input: PreviewMessageInput!) { previewMessage(input: $input) { subject html text } }`;
+
+describe('message templates: edited at run time, previewed, refused when broken', () => {
+  let t: TestApp;
+  let organization: Organization;
+  let admin: Person;
+
+  beforeAll(async () => {
+    t = await TestApp.create();
+    ({ organization, admin } = await new Fixtures(t).organization('Template Org'));
+  });
+  afterAll(() => t.close());
+
+  it('lists every kind with its default text and variables, and never offers an admin comment', async () => {
+    const { messageTemplates } = await admin.client.ok(TEMPLATES, { org: organization.id });
+    expect(messageTemplates.map((m: { kind: string }) => m.kind)).toEqual(Object.values(MessageKind));
+    expect(messageTemplates.every((m: { isDefault: boolean }) => m.isDefault)).toBe(true);
+    const codeSent = messageTemplates.find((m: { kind: string }) => m.kind === 'CODE_SENT');
+    expect(codeSent.variables).toEqual(expect.arrayContaining(['code', 'message', 'product.name', 'recipient.firstName']));
+    expect(messageTemplates.flatMap((m: { variables: string[] }) => m.variables).some((v: string) => /comment/i.test(v))).toBe(false);
+  });
+
+  it('previews the default with sample data: HTML in the layout, plain text, subject', async () => {
+    const { previewMessage } = await admin.client.ok(PREVIEW, { input: { organizationId: organization.id, kind: 'CODE_SENT' } });
+    expect(previewMessage.subject).toBe('Your registration code for Sailing course');
+    expect(previewMessage.html).toMatch(/^<!doctype html>/);
+    expect(previewMessage.html).toContain('HB-K7M2-Q9XB');
+    expect(previewMessage.text).toContain('Here is your registration code for Sailing course: HB-K7M2-Q9XB');
+  });
+
+  it('saves an override that messages then use, escaping what people typed, and resets it', async () => {
+    const input = {
+      organizationId: organization.id,
+      kind: 'CODE_SENT',
+      subject: '{{organization.name}}: your code {{code}}',
+      html: '<h1>Hi {{recipient.firstName}}</h1>{{#if message}}<p>{{message}}</p>{{/if}}<p>{{code}}</p>',
+      text: 'Hi {{recipient.firstName}}, your code is {{code}}.',
+    };
+    const { updateMessageTemplate } = await admin.client.ok(UPDATE, { input });
+    expect(updateMessageTemplate.template).toMatchObject({ kind: 'CODE_SENT', isDefault: false });
+
+    const rendered = await t.get(MessageTemplatesService).render(organization.id, MessageKind.CODE_SENT, {
+      code: 'HBK7M2',
+      organization: { name: 'Template Org' },
+      recipient: { firstName: '<script>alert(1)</script>' },
+      message: 'Tom & Jerry <b>bold</b>',
+    });
+    expect(rendered.subject).toBe('Template Org: your code HBK7M2');
+    expect(rendered.html).toContain('<h1>Hi &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(rendered.html).toContain('<p>Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt;</p>');
+    expect(rendered.text).toBe('Hi <script>alert(1)</script>, your code is HBK7M2.\n');
+
+    const { resetMessageTemplate } = await admin.client.ok(RESET, { input: { organizationId: organization.id, kind: 'CODE_SENT' } });
+    expect(resetMessageTemplate.template).toMatchObject({ isDefault: true, subject: 'Your registration code for {{product.name}}' });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM domain_event WHERE type = 'MessageTemplateChanged'`);
+    expect(n).toBe(2);
+  });
+
+  it.each([
+    ['a template that does not compile', { html: '<p>{{#if message}}unclosed</p>' }, 'html', /does not compile/],
+    ['a variable the kind does not offer', { text: 'Comment: {{adminComment}}' }, 'text', /uses \{\{adminComment\}\}/],
+    ['raw HTML output', { html: '<p>{{{message}}}</p>' }, 'html', /raw HTML/],
+    ['a helper', { subject: '{{lookup recipient "email"}}' }, 'subject', /helpers are not available/],
+    ['a partial', { html: '{{> footer}}' }, 'html', /partials/],
+    ['an each block', { text: '{{#each recipient}}{{this}}{{/each}}' }, 'text', /#each/],
+  ])('refuses %s with BAD_USER_INPUT naming the part', async (_, broken, part, message) => {
+    const input = {
+      organizationId: organization.id,
+      kind: 'CODE_SENT',
+      subject: 'S {{code}}',
+      html: '<p>{{code}}</p>',
+      text: '{{code}}',
+      ...broken,
+    };
+    const error = await admin.client.fails(UPDATE, { input });
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions?.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: part, message: expect.stringMatching(message) })]),
+    );
+    const draft = await admin.client.fails(PREVIEW, { input: { organizationId: organization.id, kind: 'CODE_SENT', ...broken } });
+    expect(draft.code).toBe('BAD_USER_INPUT');
+    const { messageTemplates } = await admin.client.ok(TEMPLATES, { org: organization.id });
+    expect(messageTemplates.find((m: { kind: string }) => m.kind === 'CODE_SENT').isDefault).toBe(true);
+  });
+
+  it('lets only the organisation’s admins see and change its texts', async () => {
+    const { person } = await new Fixtures(t).member(organization);
+    expect((await person.client.fails(TEMPLATES, { org: organization.id })).code).toBe('FORBIDDEN');
+  });
+});
