@@ -4,6 +4,8 @@ import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { MemberRole } from '../src/identity/entities/membership.entity';
+import { MessageKind } from '../src/notifications/message-kinds';
+import { NotificationsService } from '../src/notifications/notifications.service';
 
 /**
  * A caller from organisation X touches organisation Y: every operation must answer FORBIDDEN.
@@ -22,6 +24,7 @@ interface Target {
   contractId: string;
   participantId: string;
   importId: string;
+  messageId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -110,6 +113,8 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($input: ArchiveContractInput!) { archiveContract(input: $input) { contract { id } } }`,
     { input: { contractId: y.contractId } },
   ],
+  messages: (y) => [`query($id: UUID!) { messages(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  resendMessage: (y) => [`mutation($id: UUID!) { resendMessage(input: { messageId: $id }) { message { id } } }`, { id: y.messageId }],
   messageTemplates: (y) => [`query($id: UUID!) { messageTemplates(organizationId: $id) { kind } }`, { id: y.organizationId }],
   updateMessageTemplate: (y) => [
     `mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`,
@@ -207,7 +212,19 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
         },
       },
     );
+    const yMessage = await t.get(NotificationsService).queue({
+      kind: MessageKind.SET_PASSWORD,
+      recipient: 'y-person@example.test',
+      organizationId: target.organization.id,
+      data: {
+        setPasswordUrl: 'https://example.test/set',
+        expiresAt: 'soon',
+        recipient: { firstName: 'Y' },
+        organization: { name: 'Org Y' },
+      },
+    });
     y = {
+      messageId: yMessage!.id,
       participantId: yParticipant.id,
       importId: yImport.data!.uploadParticipantCodes.id,
       productId: yProduct.id,

@@ -128,6 +128,14 @@ class Environment {
 
   @WholeNumber(1024, 1_073_741_824)
   UPLOAD_MAX_BYTES = 16 * 1_048_576;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Tessera <no-reply@tessera.local>';
 }
 
 export interface AppConfig {
@@ -148,6 +156,8 @@ export interface AppConfig {
   outbox: { sweepIntervalMs: number; sweepAfterMs: number };
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
   seedDemo: boolean;
+  /** Where mail goes: an SMTP server, or (zero-setup) .eml files under DATA_DIR/mail. */
+  mail: { smtpUrl?: string; from: string };
   /** Largest file one upload may be (bytes). */
   uploads: { maxBytes: number };
   codes: {
@@ -223,6 +233,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
     outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     codes: {
       guessCeiling: env.CODE_GUESS_CEILING,

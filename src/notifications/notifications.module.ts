@@ -2,13 +2,17 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { MessageTemplate } from './entities/message-template.entity';
+import { Message } from './entities/message.entity';
+import { MailTransport } from './mail-transport';
+import { MessagesResolver } from './messages.resolver';
+import { NotificationsService } from './notifications.service';
 import { MessageTemplatesResolver } from './message-templates.resolver';
 import { MessageTemplatesService } from './message-templates.service';
 
-/** E-mail: the templates organisations edit at run time (the mail queue and delivery log come next). */
+/** E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageTemplate]), IdentityModule],
-  providers: [MessageTemplatesService, MessageTemplatesResolver],
-  exports: [MessageTemplatesService],
+  imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule],
+  providers: [MessageTemplatesService, MessageTemplatesResolver, NotificationsService, MailTransport, MessagesResolver],
+  exports: [MessageTemplatesService, NotificationsService],
 })
 export class NotificationsModule {}

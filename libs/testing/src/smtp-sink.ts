@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
   from: string;
+  headers: Map<string, unknown>;
   to: string[];
   subject: string;
   text: string;
@@ -18,6 +19,8 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   readonly rejectRecipients = new Set<string>();
+  /** Recipients answered with a temporary 451 this many more times, then accepted. */
+  readonly deferRecipients = new Map<string, number>();
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -26,6 +29,11 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo: (address, _session, callback) => {
+        const deferrals = this.deferRecipients.get(address.address.toLowerCase()) ?? 0;
+        if (deferrals > 0) {
+          this.deferRecipients.set(address.address.toLowerCase(), deferrals - 1);
+          return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+        }
         if (this.rejectRecipients.has(address.address.toLowerCase())) {
           const error = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
           return callback(error);
@@ -41,6 +49,7 @@ export class SmtpSink {
             (parsed) => {
               this.mails.push({
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                headers: parsed.headers as Map<string, unknown>,
                 to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
                 subject: parsed.subject ?? '',
                 text: parsed.text ?? '',
