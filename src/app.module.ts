@@ -4,7 +4,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AppErrorFilter, createValidationPipe, newId } from '@tessera/common';
-import { EVENTS_QUEUE, EventsModule } from '@tessera/events';
+import { EventsModule } from '@tessera/events';
 import { QueueModule } from '@tessera/queue';
 import type { Request, Response } from 'express';
 import { ClsModule } from 'nestjs-cls';
@@ -16,11 +16,9 @@ import { ContractsModule } from './contracts/contracts.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { IdentityModule } from './identity/identity.module';
 import { INVENTORY_QUEUE } from './inventory/code-generation.service';
+import { QUEUES } from './queues';
 import { InventoryModule } from './inventory/inventory.module';
 import { NotificationsModule } from './notifications/notifications.module';
-
-/** Every queue the app uses; Bull needs to know them up front. */
-export const QUEUES = [EVENTS_QUEUE, INVENTORY_QUEUE];
 
 export interface AppModuleOptions {
   config: AppConfig;

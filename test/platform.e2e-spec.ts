@@ -1,4 +1,4 @@
-import { TestApp } from '@tessera/testing';
+import { Fixtures, TestApp } from '@tessera/testing';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, IntrospectionQuery, lexicographicSortSchema, printSchema } from 'graphql';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -76,6 +76,16 @@ describe('platform: health, playground, schema, request limits', () => {
     const result = await t.client.request(query, { id: 42 });
     expect(result.status).toBeLessThan(500);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('shows queue depth and failures to platform admins only', async () => {
+    const fixtures = new Fixtures(t);
+    const root = await fixtures.platformAdmin();
+    const { queueStats } = await root.client.ok(`{ queueStats { name mode waiting active delayed failed } }`);
+    expect(queueStats.map((q: { name: string }) => q.name).sort()).toEqual(['events', 'inventory']);
+    expect(queueStats[0].mode).toBe(process.env.REDIS_URL ? 'bull' : 'inline');
+    const { admin } = await fixtures.organization();
+    expect((await admin.client.fails(`{ queueStats { name } }`)).code).toBe('FORBIDDEN');
   });
 
   it('can turn introspection off', async () => {

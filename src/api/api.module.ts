@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { graphqlOptions } from './graphql.options';
 import { HealthController } from './health.controller';
+import { QueueStatsResolver } from './queue-stats.resolver';
 
 /** The HTTP face of the app: the GraphQL endpoint and health checks. Not loaded by workers. */
 @Module({
@@ -16,5 +17,6 @@ import { HealthController } from './health.controller';
     }),
   ],
   controllers: [HealthController],
+  providers: [QueueStatsResolver],
 })
 export class ApiModule {}

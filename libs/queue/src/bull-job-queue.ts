@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Job as BullJob, Queue } from 'bull';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue } from './job-queue';
+import { JobQueue, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 /** Bull on Redis: jobs survive restarts, and any worker process may run them. */
@@ -66,6 +66,11 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     } catch {
       return false;
     }
+  }
+
+  async counts(queue: string): Promise<QueueCounts> {
+    const { waiting, active, delayed, failed } = await this.queue(queue).getJobCounts();
+    return { waiting, active, delayed, failed };
   }
 
   async whenIdle(queue: string, timeoutMs = 30_000): Promise<void> {

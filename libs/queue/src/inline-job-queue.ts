@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue } from './job-queue';
+import { JobQueue, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 const REMEMBERED_JOB_IDS = 10_000;
@@ -19,6 +19,7 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
   private readonly seenJobIds = new Set<string>();
   private sequence = 0;
   private closed = false;
+  private readonly failed = new Map<string, number>();
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -41,6 +42,11 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
 
   async ping(): Promise<boolean> {
     return true;
+  }
+
+  /** In-process jobs are not told apart by state: all that are not finished count as active. */
+  async counts(queue: string): Promise<QueueCounts> {
+    return { waiting: 0, active: this.pending.get(queue)?.size ?? 0, delayed: 0, failed: this.failed.get(queue) ?? 0 };
   }
 
   async whenIdle(queue: string, timeoutMs = 30_000): Promise<void> {
@@ -73,6 +79,7 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
         job.attemptsMade += 1;
         const message = error instanceof Error ? error.message : String(error);
         if (job.attemptsMade >= attempts || this.closed) {
+          this.failed.set(job.queue, (this.failed.get(job.queue) ?? 0) + 1);
           this.logger.error({
             message: 'Job failed for good',
             queue: job.queue,

@@ -1,0 +1,5 @@
+import { EVENTS_QUEUE } from '@tessera/events';
+import { INVENTORY_QUEUE } from './inventory/code-generation.service';
+
+/** Every queue the app uses; Bull needs to know them up front. */
+export const QUEUES = [EVENTS_QUEUE, INVENTORY_QUEUE];
