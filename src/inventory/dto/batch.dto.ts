@@ -10,27 +10,11 @@ import { CODE_TYPE_MESSAGE, CODE_TYPE_PATTERN } from './code.dto';
 @ObjectType({ description: 'A page of code batches.' })
 export class CodeBatchConnection extends Connection(CodeBatch) {}
 
-@InputType({ description: 'What to generate.' })
-export class GenerateCodesInput {
+/** Whose codes, and what they are for: the same for generating and importing. */
+@InputType({ isAbstract: true })
+class CodeTarget {
   @Field(() => UUIDScalar, { description: 'The organisation that will hold the codes.' })
   organizationId: string;
-
-  @Field(() => Int, { description: 'How many codes.' })
-  @IsInt()
-  @Min(1)
-  quantity: number;
-
-  @Field(() => Int, { description: `Characters after the prefix (${MIN_WIDTH}–${MAX_WIDTH}), the check character included.` })
-  @IsInt()
-  @Min(MIN_WIDTH)
-  @Max(MAX_WIDTH)
-  width: number;
-
-  @Field({ nullable: true, description: "Prefix (letters and digits); defaults to the contract's invitation prefix." })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_PREFIX_LENGTH)
-  prefix?: string;
 
   @Field(() => UUIDScalar, { nullable: true, description: 'The contract the codes are for.' })
   @IsOptional()
@@ -49,6 +33,26 @@ export class GenerateCodesInput {
   @IsOptional()
   @IsFutureDate()
   expiresAt?: Date;
+}
+
+@InputType({ description: 'What to generate.' })
+export class GenerateCodesInput extends CodeTarget {
+  @Field(() => Int, { description: 'How many codes.' })
+  @IsInt()
+  @Min(1)
+  quantity: number;
+
+  @Field(() => Int, { description: `Characters after the prefix (${MIN_WIDTH}–${MAX_WIDTH}), the check character included.` })
+  @IsInt()
+  @Min(MIN_WIDTH)
+  @Max(MAX_WIDTH)
+  width: number;
+
+  @Field({ nullable: true, description: "Prefix (letters and digits); defaults to the contract's invitation prefix." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_PREFIX_LENGTH)
+  prefix?: string;
 
   @Field({ defaultValue: false, description: 'End each code with a check character that catches every single typo and swap.' })
   @IsBoolean()
@@ -61,33 +65,8 @@ export class GenerateCodesPayload {
   batch: CodeBatch;
 }
 
-/** What imported codes are for: the same for a paste and a file. */
-@InputType({ isAbstract: true })
-class ImportTarget {
-  @Field(() => UUIDScalar, { description: 'The organisation that will hold the codes.' })
-  organizationId: string;
-
-  @Field(() => UUIDScalar, { nullable: true, description: 'The contract the codes are for.' })
-  @IsOptional()
-  contractId?: string;
-
-  @Field(() => UUIDScalar, { nullable: true, description: 'The price the codes give access at.' })
-  @IsOptional()
-  priceId?: string;
-
-  @Field({ nullable: true, description: 'Code type, e.g. MENTEE or MENTOR.' })
-  @IsOptional()
-  @Matches(CODE_TYPE_PATTERN, { message: CODE_TYPE_MESSAGE })
-  codeType?: string;
-
-  @Field({ nullable: true, description: 'When the codes stop being redeemable.' })
-  @IsOptional()
-  @IsFutureDate()
-  expiresAt?: Date;
-}
-
 @InputType({ description: 'Codes pasted as text, one per line.' })
-export class ImportCodesInput extends ImportTarget {
+export class ImportCodesInput extends CodeTarget {
   @Field({ description: 'One code per line; blank lines and surrounding spaces are dropped; case and hyphens do not matter.' })
   @IsString()
   @MaxLength(8_000_000)
@@ -95,7 +74,7 @@ export class ImportCodesInput extends ImportTarget {
 }
 
 @InputType({ description: 'A CSV file with a column of codes (GraphQL multipart upload).' })
-export class ImportCodesFileInput extends ImportTarget {
+export class ImportCodesFileInput extends CodeTarget {
   @Field(() => GraphQLUpload, { description: 'The CSV file (UTF-8; a byte-order mark, CRLF and quoted fields are fine).' })
   file: Promise<FileUpload>;
 
