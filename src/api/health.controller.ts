@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { withTimeout } from '@tessera/common';
 import { JobQueue } from '@tessera/queue';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -28,7 +29,7 @@ export class HealthController {
         this.dataSource.query('SELECT 1').then(() => true),
         2000,
       ),
-      this.queue.mode === 'bull' ? withTimeout(this.queue.ping(), 2000) : Promise.resolve(null),
+      this.queue.mode === 'bull' ? upWithin(this.queue.ping(), 2000) : Promise.resolve(null),
     ]);
     const checks: Record<string, Check> = {
       database: database ? 'up' : 'down',
@@ -40,12 +41,7 @@ export class HealthController {
   }
 }
 
-async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([check.catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A check that errs or answers too late counts as down. */
+function upWithin(check: Promise<boolean>, ms: number): Promise<boolean> {
+  return withTimeout(check, ms).catch(() => false);
 }

@@ -55,8 +55,12 @@ export class ParticipantsService {
   }
 
   /** Every participant of a contract, oldest first (the CSV round trip). */
-  async allOf(actor: Actor, contractId: string): Promise<{ contract: Contract; participants: Participant[] }> {
-    const contract = await this.contractFor(actor, contractId);
+  async allOf(
+    actor: Actor,
+    contractId: string,
+    options: { forChange?: boolean } = {},
+  ): Promise<{ contract: Contract; participants: Participant[] }> {
+    const contract = await this.contractFor(actor, contractId, options);
     return { contract, participants: await this.participants.find({ where: { contractId }, order: { id: 'ASC' } }) };
   }
 

@@ -75,7 +75,7 @@ export class ParticipantCodesService {
 
   /** The participants CSV: everyone of the contract, with their code and its price once they have one. */
   async writeCsv(actor: Actor, contractId: string): Promise<(output: Writable) => Promise<void>> {
-    const items = await this.withCodes(actor, contractId);
+    const items = await this.withCodes((await this.participants.allOf(actor, contractId)).participants);
     const prices = new Map(
       (await this.contracts.findPricesByIds([...new Set(items.flatMap((i) => i.code?.priceId ?? []))])).map((p) => [p.id, p]),
     );
@@ -90,15 +90,15 @@ export class ParticipantCodesService {
    * may still be arriving, and a single insert needs none.
    */
   async upload(actor: Actor, input: UploadParticipantCodesInput): Promise<ParticipantImport> {
-    const contract = await this.participants.contractFor(actor, input.contractId, { forChange: true });
+    const { contract, participants } = await this.participants.allOf(actor, input.contractId, { forChange: true });
     await this.access.require(actor, contract.organizationId, { role: MemberRole.ORG_ADMIN });
     const file = await input.file;
     const { headers, rows } = await readCsv(file.createReadStream(), {
       field: 'file',
       maxBytes: this.config.uploads.maxBytes,
-      maxRows: 100_000,
+      maxRows: this.config.codes.importMaxLines,
     });
-    const items = await this.withCodes(actor, contract.id);
+    const items = await this.withCodes(participants);
     const { allowed, knownCodes } = await this.participants.pricesOfContract(contract);
     const { problems, assignments } = checkUpload(headers, rows, new Map(items.map((i) => [i.participant.id, i])), allowed, knownCodes);
     const record = this.imports.create({
@@ -185,8 +185,8 @@ export class ParticipantCodesService {
     await this.participants.releaseCode(event.payload.codeId);
   }
 
-  private async withCodes(actor: Actor, contractId: string): Promise<ParticipantWithCode[]> {
-    const { participants } = await this.participants.allOf(actor, contractId);
+  /** The participants with their codes (one query for all the codes). */
+  private async withCodes(participants: Participant[]): Promise<ParticipantWithCode[]> {
     const codes = new Map((await this.codes.findByIds(participants.flatMap((p) => p.codeId ?? []))).map((c) => [c.id, c]));
     return participants.map((participant) => {
       const code = participant.codeId ? codes.get(participant.codeId) : undefined;

@@ -1,4 +1,4 @@
-import { csvSafe, undoCsvSafe } from '@tessera/common';
+import { csvSafe, isUuid, undoCsvSafe } from '@tessera/common';
 import { isEmail } from 'class-validator';
 import type { Price } from '../contracts/entities/price.entity';
 import type { Participant } from '../contracts/entities/participant.entity';
@@ -19,7 +19,6 @@ export const COLUMNS = {
 } as const;
 
 const REQUIRED = [COLUMNS.id, COLUMNS.version, COLUMNS.priceCode];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const LISTED_PROBLEMS = 5000;
 
 export interface ParticipantWithCode {
@@ -97,7 +96,7 @@ export function checkUpload(
       problem(row, COLUMNS.id, id, 'Is empty: every row must come from the downloaded list (add new people in Tessera).');
       continue;
     }
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       problem(row, COLUMNS.id, id, 'Is not a participant id from the downloaded list.');
       continue;
     }

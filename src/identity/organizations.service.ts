@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { ConflictError, containsPattern, isUuid, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { In } from 'typeorm';
 import { AccessPolicy } from './access-policy.service';
@@ -49,8 +49,7 @@ export class OrganizationsService {
 
   /** For operators, who know organisations by slug. */
   findByIdOrSlug(idOrSlug: string): Promise<Organization | null> {
-    const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
-    return this.organizations.findOneBy(isId ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
+    return this.organizations.findOneBy(isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
   }
 
   anyExist(): Promise<boolean> {

@@ -10,3 +10,4 @@ export * from './search';
 export * from './csv/read-csv';
 export * from './validation/dates';
 export * from './csv/csv-safe';
+export * from './timeout';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { withTimeout } from '@tessera/common';
 import { JobQueue } from '@tessera/queue';
 import { DataSource, In, IsNull } from 'typeorm';
 import { DomainEventRecord } from './domain-event.entity';
@@ -41,6 +42,7 @@ export class OutboxRelay {
           await withTimeout(
             this.queue.add(EVENTS_QUEUE, DELIVER_EVENT_JOB, job, { jobId: `${event.id}:${handler.key}` }),
             this.options.enqueueTimeoutMs,
+            `Enqueue took longer than ${this.options.enqueueTimeoutMs} ms (is Redis up?)`,
           );
         }
       }
@@ -61,12 +63,4 @@ export class OutboxRelay {
     );
     return this.relay(rows.map((row) => row.id));
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Enqueue took longer than ${ms} ms (is Redis up?)`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

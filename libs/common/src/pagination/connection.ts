@@ -3,6 +3,7 @@ import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsString, Max, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from '../errors/app-error';
+import { isUuid } from '../ids';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -75,7 +76,6 @@ export function Connection<T>(nodeType: Type<T>, name = nodeType.name): Type<Con
 }
 
 const CURSOR_PREFIX = 'c1:';
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(id: string): string {
   return Buffer.from(CURSOR_PREFIX + id, 'utf8').toString('base64url');
@@ -84,7 +84,7 @@ export function encodeCursor(id: string): string {
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
-  if (!UUID_PATTERN.test(id)) throw BadUserInputError.field('after', 'is not a cursor this API gave out.');
+  if (!isUuid(id) || id !== id.toLowerCase()) throw BadUserInputError.field('after', 'is not a cursor this API gave out.');
   return id;
 }
 
