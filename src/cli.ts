@@ -156,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
