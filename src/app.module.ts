@@ -65,6 +65,8 @@ export class AppModule {
           prefix: config.queue.prefix,
           workers: config.queue.workers,
           concurrency: config.queue.concurrency,
+          lockMs: config.queue.lockMs,
+          stalledCheckMs: config.queue.stalledCheckMs,
           // Filling a batch is heavy (a transaction and a COPY stream): one at a time per worker.
           queueConcurrency: { [INVENTORY_QUEUE]: 1 },
           queues: QUEUES,

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { graphiqlMiddleware } from './api/graphiql';
+import { ADMIN_PATH, QueueBoard } from './api/queue-board';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig, StartupError } from './config/config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -59,6 +60,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
   );
   app.set('trust proxy', runtime.config.http.trustProxy);
   app.use(graphiqlMiddleware());
+  app.use(ADMIN_PATH, app.get(QueueBoard).router());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });
   app.use('/graphql', graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes + 1, maxFiles: 1 }));

@@ -34,7 +34,9 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    t = await TestApp.create({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'Harbour <codes@harbour.test>' } });
+    t = await TestApp.create({
+      env: { SMTP_URL: smtp.url, MAIL_FROM: 'Harbour <codes@harbour.test>', MAIL_RETRY_DELAY_MS: '200', MAIL_MAX_ATTEMPTS: '3' },
+    });
     ({ organization, admin } = await new Fixtures(t).organization('Harbour Mail'));
   });
   afterAll(async () => {
@@ -83,6 +85,34 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
     expect(smtp.mailsTo('later@example.test')).toHaveLength(1);
   });
 
+  it('gives up after MAIL_MAX_ATTEMPTS temporary refusals: FAILED, with every attempt counted', async () => {
+    smtp.deferRecipients.set('busy@example.test', 10);
+    await t.get(NotificationsService).queue(codeSent(organization, 'busy@example.test'));
+    await eventually(
+      async () => expect((await log({ recipient: 'busy@' })).edges[0].node).toMatchObject({ status: 'FAILED', attempts: 3 }),
+      { timeoutMs: 15_000 },
+    );
+    expect((await log({ recipient: 'busy@' })).edges[0].node.lastError).toMatch(/451/);
+    expect(smtp.mailsTo('busy@example.test')).toHaveLength(0);
+    smtp.deferRecipients.delete('busy@example.test');
+  });
+
+  it('sends a message whose sender died mid-send once the claim lapses, and only once', async () => {
+    smtp.rejectRecipients.add('abandoned@example.test');
+    const message = await t.get(NotificationsService).queue(codeSent(organization, 'abandoned@example.test'));
+    await eventually(async () => expect((await log({ recipient: 'abandoned@' })).edges[0].node.status).toBe('FAILED'));
+    smtp.rejectRecipients.delete('abandoned@example.test');
+    // As a worker leaves it when killed between claiming and recording: unfinished, claimed, claim lapsed.
+    await t.dataSource.query(`UPDATE message SET status = 'QUEUED', claimed_until = now() - interval '1 second' WHERE id = $1`, [
+      message!.id,
+    ]);
+    await eventually(async () =>
+      expect((await log({ recipient: 'abandoned@' })).edges[0].node).toMatchObject({ status: 'SENT', attempts: 2 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(smtp.mailsTo('abandoned@example.test')).toHaveLength(1);
+  });
+
   it('records a permanent refusal (5xx) as FAILED without retrying, and resends on request', async () => {
     smtp.rejectRecipients.add('gone@example.test');
     await t.get(NotificationsService).queue(codeSent(organization, 'gone@example.test'));
@@ -103,7 +133,7 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
     );
     expect(resendMessage.message.id).not.toBe(failed.id);
     await eventually(() => expect(smtp.mailsTo('gone@example.test')).toHaveLength(1));
-    expect((await log({ status: ['FAILED'] })).totalCount).toBe(1);
+    expect((await log({ status: ['FAILED'], recipient: 'gone@' })).totalCount).toBe(1);
   });
 
   it('shows the log to the organisation’s admins only', async () => {

@@ -5,9 +5,11 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { graphqlOptions } from './graphql.options';
 import { HealthController } from './health.controller';
+import { IdentityModule } from '../identity/identity.module';
+import { QueueBoard } from './queue-board';
 import { QueueStatsResolver } from './queue-stats.resolver';
 
-/** The HTTP face of the app: the GraphQL endpoint and health checks. Not loaded by workers. */
+/** The HTTP face of the app: the GraphQL endpoint, health checks and the queue board. Not loaded by workers. */
 @Module({
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -15,8 +17,9 @@ import { QueueStatsResolver } from './queue-stats.resolver';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => graphqlOptions(config),
     }),
+    IdentityModule,
   ],
   controllers: [HealthController],
-  providers: [QueueStatsResolver],
+  providers: [QueueStatsResolver, QueueBoard],
 })
 export class ApiModule {}

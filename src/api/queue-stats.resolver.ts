@@ -5,7 +5,7 @@ import { PlatformAdminOnly } from '../identity/auth/auth.decorators';
 
 @ObjectType({ description: 'The state of one background queue.' })
 export class QueueStats {
-  @Field({ description: 'Queue name (events: mail and other after-commit work; inventory: code generation).' })
+  @Field({ description: 'Queue name (events: after-commit work of domain events; mail: sending e-mail; inventory: code generation).' })
   name: string;
 
   @Field({ description: 'bull (Redis) or inline (in this process).' })

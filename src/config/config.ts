@@ -61,6 +61,13 @@ class Environment {
   @WholeNumber(1, 8)
   WORKER_CONCURRENCY = 5;
 
+  // Bull's job lock: a worker renews it while a job runs; a killed worker's jobs run again once it lapses.
+  @WholeNumber(1000, 600_000)
+  QUEUE_LOCK_MS = 30_000;
+
+  @WholeNumber(500, 600_000)
+  QUEUE_STALLED_CHECK_MS = 30_000;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
@@ -136,6 +143,17 @@ class Environment {
   @IsString()
   @MinLength(3)
   MAIL_FROM = 'Tessera <no-reply@tessera.local>';
+
+  @WholeNumber(1, 30)
+  MAIL_MAX_ATTEMPTS = 8;
+
+  // The first retry waits this long; each next one twice as long (8 attempts span about 20 minutes).
+  @WholeNumber(10, 3_600_000)
+  MAIL_RETRY_DELAY_MS = 10_000;
+
+  // A worker that dies mid-send gives its message up after this; it must outlast one SMTP send (max ~50 s).
+  @WholeNumber(1000, 3_600_000)
+  MAIL_CLAIM_MS = 120_000;
 }
 
 export interface AppConfig {
@@ -144,7 +162,7 @@ export interface AppConfig {
   http: { port: number; host: string; trustProxy: boolean | number | string };
   dataDir: string;
   database: { url?: string; runMigrations: boolean };
-  queue: { redisUrl?: string; prefix: string; workers: boolean; concurrency: number };
+  queue: { redisUrl?: string; prefix: string; workers: boolean; concurrency: number; lockMs: number; stalledCheckMs: number };
   auth: {
     /** Absent only in zero-setup mode, where a secret is made and kept under DATA_DIR. */
     tokenSecret?: string;
@@ -157,7 +175,7 @@ export interface AppConfig {
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
   seedDemo: boolean;
   /** Where mail goes: an SMTP server, or (zero-setup) .eml files under DATA_DIR/mail. */
-  mail: { smtpUrl?: string; from: string };
+  mail: { smtpUrl?: string; from: string; maxAttempts: number; retryDelayMs: number; claimMs: number };
   /** Largest file one upload may be (bytes). */
   uploads: { maxBytes: number };
   codes: {
@@ -213,7 +231,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     http: { port: env.PORT, host: env.HOST, trustProxy: trustProxy(env.TRUST_PROXY) },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, runMigrations: env.MIGRATIONS_RUN },
-    queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, workers: env.WORKERS, concurrency: env.WORKER_CONCURRENCY },
+    queue: {
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      workers: env.WORKERS,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockMs: env.QUEUE_LOCK_MS,
+      stalledCheckMs: env.QUEUE_STALLED_CHECK_MS,
+    },
     auth: {
       tokenSecret: env.AUTH_TOKEN_SECRET,
       tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS,
@@ -233,7 +258,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
     outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      retryDelayMs: env.MAIL_RETRY_DELAY_MS,
+      claimMs: env.MAIL_CLAIM_MS,
+    },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     codes: {
       guessCeiling: env.CODE_GUESS_CEILING,

@@ -47,6 +47,6 @@ import { UsersService } from './users.service';
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, OrganizationsService, MembershipsService, AccessPolicy, RateLimiter],
+  exports: [UsersService, OrganizationsService, MembershipsService, AccessPolicy, RateLimiter, AuthService, TokenService],
 })
 export class IdentityModule {}

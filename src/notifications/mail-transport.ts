@@ -33,7 +33,15 @@ export class MailTransport implements OnApplicationShutdown {
     const { smtpUrl } = config.mail;
     this.directory = smtpUrl ? null : join(resolve(config.dataDir), 'mail');
     this.transporter = smtpUrl
-      ? createTransport({ url: smtpUrl, pool: true, maxConnections: 5 } as never)
+      ? // Bounded waits keep one send well inside MAIL_CLAIM_MS (nodemailer's socket default is 10 minutes).
+        createTransport({
+          url: smtpUrl,
+          pool: true,
+          maxConnections: 5,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        } as never)
       : createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   }
 

@@ -4,6 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
+import { MessageRecovery } from './message-recovery';
 import { MessagesResolver } from './messages.resolver';
 import { NotificationsService } from './notifications.service';
 import { MessageTemplatesResolver } from './message-templates.resolver';
@@ -12,7 +13,7 @@ import { MessageTemplatesService } from './message-templates.service';
 /** E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or files. */
 @Module({
   imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule],
-  providers: [MessageTemplatesService, MessageTemplatesResolver, NotificationsService, MailTransport, MessagesResolver],
+  providers: [MessageTemplatesService, MessageTemplatesResolver, NotificationsService, MailTransport, MessagesResolver, MessageRecovery],
   exports: [MessageTemplatesService, NotificationsService],
 })
 export class NotificationsModule {}

@@ -1,8 +1,11 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
+import { JobHandler, JobProcessor, JobQueue, type Job } from '@tessera/queue';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
@@ -12,6 +15,7 @@ import { MessageQueued } from './events/notification.events';
 import { MailTransport, PermanentMailError } from './mail-transport';
 import { MessageKind } from './message-kinds';
 import { MessageTemplatesService } from './message-templates.service';
+import { TemplateRenderError, type RenderedMessage } from './template-renderer';
 
 export interface NewMessage {
   kind: MessageKind;
@@ -25,17 +29,27 @@ export interface NewMessage {
   grantId?: string | null;
 }
 
-/** A worker has this long to send a message it claimed before another may. */
-const CLAIM_SECONDS = 120;
+export const MAIL_QUEUE = 'mail';
+export const SEND_MESSAGE_JOB = 'send-message';
+
+interface SendMessageJob {
+  messageId: string;
+}
 
 export type DeliveryResult = 'SENT' | 'FAILED' | 'SKIPPED';
 
+/** How many claimed messages one recovery round re-queues at most. */
+const RECOVERY_BATCH = 500;
+
 /**
  * The mail pipeline: a message is queued in the transaction that causes it (delivery log row +
- * outbox event), sent after commit by a worker, at least once; the log's SENT status is what
- * makes a retried job send nothing more.
+ * outbox event); after commit the event becomes one send job on the mail queue, which a worker
+ * runs at least once. The log is what makes a send happen once: a job claims the message for a
+ * while before sending, and a SENT or FAILED message is never sent by a retry. A worker that dies
+ * mid-send leaves its claim to lapse; `recoverAbandoned` queues those messages again.
  */
 @Injectable()
+@JobProcessor(MAIL_QUEUE)
 export class NotificationsService {
   private readonly logger = new Logger('Notifications');
 
@@ -45,6 +59,8 @@ export class NotificationsService {
     private readonly transport: MailTransport,
     private readonly access: AccessPolicy,
     private readonly events: EventBus,
+    private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private get messages() {
@@ -82,12 +98,54 @@ export class NotificationsService {
 
   @OnEventAfterCommit(MessageQueued)
   async onMessageQueued(event: MessageQueued): Promise<void> {
-    await this.deliver(event.payload.messageId);
+    // The job id is the message's: a re-run of this handler queues nothing more.
+    await this.enqueueSend(event.payload.messageId, event.payload.messageId, this.config.mail.maxAttempts);
+  }
+
+  @JobHandler(SEND_MESSAGE_JOB)
+  send(job: Job<SendMessageJob>): Promise<DeliveryResult> {
+    return this.deliver(job.data.messageId);
   }
 
   /**
-   * Sends one message unless it is already sent or refused for good. A temporary failure throws,
-   * so the queue retries with backoff; a permanent one is recorded and not retried.
+   * Queues again the messages whose sender died mid-send (the claim lapsed while QUEUED or
+   * RETRYING); run by every worker process on the outbox sweeper's cadence.
+   */
+  async recoverAbandoned(): Promise<number> {
+    const abandoned = await this.messages
+      .createQueryBuilder('message')
+      .select(['message.id', 'message.attempts'])
+      .where(`message.status IN (:...statuses) AND message.claimed_until < now()`, {
+        statuses: [MessageStatus.QUEUED, MessageStatus.RETRYING],
+      })
+      .orderBy('message.claimed_until')
+      .limit(RECOVERY_BATCH)
+      .getMany();
+    for (const { id, attempts } of abandoned) {
+      // One job per abandoned attempt: sweeping again before it runs adds nothing.
+      await this.enqueueSend(id, `${id}:${attempts}`, Math.max(1, this.config.mail.maxAttempts - attempts));
+    }
+    if (abandoned.length) this.logger.warn({ message: 'Re-queued messages abandoned mid-send', messages: abandoned.length });
+    return abandoned.length;
+  }
+
+  private enqueueSend(messageId: string, jobId: string, attempts: number): Promise<void> {
+    return this.jobs.add<SendMessageJob>(
+      MAIL_QUEUE,
+      SEND_MESSAGE_JOB,
+      { messageId },
+      {
+        jobId,
+        attempts,
+        backoffMs: this.config.mail.retryDelayMs,
+      },
+    );
+  }
+
+  /**
+   * Sends one message unless it is sent, refused for good, or claimed by a live sender. A
+   * temporary failure throws, so the queue retries with backoff, until the last attempt, which
+   * is recorded FAILED; a permanent failure is recorded FAILED at once.
    */
   async deliver(messageId: string): Promise<DeliveryResult> {
     const [claimed] = await this.txHost.tx
@@ -95,34 +153,34 @@ export class NotificationsService {
         `UPDATE message SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id = $1 AND status IN ('QUEUED', 'RETRYING') AND (claimed_until IS NULL OR claimed_until < now())
        RETURNING id, kind, recipient, organization_id AS "organizationId", data, attempts`,
-        [messageId, CLAIM_SECONDS],
+        [messageId, this.config.mail.claimMs / 1000],
       )
       .then((result) => (result as unknown as [Message[], number])[0] ?? []);
     if (!claimed) return 'SKIPPED';
-    const rendered = await this.templates.render(claimed.organizationId, claimed.kind, claimed.data);
+    const { maxAttempts } = this.config.mail;
+    if (claimed.attempts > maxAttempts) {
+      await this.messages.update({ id: claimed.id }, { status: MessageStatus.FAILED, claimedUntil: null, attempts: maxAttempts });
+      return 'FAILED';
+    }
+    let rendered: RenderedMessage | undefined;
+    let providerMessageId: string;
     try {
-      const { providerMessageId } = await this.transport.send({ to: claimed.recipient, messageId: claimed.id, ...rendered });
-      await this.messages.update(
-        { id: claimed.id },
-        {
-          status: MessageStatus.SENT,
-          subject: rendered.subject,
-          providerMessageId,
-          sentAt: new Date(),
-          lastError: null,
-          claimedUntil: null,
-        },
-      );
-      return 'SENT';
+      rendered = await this.templates.render(claimed.organizationId, claimed.kind, claimed.data);
+      ({ providerMessageId } = await this.transport.send({ to: claimed.recipient, messageId: claimed.id, ...rendered }));
     } catch (error) {
-      const permanent = error instanceof PermanentMailError;
+      const permanent = error instanceof PermanentMailError || error instanceof TemplateRenderError || claimed.attempts >= maxAttempts;
       const lastError = error instanceof Error ? error.message : String(error);
       await this.messages.update(
         { id: claimed.id },
-        { status: permanent ? MessageStatus.FAILED : MessageStatus.RETRYING, subject: rendered.subject, lastError, claimedUntil: null },
+        {
+          status: permanent ? MessageStatus.FAILED : MessageStatus.RETRYING,
+          subject: rendered?.subject ?? null,
+          lastError,
+          claimedUntil: null,
+        },
       );
       this.logger.warn({
-        message: permanent ? 'Mail refused for good' : 'Mail failed, will retry',
+        message: permanent ? 'Mail failed for good' : 'Mail failed, will retry',
         messageId: claimed.id,
         attempt: claimed.attempts,
         error: lastError,
@@ -130,6 +188,12 @@ export class NotificationsService {
       if (permanent) return 'FAILED';
       throw error;
     }
+    // Outside the try: once the server took the mail, a failure here must not mark it for a retry.
+    await this.messages.update(
+      { id: claimed.id },
+      { status: MessageStatus.SENT, subject: rendered.subject, providerMessageId, sentAt: new Date(), lastError: null, claimedUntil: null },
+    );
+    return 'SENT';
   }
 
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: MessageFilter = {}): Promise<ConnectionShape<Message>> {

@@ -64,16 +64,23 @@ export interface RenderedMessage {
   text: string;
 }
 
+/** A template that cannot render a message's data: sending it again will not help. */
+export class TemplateRenderError extends Error {}
+
 /** Renders checked parts; HTML escapes every value and is set in the shared layout. */
 export function renderMessage(parts: TemplateParts, data: Record<string, unknown>): RenderedMessage {
   const options = { knownHelpers: { if: true, unless: true }, knownHelpersOnly: true } as const;
   const plain = (source: string) => handlebars.compile(source, { ...options, noEscape: true })(data);
-  return {
-    subject: plain(parts.subject).replace(/\s+/g, ' ').trim(),
-    html: layout({ body: handlebars.compile(parts.html, options)(data) }),
-    text:
-      plain(parts.text)
-        .replace(/\n{3,}/g, '\n\n')
-        .trim() + '\n',
-  };
+  try {
+    return {
+      subject: plain(parts.subject).replace(/\s+/g, ' ').trim(),
+      html: layout({ body: handlebars.compile(parts.html, options)(data) }),
+      text:
+        plain(parts.text)
+          .replace(/\n{3,}/g, '\n\n')
+          .trim() + '\n',
+    };
+  } catch (error) {
+    throw new TemplateRenderError(`The message could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -11,3 +11,4 @@ export * from './csv/read-csv';
 export * from './validation/dates';
 export * from './csv/csv-safe';
 export * from './timeout';
+export * from './periodic';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { runPeriodically, type PeriodicTask } from '@tessera/common';
 import { EVENTS_OPTIONS, type EventsModuleOptions } from './events.options';
 import { OutboxRelay } from './outbox-relay';
 
@@ -6,8 +7,7 @@ import { OutboxRelay } from './outbox-relay';
 @Injectable()
 export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutboxSweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly relay: OutboxRelay,
@@ -15,18 +15,11 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.options.sweep) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweepAll()
-        .then(() => undefined)
-        .finally(() => (this.running = undefined));
-    }, this.options.sweepIntervalMs);
-    this.timer.unref();
+    if (this.options.sweep) this.task = runPeriodically(this.options.sweepIntervalMs, () => this.sweepAll());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Sweeps until the outbox holds nothing older than the grace period. */

@@ -12,7 +12,11 @@ export class QueueModule {
   static forRoot(options: QueueModuleOptions): DynamicModule {
     const bull = options.redisUrl
       ? [
-          BullModule.forRoot({ redis: options.redisUrl, prefix: options.prefix }),
+          BullModule.forRoot({
+            redis: options.redisUrl,
+            prefix: options.prefix,
+            settings: { lockDuration: options.lockMs, stalledInterval: options.stalledCheckMs },
+          }),
           BullModule.registerQueue(...options.queues.map((name) => ({ name }))),
         ]
       : [];

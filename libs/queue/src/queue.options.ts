@@ -13,6 +13,9 @@ export interface QueueModuleOptions {
   defaultBackoffMs: number;
   /** Handlers run at once per queue and process. */
   concurrency: number;
+  /** Bull's job lock and stalled-job check (ms): a dead worker's jobs run again after about lock + check. */
+  lockMs?: number;
+  stalledCheckMs?: number;
   /** Other limits for some queues (Bull only; the inline queue runs jobs as they come). */
   queueConcurrency?: Record<string, number>;
 }

@@ -21,6 +21,8 @@ export class SmtpSink {
   readonly rejectRecipients = new Set<string>();
   /** Recipients answered with a temporary 451 this many more times, then accepted. */
   readonly deferRecipients = new Map<string, number>();
+  /** How long the server takes to accept each message (a slow server keeps sends in flight). */
+  acceptDelayMs = 0;
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -45,8 +47,9 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then(
-            (parsed) => {
+          const accepted = new Promise((resolve) => setTimeout(resolve, this.acceptDelayMs));
+          Promise.all([simpleParser(raw), accepted]).then(
+            ([parsed]) => {
               this.mails.push({
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 headers: parsed.headers as Map<string, unknown>,

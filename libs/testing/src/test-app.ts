@@ -1,6 +1,9 @@
 import { INestApplication, Type } from '@nestjs/common';
 import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../src/config/config';
 import { createAppContext, createHttpApp, Runtime } from '../../../src/runtime';
@@ -86,6 +89,47 @@ export class TestApp {
     return worker;
   }
 
+  /**
+   * A real worker process (`dist/src/worker.js`, so `npm run build` first) on this app's database
+   * and Redis prefix: for tests that kill one. `env` adds to the test configuration.
+   */
+  startWorkerProcess(env: Record<string, string> = {}): WorkerProcess {
+    const { redisUrl, prefix } = this.runtime.config.queue;
+    if (!redisUrl) throw new Error('A worker process needs REDIS_URL.');
+    const child = spawn(process.execPath, [builtWorker()], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        DATABASE_URL: this.runtime.databaseUrl,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        AUTH_TOKEN_SECRET: this.runtime.config.auth.tokenSecret,
+        SMTP_URL: this.runtime.config.mail.smtpUrl,
+        MIGRATIONS_RUN: 'false',
+        LOG_LEVEL: 'warn',
+        LOG_FORMAT: 'json',
+        OUTBOX_SWEEP_INTERVAL_MS: '200',
+        OUTBOX_SWEEP_AFTER_MS: '500',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const handle: WorkerProcess = {
+      pid: child.pid!,
+      exited,
+      stderr: () => errors,
+      kill: async (signal = 'SIGKILL') => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        await exited;
+      },
+    };
+    this.extraApps.push({ close: () => handle.kill('SIGTERM') });
+    return handle;
+  }
+
   async close(): Promise<void> {
     for (const extra of this.extraApps) await extra.close();
     await this.app.close();
@@ -95,6 +139,35 @@ export class TestApp {
       admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`),
     );
   }
+}
+
+export interface WorkerProcess {
+  pid: number;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** The end of what it wrote to stderr, for a failing test's message. */
+  stderr(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The built worker; refuses a build older than the sources, which would test yesterday's code. */
+function builtWorker(): string {
+  const root = resolve(__dirname, '../../..');
+  const worker = join(root, 'dist/src/worker.js');
+  if (!existsSync(worker)) throw new Error('dist/src/worker.js is missing: run `npm run build` first.');
+  const newestSource = Math.max(...['src', 'libs'].map((dir) => newestMtime(join(root, dir))));
+  if (statSync(worker).mtimeMs < newestSource) throw new Error('dist/ is older than the sources: run `npm run build` first.');
+  return worker;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {

@@ -24,6 +24,8 @@ registerEnumType(MessageStatus, {
 @ObjectType({ description: 'One e-mail in the delivery log: to whom, what, and what became of it.' })
 @Entity('message')
 @Index('message_organization_idx', ['organizationId', 'id'])
+// Recovery looks for lapsed claims of unfinished messages only.
+@Index('message_claim_idx', ['claimedUntil'], { where: `status IN ('QUEUED', 'RETRYING') AND claimed_until IS NOT NULL` })
 @Index('message_event_recipient_key', ['eventId', 'recipient'], { unique: true, where: 'event_id IS NOT NULL' })
 export class Message {
   @Field(() => UUIDScalar, { description: 'Id of the message.' })
