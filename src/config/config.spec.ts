@@ -18,7 +18,21 @@ describe('loadConfig', () => {
 
     expect(config.database).toEqual({ url: undefined, runMigrations: true });
     expect(config.seedDemo).toBe(true);
-    expect(config.queue).toEqual({ redisUrl: undefined, prefix: 'tessera', workers: true, concurrency: 5 });
+    expect(config.queue).toEqual({
+      redisUrl: undefined,
+      prefix: 'tessera',
+      workers: true,
+      concurrency: 5,
+      lockMs: 30_000,
+      stalledCheckMs: 30_000,
+    });
+    expect(config.mail).toEqual({
+      smtpUrl: undefined,
+      from: 'Tessera <no-reply@tessera.local>',
+      maxAttempts: 8,
+      retryDelayMs: 10_000,
+      claimMs: 120_000,
+    });
     expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', trustProxy: false });
     expect(config.env).toBe('development');
     expect(config.auth.tokenSecret).toBeUndefined();
@@ -119,7 +133,14 @@ describe('loadConfig', () => {
     expect(config.env).toBe('production');
     expect(config.http).toEqual({ port: 8080, host: '127.0.0.1', trustProxy: 2 });
     expect(config.database).toEqual({ url: 'postgresql://tessera:pw@db:5432/tessera', runMigrations: false });
-    expect(config.queue).toEqual({ redisUrl: 'rediss://cache:6380', prefix: 'tessera:prod', workers: false, concurrency: 8 });
+    expect(config.queue).toEqual({
+      redisUrl: 'rediss://cache:6380',
+      prefix: 'tessera:prod',
+      workers: false,
+      concurrency: 8,
+      lockMs: 30_000,
+      stalledCheckMs: 30_000,
+    });
     expect(config.auth.tokenSecret).toBe(SECRET);
     expect(config.auth.tokenTtlSeconds).toBe(900);
     expect(config.graphql.introspection).toBe(false);
