@@ -8,6 +8,7 @@ import { EventsModule } from '@tessera/events';
 import { QueueModule } from '@tessera/queue';
 import type { Request, Response } from 'express';
 import { ClsModule } from 'nestjs-cls';
+import { AccessModule } from './access/access.module';
 import { ApiModule } from './api/api.module';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -85,6 +86,7 @@ export class AppModule {
         InventoryModule,
         DistributionModule,
         NotificationsModule,
+        AccessModule,
         ...(http ? [ApiModule] : []),
         ...extraModules,
       ],

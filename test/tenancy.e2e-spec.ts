@@ -163,7 +163,8 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
  * public registration look-up (workflow-c spec: it says nothing about the organisation), and
  * queueStats (platform admins only, platform.e2e-spec).
  */
-const NOT_ORGANIZATION_SCOPED = ['login', 'me', 'organizations', 'registrationCode', 'queueStats'];
+// The caller's own data, public look-ups by a secret (a code, a token), or platform-wide views.
+const NOT_ORGANIZATION_SCOPED = ['login', 'me', 'organizations', 'registrationCode', 'queueStats', 'redeemCode', 'myAccess', 'setPassword'];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -144,6 +144,16 @@ class Environment {
   @MinLength(3)
   MAIL_FROM = 'Tessera <no-reply@tessera.local>';
 
+  // Links in mail (invitations, set-password, sign-in) open the web app here.
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'APP_URL must be an http(s) URL' })
+  APP_URL = 'http://localhost:3000';
+
+  @WholeNumber(1, 365)
+  INVITATION_TTL_DAYS = 14;
+
+  @WholeNumber(1, 90)
+  SET_PASSWORD_TTL_DAYS = 7;
+
   @WholeNumber(1, 30)
   MAIL_MAX_ATTEMPTS = 8;
 
@@ -176,6 +186,8 @@ export interface AppConfig {
   seedDemo: boolean;
   /** Where mail goes: an SMTP server, or (zero-setup) .eml files under DATA_DIR/mail. */
   mail: { smtpUrl?: string; from: string; maxAttempts: number; retryDelayMs: number; claimMs: number };
+  /** Where people open the links we mail, and how long those links work. */
+  links: { appUrl: string; invitationTtlDays: number; setPasswordTtlDays: number };
   /** Largest file one upload may be (bytes). */
   uploads: { maxBytes: number };
   codes: {
@@ -264,6 +276,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
       retryDelayMs: env.MAIL_RETRY_DELAY_MS,
       claimMs: env.MAIL_CLAIM_MS,
+    },
+    links: {
+      appUrl: env.APP_URL.replace(/\/+$/, ''),
+      invitationTtlDays: env.INVITATION_TTL_DAYS,
+      setPasswordTtlDays: env.SET_PASSWORD_TTL_DAYS,
     },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     codes: {

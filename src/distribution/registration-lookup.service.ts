@@ -1,21 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
 import { ContractsService } from '../contracts/contracts.service';
-import { ContractStatus } from '../contracts/entities/contract.entity';
 import { ParticipantsService } from '../contracts/participants.service';
 import { RateLimiter } from '../identity/rate-limiter.service';
 import { CodesService } from '../inventory/codes.service';
-import { CodeStatus } from '../inventory/entities/code.entity';
-import { CodeUnusableReason, RegistrationCodeInfo } from './dto/registration-code.dto';
+import { CodeUnusableReason, unusableReason } from '../access/code-usability';
+import { RegistrationCodeInfo } from './dto/registration-code.dto';
 
 /** Look-ups per client address and minute: enough for people typing, too few for guessing. */
 const LOOKUPS_PER_MINUTE = 30;
-
-const STATUS_REASON: Partial<Record<CodeStatus, CodeUnusableReason>> = {
-  [CodeStatus.REDEEMED]: CodeUnusableReason.REDEEMED,
-  [CodeStatus.VOID]: CodeUnusableReason.VOID,
-  [CodeStatus.PENDING]: CodeUnusableReason.HELD_BY_INVITATION,
-};
 
 /** Before registering, anyone may ask what a code is good for; rate-limited per client. */
 @Injectable()
@@ -39,19 +32,9 @@ export class RegistrationLookupService {
       participant: null,
     });
     const code = canonical ? await this.codes.findByValue(canonical) : null;
-    if (!code) return unusable(CodeUnusableReason.NOT_FOUND);
-    const byStatus = STATUS_REASON[code.status];
-    if (byStatus) return unusable(byStatus);
-    if (code.expiresAt && code.expiresAt <= new Date()) return unusable(CodeUnusableReason.EXPIRED);
-    if (code.contractId) {
-      const [contract] = await this.contracts.findContractsByIds([code.contractId]);
-      const now = new Date();
-      const open =
-        contract?.status === ContractStatus.ACTIVE &&
-        (!contract.startsAt || contract.startsAt <= now) &&
-        (!contract.endsAt || contract.endsAt > now);
-      if (!open) return unusable(CodeUnusableReason.CONTRACT_NOT_ACTIVE);
-    }
+    const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
+    const reason = unusableReason(code, contract ?? null);
+    if (reason || !code) return unusable(reason ?? CodeUnusableReason.NOT_FOUND);
     const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
     const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
     const participant = await this.participants.findByCodeId(code.id);

@@ -1,9 +1,18 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConnectionShape, newId, NotFoundError, PageArgs, paginate, UnauthenticatedError } from '@tessera/common';
+import {
+  ConnectionShape,
+  hashToken,
+  newId,
+  newSecretToken,
+  NotFoundError,
+  PageArgs,
+  paginate,
+  UnauthenticatedError,
+} from '@tessera/common';
 import { EventBus } from '@tessera/events';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AccessPolicy } from './access-policy.service';
 import { actorUserId, type Actor, type ApiKeyActor } from './auth/actor';
 import { ApiKey } from './entities/api-key.entity';
@@ -13,8 +22,6 @@ import { ApiKeyCreated, ApiKeyRevoked } from './events/identity.events';
 /** Every key starts so; it tells keys from bearer tokens and makes leaked keys easy to scan for. */
 export const API_KEY_PREFIX = 'tsk_';
 const KEY_PATTERN = /^tsk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 @Injectable()
 export class ApiKeysService {
@@ -38,13 +45,13 @@ export class ApiKeysService {
   async create(actor: Actor, organizationId: string, name: string): Promise<{ apiKey: ApiKey; secret: string }> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
     const prefix = randomBytes(6).toString('hex');
-    const secretPart = randomBytes(32).toString('base64url');
+    const { token: secretPart, hash: secretHash } = newSecretToken();
     const apiKey = this.keys.create({
       id: newId(),
       organizationId,
       name: name.trim(),
       prefix,
-      secretHash: sha256(secretPart).toString('hex'),
+      secretHash,
       createdById: actorUserId(actor),
       lastUsedAt: null,
       revokedAt: null,
@@ -72,7 +79,9 @@ export class ApiKeysService {
   async authenticate(rawKey: string): Promise<ApiKeyActor> {
     const match = KEY_PATTERN.exec(rawKey);
     const apiKey = match ? await this.keys.findOneBy({ prefix: match[1] }) : null;
-    const valid = Boolean(apiKey && match && timingSafeEqual(Buffer.from(apiKey.secretHash, 'hex'), sha256(match[2])));
+    const valid = Boolean(
+      apiKey && match && timingSafeEqual(Buffer.from(apiKey.secretHash, 'hex'), Buffer.from(hashToken(match[2]), 'hex')),
+    );
     if (!apiKey || !valid) throw new UnauthenticatedError('The API key is not valid.');
     if (apiKey.revokedAt) throw new UnauthenticatedError('The API key has been revoked.');
     // Recorded to the minute: one write per key and minute, not per request.

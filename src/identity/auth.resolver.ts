@@ -3,7 +3,8 @@ import { ForbiddenError, NotFoundError } from '@tessera/common';
 import type { Actor } from './auth/actor';
 import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
 import { AuthService } from './auth.service';
-import { LoginInput, LoginPayload, Viewer } from './dto/auth.dto';
+import { LoginInput, LoginPayload, SetPasswordInput, SetPasswordPayload, Viewer } from './dto/auth.dto';
+import { PasswordTokensService } from './password-tokens.service';
 import { MembershipsService } from './memberships.service';
 import { UsersService } from './users.service';
 
@@ -13,7 +14,19 @@ export class AuthResolver {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
+    private readonly passwordTokens: PasswordTokensService,
   ) {}
+
+  @Public()
+  @Mutation(() => SetPasswordPayload, {
+    description: 'Sets a password with the token of a set-password link (it works once) and signs in. Rate-limited per client.',
+  })
+  setPassword(
+    @Args('input', { description: 'Token and new password.' }) input: SetPasswordInput,
+    @Context('req') req: RequestWithActor,
+  ): Promise<SetPasswordPayload> {
+    return this.passwordTokens.setPassword(input.token, input.password, req.ip ?? 'unknown');
+  }
 
   @Public()
   @Mutation(() => LoginPayload, { description: 'Signs in with e-mail and password. Rate-limited per account and per client.' })

@@ -13,7 +13,9 @@ import { ApiKey } from './entities/api-key.entity';
 import { Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
 import { RateLimitBucket } from './entities/rate-limit-bucket.entity';
+import { PasswordToken } from './entities/password-token.entity';
 import { User } from './entities/user.entity';
+import { PasswordTokensService } from './password-tokens.service';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { AuthResolver } from './auth.resolver';
 import { MembershipsResolver } from './memberships.resolver';
@@ -26,7 +28,7 @@ import { UsersService } from './users.service';
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket]),
+    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.auth.tokenSecret, signOptions: { algorithm: 'HS256' } }),
@@ -41,12 +43,22 @@ import { UsersService } from './users.service';
     AuthService,
     TokenService,
     RateLimiter,
+    PasswordTokensService,
     AuthResolver,
     OrganizationsResolver,
     MembershipsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, OrganizationsService, MembershipsService, AccessPolicy, RateLimiter, AuthService, TokenService],
+  exports: [
+    UsersService,
+    OrganizationsService,
+    MembershipsService,
+    AccessPolicy,
+    RateLimiter,
+    AuthService,
+    TokenService,
+    PasswordTokensService,
+  ],
 })
 export class IdentityModule {}

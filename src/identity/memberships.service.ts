@@ -65,6 +65,20 @@ export class MembershipsService {
     return this.connect(actor, organizationId, userId, role);
   }
 
+  /**
+   * Makes sure a person belongs to the organisation (as a member, unless they already have a
+   * role), without an admin's check: for redeeming a code, which is what connects them.
+   */
+  @Transactional()
+  async ensureMember(organizationId: string, userId: string, actorId: string | null): Promise<void> {
+    await this.insert(organizationId, userId, MemberRole.MEMBER, actorId);
+  }
+
+  /** Whether the person belongs to the organisation (any role). */
+  async isMember(organizationId: string, userId: string): Promise<boolean> {
+    return this.memberships.existsBy({ organizationId, userId });
+  }
+
   @Transactional()
   async changeRole(actor: Actor, membershipId: string, role: MemberRole): Promise<Membership> {
     const membership = await this.load(membershipId);
@@ -98,6 +112,13 @@ export class MembershipsService {
   }
 
   private async connect(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
+    const id = await this.insert(organizationId, userId, role, actorUserId(actor));
+    if (!id) throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
+    return (await this.memberships.findOneBy({ id }))!;
+  }
+
+  /** The new membership's id, or undefined when the person already belongs to the organisation. */
+  private async insert(organizationId: string, userId: string, role: MemberRole, actorId: string | null): Promise<string | undefined> {
     const inserted = await this.memberships
       .createQueryBuilder()
       .insert()
@@ -106,9 +127,8 @@ export class MembershipsService {
       .returning('id')
       .execute();
     const row = inserted.raw[0] as { id: string } | undefined;
-    if (!row) throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
-    await this.events.publish(new MemberAdded({ membershipId: row.id, userId, role }, { organizationId, actorId: actorUserId(actor) }));
-    return (await this.memberships.findOneBy({ id: row.id }))!;
+    if (row) await this.events.publish(new MemberAdded({ membershipId: row.id, userId, role }, { organizationId, actorId }));
+    return row?.id;
   }
 
   private async load(membershipId: string): Promise<Membership> {

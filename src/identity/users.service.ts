@@ -78,7 +78,13 @@ export class UsersService {
 
   @Transactional()
   async setPassword(userId: string, password: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash: await passwordHasher.hash(password) });
+    await this.setPasswordHash(userId, await passwordHasher.hash(password));
+  }
+
+  /** For callers that hash before their transaction (argon2 is slow on purpose). */
+  @Transactional()
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id: userId }, { passwordHash });
   }
 
   @Transactional()

@@ -124,6 +124,48 @@ export class CodesService {
     return (await this.codes.findOneBy({ id: code.id }))!;
   }
 
+  /**
+   * Moves a code between states in one guarded UPDATE, for the modules that put codes to use
+   * (access redeems and releases, invitations hold). Null when the code was in none of `from`:
+   * someone else got there first.
+   */
+  @Transactional()
+  async transition(codeId: string, from: CodeStatus[], to: CodeStatus): Promise<Code | null> {
+    const [rows] = (await this.txHost.tx.query(
+      `UPDATE code SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3::code_status[]) RETURNING id`,
+      [codeId, to, from],
+    )) as [{ id: string }[], number];
+    return rows.length ? this.codes.findOneBy({ id: codeId }) : null;
+  }
+
+  /**
+   * Locks up to `count` codes of a price that can be handed out as seats: AVAILABLE, not expired,
+   * not a contract's (those go to participants); never-sent ones first. Rows another transaction
+   * holds are skipped, so two admins assigning at once take different codes.
+   */
+  @Transactional()
+  async lockSeats(organizationId: string, priceId: string, count: number): Promise<Code[]> {
+    return this.seatQuery(organizationId, priceId)
+      .orderBy('code.last_sent_at IS NOT NULL')
+      .addOrderBy('code.id')
+      .limit(count)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  /** How many seats of a price are free (what `lockSeats` could take). */
+  countSeats(organizationId: string, priceId: string): Promise<number> {
+    return this.seatQuery(organizationId, priceId).getCount();
+  }
+
+  private seatQuery(organizationId: string, priceId: string): SelectQueryBuilder<Code> {
+    return this.codes
+      .createQueryBuilder('code')
+      .where('code.organization_id = :organizationId AND code.price_id = :priceId', { organizationId, priceId })
+      .andWhere(`code.status = 'AVAILABLE' AND code.contract_id IS NULL AND (code.expires_at IS NULL OR code.expires_at > now())`);
+  }
+
   async summary(actor: Actor, organizationId: string): Promise<InventorySummary> {
     await this.access.requireOrganization(actor, organizationId, ADMIN);
     const rows = await this.store.summary(organizationId);

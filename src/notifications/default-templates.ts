@@ -50,12 +50,12 @@ ${sign.text}`,
   ACCOUNT_CREATED: {
     subject: 'Your account at {{organization.name}}',
     html: `${greeting.html}
-<p>An account was created for you ({{recipient.email}}). Choose your password here:</p>
+<p>An account was created for you ({{recipient.email}}){{#if product.name}}, with access to <strong>{{product.name}}</strong>{{/if}}. Choose your password here:</p>
 <p><a href="{{setPasswordUrl}}">Set your password</a> (the link works until {{expiresAt}}).</p>
 ${sign.html}`,
     text: `${greeting.text}
 
-An account was created for you ({{recipient.email}}). Choose your password here (until {{expiresAt}}):
+An account was created for you ({{recipient.email}}){{#if product.name}}, with access to {{product.name}}{{/if}}. Choose your password here (until {{expiresAt}}):
 {{setPasswordUrl}}
 
 ${sign.text}`,
@@ -63,11 +63,13 @@ ${sign.text}`,
   REGISTRATION_CONFIRMED: {
     subject: 'You are registered for {{product.name}}',
     html: `${greeting.html}
-<p>Your registration for <strong>{{product.name}}</strong> is confirmed. Your access lasts until {{accessEndsAt}}.</p>
+<p>Your registration for <strong>{{product.name}}</strong> is confirmed.{{#if accessEndsAt}} Your access lasts until {{accessEndsAt}}.{{/if}}</p>
+<p><a href="{{signInUrl}}">Sign in</a></p>
 ${sign.html}`,
     text: `${greeting.text}
 
-Your registration for {{product.name}} is confirmed. Your access lasts until {{accessEndsAt}}.
+Your registration for {{product.name}} is confirmed.{{#if accessEndsAt}} Your access lasts until {{accessEndsAt}}.{{/if}}
+Sign in: {{signInUrl}}
 
 ${sign.text}`,
   },

@@ -12,3 +12,4 @@ export * from './validation/dates';
 export * from './csv/csv-safe';
 export * from './timeout';
 export * from './periodic';
+export * from './secret-token';

@@ -7,6 +7,11 @@ import { User } from '../../../src/identity/entities/user.entity';
 import { MembershipsService } from '../../../src/identity/memberships.service';
 import { OrganizationsService } from '../../../src/identity/organizations.service';
 import { UsersService } from '../../../src/identity/users.service';
+import { ContractsService } from '../../../src/contracts/contracts.service';
+import { Price } from '../../../src/contracts/entities/price.entity';
+import { Product } from '../../../src/contracts/entities/product.entity';
+import { CodeGenerationService } from '../../../src/inventory/code-generation.service';
+import { BatchSource } from '../../../src/inventory/entities/code-batch.entity';
 import { GraphQLClient } from './graphql-client';
 import type { TestApp } from './test-app';
 
@@ -43,17 +48,63 @@ export class Fixtures {
 
   /** An organisation with one admin. */
   async organization(name = `Org ${unique()}`): Promise<{ organization: Organization; admin: Person }> {
-    const root: UserActor = { kind: 'user', userId: (await this.platformAdminUser()).id, isPlatformAdmin: true };
+    const root = await this.root();
     const organization = await this.t.get(OrganizationsService).create(root, { name });
     const admin = await this.member(organization, MemberRole.ORG_ADMIN);
     return { organization, admin: admin.person };
   }
 
   async member(organization: Organization, role = MemberRole.MEMBER, person?: Person): Promise<{ person: Person; membership: Membership }> {
-    const root: UserActor = { kind: 'user', userId: (await this.platformAdminUser()).id, isPlatformAdmin: true };
+    const root = await this.root();
     const who = person ?? (await this.person());
     const membership = await this.t.get(MembershipsService).connectUser(root, organization.id, who.user.id, role);
     return { person: who, membership };
+  }
+
+  /** A product of the organisation with one price (365 days of access unless told otherwise). */
+  async catalogue(
+    organization: Organization,
+    options: { productName?: string; accessDays?: number | null } = {},
+  ): Promise<{ product: Product; price: Price }> {
+    const root = await this.root();
+    const contracts = this.t.get(ContractsService);
+    const product = await contracts.createProduct(root, {
+      ownerOrganizationId: organization.id,
+      name: options.productName ?? `Course ${unique()}`,
+    });
+    const price = await contracts.createPrice(root, {
+      productId: product.id,
+      priceCode: 'STD',
+      name: 'Standard',
+      accessDays: options.accessDays === undefined ? 365 : options.accessDays,
+    });
+    return { product, price };
+  }
+
+  /** Codes the organisation holds, made as an admin's generation would make them. */
+  async codes(
+    organization: Organization,
+    options: { quantity: number; priceId?: string; codeType?: string; prefix?: string },
+  ): Promise<{ id: string; code: string }[]> {
+    const root = await this.root();
+    const { codes } = await this.t.get(CodeGenerationService).generateNow(
+      root,
+      {
+        organizationId: organization.id,
+        quantity: options.quantity,
+        width: 10,
+        prefix: options.prefix ?? 'T',
+        priceId: options.priceId,
+        codeType: options.codeType,
+        checkCharacter: false,
+      },
+      BatchSource.GENERATED,
+    );
+    return codes;
+  }
+
+  private async root(): Promise<UserActor> {
+    return { kind: 'user', userId: (await this.platformAdminUser()).id, isPlatformAdmin: true };
   }
 
   private rootAdmin?: User;

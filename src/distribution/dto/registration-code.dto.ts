@@ -1,26 +1,5 @@
-import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-
-export enum CodeUnusableReason {
-  NOT_FOUND = 'NOT_FOUND',
-  REDEEMED = 'REDEEMED',
-  VOID = 'VOID',
-  EXPIRED = 'EXPIRED',
-  HELD_BY_INVITATION = 'HELD_BY_INVITATION',
-  CONTRACT_NOT_ACTIVE = 'CONTRACT_NOT_ACTIVE',
-}
-
-registerEnumType(CodeUnusableReason, {
-  name: 'CodeUnusableReason',
-  description: 'Why a code cannot be used to register.',
-  valuesMap: {
-    NOT_FOUND: { description: 'No such code (check for typos).' },
-    REDEEMED: { description: 'The code has been used.' },
-    VOID: { description: 'The code was withdrawn.' },
-    EXPIRED: { description: 'The code has expired.' },
-    HELD_BY_INVITATION: { description: 'The code belongs to an invitation: use the invitation link instead.' },
-    CONTRACT_NOT_ACTIVE: { description: 'The contract behind the code has not started, has ended or is archived.' },
-  },
-});
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { CodeUnusableReason } from '../../access/code-usability';
 
 @ObjectType({ description: 'What a code gives access to (public fields only).' })
 export class RegistrationProduct {

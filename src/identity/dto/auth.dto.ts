@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { Membership } from '../entities/membership.entity';
 import { User } from '../entities/user.entity';
 
@@ -37,3 +37,19 @@ export class Viewer {
   @Field(() => [Membership], { description: 'Their memberships, one per organisation.' })
   memberships: Membership[];
 }
+
+@InputType({ description: 'The token from a set-password link, and the new password.' })
+export class SetPasswordInput {
+  @Field({ description: 'The `token` parameter of the link.' })
+  @IsString()
+  @Length(1, 200)
+  token: string;
+
+  @Field({ description: 'The new password (10–1024 characters).' })
+  @IsString()
+  @Length(10, 1024, { message: 'must be 10 to 1024 characters long' })
+  password: string;
+}
+
+@ObjectType({ description: 'The password is set and the person is signed in.' })
+export class SetPasswordPayload extends LoginPayload {}

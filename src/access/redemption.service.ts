@@ -1,0 +1,194 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeCode } from '@tessera/codes';
+import { ForbiddenError, newId, NotFoundError, paginate, type ConnectionShape, type PageArgs } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContractsService } from '../contracts/contracts.service';
+import { Price } from '../contracts/entities/price.entity';
+import { Product } from '../contracts/entities/product.entity';
+import type { Actor } from '../identity/auth/actor';
+import { OrganizationsService } from '../identity/organizations.service';
+import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
+import { MembershipsService } from '../identity/memberships.service';
+import { User } from '../identity/entities/user.entity';
+import { UsersService } from '../identity/users.service';
+import { CodesService } from '../inventory/codes.service';
+import { Code, CodeStatus } from '../inventory/entities/code.entity';
+import { MessageKind } from '../notifications/message-kinds';
+import { NotificationsService } from '../notifications/notifications.service';
+import { codeUnusableError, CodeUnusableReason, unusableReason } from './code-usability';
+import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
+import { CodeRedeemed, RedemptionChannel } from './events/access.events';
+
+const DAY_MS = 86_400_000;
+
+/** Wrong codes allowed per person and per client address in a quarter of an hour: typos pass, guessing does not. */
+const WRONG_CODES_PER_PERSON = 10;
+const WRONG_CODES_PER_CLIENT = 50;
+const WRONG_CODE_WINDOW_SECONDS = 900;
+
+export interface Redemption {
+  /** The code: its id, or its value as typed. */
+  codeId?: string;
+  typed?: string;
+  userId: string;
+  channel: RedemptionChannel;
+  /** Who caused it (the person, or the admin who assigned the seat), for the audit. */
+  actorId: string | null;
+  /** The confirmation mail; off when the caller sends its own (an account-created mail). */
+  notify?: boolean;
+}
+
+/**
+ * Redeeming a code: the one place a code becomes REDEEMED and a person gets access. The code is
+ * taken with a guarded UPDATE, so of two people racing for it exactly one wins; the rest of the
+ * work (membership, grant, event, mail) happens in the same transaction.
+ */
+@Injectable()
+export class RedemptionService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly codes: CodesService,
+    private readonly contracts: ContractsService,
+    private readonly memberships: MembershipsService,
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly notifications: NotificationsService,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get grants() {
+    return this.txHost.tx.getRepository(AccessGrant);
+  }
+
+  /** A signed-in person redeems a code they were given; wrong codes count towards a rate limit. */
+  async redeemTyped(actor: Actor, typed: string, clientAddress: string): Promise<AccessGrant> {
+    if (actor.kind !== 'user') throw new ForbiddenError('Codes are redeemed by people: sign in as the person.');
+    const limits: RateLimit[] = [
+      { key: `redeem:user:${actor.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
+      { key: `redeem:client:${clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
+    ];
+    await this.limiter.assertAllowed(limits);
+    try {
+      return await this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId });
+    } catch (error) {
+      if (error instanceof NotFoundError) await this.limiter.recordFailure(limits);
+      throw error;
+    }
+  }
+
+  @Transactional()
+  async redeem(redemption: Redemption): Promise<AccessGrant> {
+    const typed = redemption.typed ?? redemption.codeId ?? '';
+    const code = redemption.codeId
+      ? ((await this.codes.findByIds([redemption.codeId]))[0] ?? null)
+      : await this.codes.findByValue(normalizeCode(typed));
+    // An invitation's seat is PENDING while it is held; the invitation (or an admin) may take it.
+    const allowPending = redemption.channel !== 'CODE';
+    await this.assertUsable(code, typed, allowPending);
+    const taken = await this.codes.transition(
+      code!.id,
+      allowPending ? [CodeStatus.AVAILABLE, CodeStatus.PENDING] : [CodeStatus.AVAILABLE],
+      CodeStatus.REDEEMED,
+    );
+    if (!taken) {
+      // Someone else took it between the look and the update: say what it is now.
+      await this.assertUsable((await this.codes.findByIds([code!.id]))[0] ?? null, typed, allowPending);
+      throw codeUnusableError(CodeUnusableReason.REDEEMED, typed);
+    }
+    return this.grant(taken, redemption);
+  }
+
+  private async assertUsable(code: Code | null, typed: string, allowPending: boolean): Promise<void> {
+    const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
+    const reason = unusableReason(code, contract ?? null, { allowPending });
+    if (reason) throw codeUnusableError(reason, typed);
+  }
+
+  private async grant(code: Code, redemption: Redemption): Promise<AccessGrant> {
+    const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
+    const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
+    const { startsAt, endsAt } = accessPeriod(price, new Date());
+    await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId);
+    const grant = this.grants.create({
+      id: newId(),
+      organizationId: code.organizationId,
+      userId: redemption.userId,
+      codeId: code.id,
+      productId: product?.id ?? null,
+      priceId: price?.id ?? null,
+      role: code.codeType,
+      status: GrantStatus.ACTIVE,
+      startsAt,
+      endsAt,
+      revokedAt: null,
+    });
+    await this.grants.insert(grant);
+    await this.events.publish(
+      new CodeRedeemed(
+        {
+          codeId: code.id,
+          grantId: grant.id,
+          userId: redemption.userId,
+          productId: grant.productId,
+          priceId: grant.priceId,
+          channel: redemption.channel,
+        },
+        { organizationId: code.organizationId, actorId: redemption.actorId },
+      ),
+    );
+    if (redemption.notify !== false) await this.confirm(grant, product ?? null);
+    return (await this.grants.findOneBy({ id: grant.id }))!;
+  }
+
+  /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
+  async confirm(grant: AccessGrant, product: Product | null): Promise<void> {
+    const [user, [organization]] = await Promise.all([
+      this.users.findById(grant.userId),
+      this.organizations.findByIds([grant.organizationId]),
+    ]);
+    await this.notifications.queue({
+      kind: MessageKind.REGISTRATION_CONFIRMED,
+      recipient: user!.email,
+      organizationId: grant.organizationId,
+      codeId: grant.codeId,
+      grantId: grant.id,
+      data: {
+        recipient: recipientData(user!),
+        organization: { name: organization?.name ?? '' },
+        product: { name: product?.name ?? '' },
+        accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : null,
+        signInUrl: `${this.config.links.appUrl}/sign-in`,
+      },
+    });
+  }
+
+  /** The signed-in person's own grants, in the order they were given. */
+  async mine(actor: Actor, page: PageArgs): Promise<ConnectionShape<AccessGrant>> {
+    if (actor.kind !== 'user') throw new ForbiddenError('`myAccess` is for people; an API key has no user.');
+    return paginate(this.grants.createQueryBuilder('grant').where('grant.user_id = :userId', { userId: actor.userId }), page);
+  }
+}
+
+/** Access starts now (or at a fixed start still ahead) and ends after the price's days or at its fixed end. */
+export function accessPeriod(price: Price | undefined, now: Date): { startsAt: Date; endsAt: Date | null } {
+  if (price?.accessStartsAt && price.accessEndsAt) {
+    return { startsAt: price.accessStartsAt > now ? price.accessStartsAt : now, endsAt: price.accessEndsAt };
+  }
+  return { startsAt: now, endsAt: price?.accessDays ? new Date(now.getTime() + price.accessDays * DAY_MS) : null };
+}
+
+/** What templates know of a person: names and address, never more. */
+export function recipientData(user: Pick<User, 'firstName' | 'lastName' | 'email'>): Record<string, string> {
+  return { firstName: user.firstName, lastName: user.lastName, email: user.email };
+}
+
+/** Dates in mail: 2026-12-31, the same for every reader. */
+export function mailDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
