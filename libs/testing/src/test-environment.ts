@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres } from '../../../src/database/embedded-postgres';
 import { runMigrations } from '../../../src/database/migrate';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 export const TEST_SERVER_URL = 'TESSERA_TEST_SERVER_URL';
 export const TEST_TEMPLATE_DB = 'TESSERA_TEST_TEMPLATE_DB';
 
-const TEMPLATE = 'tessera_test_template';
+// One template per checkout: test runs of two clones (CI, a second worktree) on one server must not drop each other's.
+const TEMPLATE = `tessera_test_template_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 10)}`;
 
 let stopEmbedded: (() => Promise<void>) | undefined;
 let embeddedDir: string | undefined;
