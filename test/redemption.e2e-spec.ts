@@ -77,7 +77,7 @@ describe('redemption: a person redeems a code', () => {
     const results = await Promise.all(people.map((person) => person.client.request(REDEEM, { code: code.code })));
     const winners = results.filter((result) => !result.errors);
     expect(winners).toHaveLength(1);
-    for (const loser of results.filter((result) => result.errors)) expect(loser.errors![0].extensions.code).toBe('CONFLICT');
+    for (const loser of results.filter((result) => result.errors)) expect(loser.errors![0].extensions?.code).toBe('CONFLICT');
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM access_grant WHERE code_id = $1`, [code.id]);
     expect(count).toBe(1);
   });
