@@ -16,6 +16,7 @@ import { dataSourceOptions } from './database/data-source.options';
 import { ContractsModule } from './contracts/contracts.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { IdentityModule } from './identity/identity.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { QUEUES } from './queues';
 import { InventoryModule } from './inventory/inventory.module';
@@ -87,6 +88,7 @@ export class AppModule {
         DistributionModule,
         NotificationsModule,
         AccessModule,
+        InvitationsModule,
         ...(http ? [ApiModule] : []),
         ...extraModules,
       ],

@@ -3,6 +3,7 @@ import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'gr
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
 import { OPERATOR } from '../src/identity/auth/actor';
+import { InvitationsService } from '../src/invitations/invitations.service';
 import { MemberRole } from '../src/identity/entities/membership.entity';
 import { MessageKind } from '../src/notifications/message-kinds';
 import { NotificationsService } from '../src/notifications/notifications.service';
@@ -25,6 +26,7 @@ interface Target {
   participantId: string;
   importId: string;
   messageId: string;
+  invitationId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -152,6 +154,24 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     { 'input.file': { content: 'Participant ID,Row Version,Price Code\r\n', filename: 'participants.csv' } },
   ],
   participantImport: (y) => [`query($id: UUID!) { participantImport(id: $id) { id } }`, { id: y.importId }],
+  assignSeats: (y) => [
+    `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { seatsRemaining } }`,
+    { input: { organizationId: y.organizationId, codeIds: [y.codeId], userIds: [y.userId] } },
+  ],
+  inviteByEmail: (y) => [
+    `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { seatsRemaining } }`,
+    { input: { organizationId: y.organizationId, codeId: y.codeId, emails: ['intruder@example.test'] } },
+  ],
+  invitations: (y) => [`query($id: UUID!) { invitations(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  copyInvitationLink: (y) => [`mutation($id: UUID!) { copyInvitationLink(input: { invitationId: $id }) { url } }`, { id: y.invitationId }],
+  resendInvitation: (y) => [
+    `mutation($id: UUID!) { resendInvitation(input: { invitationId: $id }) { invitation { id } } }`,
+    { id: y.invitationId },
+  ],
+  revokeInvitation: (y) => [
+    `mutation($id: UUID!) { revokeInvitation(input: { invitationId: $id }) { invitation { id } } }`,
+    { id: y.invitationId },
+  ],
   completeParticipantImport: (y) => [
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
@@ -164,7 +184,18 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
  * queueStats (platform admins only, platform.e2e-spec).
  */
 // The caller's own data, public look-ups by a secret (a code, a token), or platform-wide views.
-const NOT_ORGANIZATION_SCOPED = ['login', 'me', 'organizations', 'registrationCode', 'queueStats', 'redeemCode', 'myAccess', 'setPassword'];
+const NOT_ORGANIZATION_SCOPED = [
+  'login',
+  'me',
+  'organizations',
+  'registrationCode',
+  'queueStats',
+  'redeemCode',
+  'myAccess',
+  'setPassword',
+  'invitation',
+  'acceptInvitation',
+];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {
   let t: TestApp;
@@ -225,7 +256,13 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
         organization: { name: 'Org Y' },
       },
     });
+    const yInvitation = await t.get(InvitationsService).invite(OPERATOR, {
+      organizationId: target.organization.id,
+      codeId: listed.codes.edges[0].node.id,
+      emails: ['y-invitee@example.test'],
+    });
     y = {
+      invitationId: yInvitation.invitations[0].id,
       messageId: yMessage!.id,
       participantId: yParticipant.id,
       importId: yImport.data!.uploadParticipantCodes.id,
@@ -313,10 +350,14 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
               (SELECT count(*) FROM api_key WHERE organization_id = $1 AND revoked_at IS NULL)::int AS keys,
               (SELECT count(*) FROM organization)::int AS organizations,
               (SELECT count(*) FROM code WHERE organization_id = $1 AND status = 'AVAILABLE' AND admin_comment IS NULL)::int AS codes,
-              (SELECT count(*) FROM code)::int AS all_codes`,
+              (SELECT count(*) FROM code WHERE organization_id = $1 AND status = 'PENDING')::int AS held,
+              (SELECT count(*) FROM code)::int AS all_codes,
+              (SELECT count(*) FROM invitation WHERE status = 'PENDING')::int AS invitations,
+              (SELECT count(*) FROM access_grant)::int AS grants`,
       [y.organizationId],
     );
-    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 3, all_codes: 3 });
+    // One of Y's three codes is held by Y's own invitation.
+    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 2, held: 1, all_codes: 3, invitations: 1, grants: 0 });
     const [batches] = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');
     expect(batches.n).toBe(1);
   });

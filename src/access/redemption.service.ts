@@ -2,8 +2,9 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
-import { ForbiddenError, newId, NotFoundError, paginate, type ConnectionShape, type PageArgs } from '@tessera/common';
+import { ConflictError, ForbiddenError, newId, NotFoundError, paginate, type ConnectionShape, type PageArgs } from '@tessera/common';
 import { EventBus } from '@tessera/events';
+import { IsNull } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
@@ -36,6 +37,8 @@ export interface Redemption {
   typed?: string;
   userId: string;
   channel: RedemptionChannel;
+  /** The invitation being accepted (INVITATION channel). */
+  invitationId?: string;
   /** Who caused it (the person, or the admin who assigned the seat), for the audit. */
   actorId: string | null;
   /** The confirmation mail; off when the caller sends its own (an account-created mail). */
@@ -113,6 +116,18 @@ export class RedemptionService {
   private async grant(code: Code, redemption: Redemption): Promise<AccessGrant> {
     const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
     const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
+    if (
+      product &&
+      (await this.grants.existsBy({
+        userId: redemption.userId,
+        productId: product.id,
+        role: code.codeType ?? IsNull(),
+        status: GrantStatus.ACTIVE,
+      }))
+    ) {
+      // Checked after the code is taken, so the taken code goes back with the rolled-back transaction.
+      throw new ConflictError(`This person already has access to ${product.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
+    }
     const { startsAt, endsAt } = accessPeriod(price, new Date());
     await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId);
     const grant = this.grants.create({
@@ -138,6 +153,7 @@ export class RedemptionService {
           productId: grant.productId,
           priceId: grant.priceId,
           channel: redemption.channel,
+          invitationId: redemption.invitationId ?? null,
         },
         { organizationId: code.organizationId, actorId: redemption.actorId },
       ),

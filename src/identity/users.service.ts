@@ -13,6 +13,8 @@ export interface NewUser {
   firstName: string;
   lastName: string;
   password?: string | null;
+  /** Instead of `password`: a hash made before the caller's transaction (argon2 is slow on purpose). */
+  passwordHash?: string | null;
   isPlatformAdmin?: boolean;
 }
 
@@ -55,7 +57,7 @@ export class UsersService {
         email,
         firstName: input.firstName.trim(),
         lastName: input.lastName.trim(),
-        passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
+        passwordHash: input.passwordHash ?? (input.password ? await passwordHasher.hash(input.password) : null),
         isPlatformAdmin: input.isPlatformAdmin ?? false,
       })
       .orIgnore()

@@ -139,19 +139,36 @@ export class CodesService {
   }
 
   /**
-   * Locks up to `count` codes of a price that can be handed out as seats: AVAILABLE, not expired,
-   * not a contract's (those go to participants); never-sent ones first. Rows another transaction
-   * holds are skipped, so two admins assigning at once take different codes.
+   * Locks one code row for the caller's transaction (no access check: for modules with their own).
+   * Callers that also change rows pointing at the code lock the code first, so they never deadlock.
+   */
+  @Transactional()
+  lockById(codeId: string): Promise<Code | null> {
+    return this.codes.findOne({ where: { id: codeId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Locks `count` codes of a price that can be handed out as seats: AVAILABLE, not expired, not a
+   * contract's (those go to participants); never-sent ones first. Rows another transaction holds
+   * are skipped, so two admins handing out seats at once take different codes. Too few: CONFLICT
+   * with the counts, and the caller's transaction does nothing.
    */
   @Transactional()
   async lockSeats(organizationId: string, priceId: string, count: number): Promise<Code[]> {
-    return this.seatQuery(organizationId, priceId)
+    const seats = await this.seatQuery(organizationId, priceId)
       .orderBy('code.last_sent_at IS NOT NULL')
       .addOrderBy('code.id')
       .limit(count)
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getMany();
+    if (seats.length < count) {
+      throw new ConflictError(`${count} seats asked for, ${seats.length} free: nothing was done.`, {
+        requested: count,
+        available: seats.length,
+      });
+    }
+    return seats;
   }
 
   /** How many seats of a price are free (what `lockSeats` could take). */

@@ -6,7 +6,11 @@ export interface TemplateParts {
   text: string;
 }
 
-const greeting = { html: '<p>Hello {{recipient.firstName}},</p>', text: 'Hello {{recipient.firstName}},' };
+// Invitations may go to people whose name nobody knows yet.
+const greeting = {
+  html: '<p>Hello{{#if recipient.firstName}} {{recipient.firstName}}{{/if}},</p>',
+  text: 'Hello{{#if recipient.firstName}} {{recipient.firstName}}{{/if}},',
+};
 const sign = { html: '<p>— {{organization.name}}</p>', text: '— {{organization.name}}' };
 
 /** The texts Tessera ships; an organisation's admins may override each at run time. */

@@ -11,6 +11,8 @@ export class CodeRedeemed extends DomainEvent<{
   productId: string | null;
   priceId: string | null;
   channel: RedemptionChannel;
+  /** The invitation accepted, for the INVITATION channel: the other invitations for the seat lose it. */
+  invitationId: string | null;
 }> {
   static override readonly type = 'CodeRedeemed';
 }

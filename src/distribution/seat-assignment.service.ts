@@ -1,0 +1,186 @@
+import { Transactional } from '@nestjs-cls/transactional';
+import { Injectable } from '@nestjs/common';
+import { AppError, BadUserInputError, NotFoundError, type FieldError } from '@tessera/common';
+import { mailDate, recipientData, RedemptionService } from '../access/redemption.service';
+import { ContractsService } from '../contracts/contracts.service';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, type Actor } from '../identity/auth/actor';
+import { passwordHasher } from '../identity/auth/password-hasher';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { User } from '../identity/entities/user.entity';
+import { MembershipsService } from '../identity/memberships.service';
+import { OrganizationsService } from '../identity/organizations.service';
+import { PasswordTokensService } from '../identity/password-tokens.service';
+import { normalizeEmail, UsersService } from '../identity/users.service';
+import { CodesService } from '../inventory/codes.service';
+import { Code } from '../inventory/entities/code.entity';
+import { MessageKind } from '../notifications/message-kinds';
+import { NotificationsService } from '../notifications/notifications.service';
+import type { AssignSeatsInput, AssignSeatsPayload, SeatAssignment, SeatPersonInput } from './dto/seat-assignment.dto';
+
+const ADMIN = { role: MemberRole.ORG_ADMIN };
+
+/** Who gets a seat: an account and how it came to be. */
+interface Recipient {
+  user: User;
+  /** Where the person was named in the input, for errors (`people.2.email`, `userIds.0`). */
+  field: string;
+  created: boolean;
+  hasPassword: boolean;
+}
+
+/**
+ * Giving seats directly (workflow B, options 1 and 3): one free code per person, accounts made
+ * where needed, each code redeemed for its person, and the login mail — all in one transaction,
+ * so a shortage or a bad row leaves nothing half-done.
+ */
+@Injectable()
+export class SeatAssignmentService {
+  constructor(
+    private readonly access: AccessPolicy,
+    private readonly codes: CodesService,
+    private readonly contracts: ContractsService,
+    private readonly users: UsersService,
+    private readonly memberships: MembershipsService,
+    private readonly organizations: OrganizationsService,
+    private readonly passwordTokens: PasswordTokensService,
+    private readonly redemption: RedemptionService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  async assign(actor: Actor, input: AssignSeatsInput): Promise<AssignSeatsPayload> {
+    checkShape(input);
+    // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
+    const hashes = await Promise.all((input.people ?? []).map((person) => (person.password ? passwordHasher.hash(person.password) : null)));
+    return this.assignInTransaction(actor, input, hashes);
+  }
+
+  @Transactional()
+  private async assignInTransaction(actor: Actor, input: AssignSeatsInput, hashes: (string | null)[]): Promise<AssignSeatsPayload> {
+    const organizationId = input.organizationId;
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    const recipients = input.people
+      ? await this.accountsFor(input.people, hashes, actorUserId(actor))
+      : await this.members(organizationId, input.userIds!);
+    const seats = input.priceId
+      ? await this.seatsOfPrice(organizationId, input.priceId, recipients.length)
+      : await this.namedSeats(organizationId, input.codeIds!);
+
+    const assignments: SeatAssignment[] = [];
+    for (const [index, recipient] of recipients.entries()) {
+      const needsPasswordLink = recipient.created && !recipient.hasPassword;
+      const grant = await this.redemption
+        .redeem({
+          codeId: seats[index].id,
+          userId: recipient.user.id,
+          channel: 'ASSIGNMENT',
+          actorId: actorUserId(actor),
+          notify: !needsPasswordLink,
+        })
+        .catch((error: unknown) => {
+          // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
+          if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
+          const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
+          throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
+        });
+      if (needsPasswordLink) await this.sendAccountCreated(recipient.user, organizationId, seats[index]);
+      assignments.push({ user: recipient.user, grant, accountCreated: recipient.created });
+    }
+    const seatsRemaining = input.priceId ? await this.codes.countSeats(organizationId, input.priceId) : null;
+    return { assignments, seatsRemaining };
+  }
+
+  private async accountsFor(people: SeatPersonInput[], hashes: (string | null)[], actorId: string | null): Promise<Recipient[]> {
+    const recipients: Recipient[] = [];
+    for (const [index, person] of people.entries()) {
+      const { user, created } = await this.users.findOrCreate(
+        { email: person.email, firstName: person.firstName, lastName: person.lastName, passwordHash: hashes[index] },
+        actorId,
+      );
+      // An existing account keeps its own password: a password in the input is only for a new one.
+      recipients.push({ user, field: `people.${index}.email`, created, hasPassword: Boolean(user.passwordHash) });
+    }
+    return recipients;
+  }
+
+  private async members(organizationId: string, userIds: string[]): Promise<Recipient[]> {
+    const users = new Map((await this.users.findByIds(userIds)).map((user) => [user.id, user]));
+    const problems: FieldError[] = [];
+    const recipients: Recipient[] = [];
+    for (const [index, userId] of userIds.entries()) {
+      const user = users.get(userId);
+      if (!user || !(await this.memberships.isMember(organizationId, userId))) {
+        problems.push({ field: `userIds.${index}`, message: 'is not a member of the organisation' });
+      } else {
+        recipients.push({ user, field: `userIds.${index}`, created: false, hasPassword: true });
+      }
+    }
+    if (problems.length) throw new BadUserInputError(problems);
+    return recipients;
+  }
+
+  private async seatsOfPrice(organizationId: string, priceId: string, wanted: number): Promise<Code[]> {
+    if (!(await this.contracts.findPricesByIds([priceId])).length) throw new NotFoundError('Price', priceId);
+    return this.codes.lockSeats(organizationId, priceId, wanted);
+  }
+
+  private async namedSeats(organizationId: string, codeIds: string[]): Promise<Code[]> {
+    const found = new Map((await this.codes.findByIds(codeIds)).map((code) => [code.id, code]));
+    const problems = codeIds.flatMap((id, index) =>
+      found.get(id)?.organizationId === organizationId ? [] : [{ field: `codeIds.${index}`, message: 'no such code in this organisation' }],
+    );
+    if (problems.length) throw new BadUserInputError(problems);
+    return codeIds.map((id) => found.get(id)!);
+  }
+
+  private async sendAccountCreated(user: User, organizationId: string, code: Code): Promise<void> {
+    const link = await this.passwordTokens.issue(user.id);
+    const [[organization], [price]] = await Promise.all([
+      this.organizations.findByIds([organizationId]),
+      code.priceId ? this.contracts.findPricesByIds([code.priceId]) : Promise.resolve([]),
+    ]);
+    const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
+    await this.notifications.queue({
+      kind: MessageKind.ACCOUNT_CREATED,
+      recipient: user.email,
+      organizationId,
+      codeId: code.id,
+      data: {
+        recipient: recipientData(user),
+        organization: { name: organization?.name ?? '' },
+        product: { name: product?.name ?? '' },
+        setPasswordUrl: link.url,
+        expiresAt: mailDate(link.expiresAt),
+      },
+    });
+  }
+}
+
+/** Exactly one source of seats and one list of people, of matching length, without repeats. */
+function checkShape(input: AssignSeatsInput): void {
+  const problems: FieldError[] = [];
+  if (Boolean(input.priceId) === Boolean(input.codeIds)) problems.push({ field: 'priceId', message: 'give either priceId or codeIds' });
+  if (Boolean(input.people) === Boolean(input.userIds)) problems.push({ field: 'people', message: 'give either people or userIds' });
+  const count = input.people?.length ?? input.userIds?.length ?? 0;
+  if (input.codeIds && input.codeIds.length !== count) {
+    problems.push({ field: 'codeIds', message: `give one code per person (${count} people, ${input.codeIds.length} codes)` });
+  }
+  repeats(
+    (input.people ?? []).map((person) => normalizeEmail(person.email)),
+    'people',
+    'email',
+    problems,
+  );
+  repeats(input.userIds ?? [], 'userIds', null, problems);
+  repeats(input.codeIds ?? [], 'codeIds', null, problems);
+  if (problems.length) throw new BadUserInputError(problems);
+}
+
+function repeats(values: string[], list: string, property: string | null, problems: FieldError[]): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value))
+      problems.push({ field: [list, index, property].filter((part) => part !== null).join('.'), message: 'appears twice' });
+    seen.add(value);
+  });
+}

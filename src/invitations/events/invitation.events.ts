@@ -1,0 +1,23 @@
+import { DomainEvent } from '@tessera/events';
+
+export class InvitationCreated extends DomainEvent<{ invitationId: string; codeId: string; email: string }> {
+  static override readonly type = 'InvitationCreated';
+}
+
+/** The invited person took the seat; every other pending invitation for it is now INVALIDATED. */
+export class InvitationAccepted extends DomainEvent<{ invitationId: string; codeId: string; userId: string; grantId: string }> {
+  static override readonly type = 'InvitationAccepted';
+}
+
+export class InvitationRevoked extends DomainEvent<{ invitationId: string; codeId: string; seatReleased: boolean }> {
+  static override readonly type = 'InvitationRevoked';
+}
+
+/** A new link was made (copied or re-sent): the old one stops working. */
+export class InvitationLinkRenewed extends DomainEvent<{ invitationId: string; resent: boolean }> {
+  static override readonly type = 'InvitationLinkRenewed';
+}
+
+export class InvitationsExpired extends DomainEvent<{ invitationIds: string[]; releasedCodeIds: string[] }> {
+  static override readonly type = 'InvitationsExpired';
+}

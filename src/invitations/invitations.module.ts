@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { ContractsModule } from '../contracts/contracts.module';
+import { IdentityModule } from '../identity/identity.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { Invitation } from './entities/invitation.entity';
+import { InvitationExpiry } from './invitation-expiry';
+import { InvitationsResolver } from './invitations.resolver';
+import { InvitationsService } from './invitations.service';
+
+/** E-mail invitations: links, accept, first-accept-wins, expiry. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Invitation]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule, AccessModule],
+  providers: [InvitationsService, InvitationsResolver, InvitationExpiry],
+  exports: [InvitationsService],
+})
+export class InvitationsModule {}

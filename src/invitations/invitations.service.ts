@@ -1,0 +1,482 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AppError,
+  BadUserInputError,
+  ConflictError,
+  containsPattern,
+  hashToken,
+  newId,
+  newSecretToken,
+  NotFoundError,
+  paginate,
+  UnauthenticatedError,
+  type ConnectionShape,
+  type FieldError,
+  type PageArgs,
+} from '@tessera/common';
+import { EventBus, OnEventInTransaction } from '@tessera/events';
+import { codeUnusableError, unusableReason } from '../access/code-usability';
+import { AccessGrant } from '../access/entities/access-grant.entity';
+import { CodeRedeemed } from '../access/events/access.events';
+import { mailDate, RedemptionService } from '../access/redemption.service';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContractsService } from '../contracts/contracts.service';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, type Actor } from '../identity/auth/actor';
+import { passwordHasher } from '../identity/auth/password-hasher';
+import { TokenService } from '../identity/auth/token.service';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { User } from '../identity/entities/user.entity';
+import { OrganizationsService } from '../identity/organizations.service';
+import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
+import { normalizeEmail, UsersService } from '../identity/users.service';
+import { CodesService } from '../inventory/codes.service';
+import { Code, CodeStatus } from '../inventory/entities/code.entity';
+import { CodeVoided } from '../inventory/events/inventory.events';
+import { MessageKind } from '../notifications/message-kinds';
+import { NotificationsService } from '../notifications/notifications.service';
+import type {
+  AcceptInvitationInput,
+  InvitationFilter,
+  InvitationInfo,
+  InviteByEmailInput,
+  InviteByEmailPayload,
+} from './dto/invitation.dto';
+import { Invitation, InvitationStatus } from './entities/invitation.entity';
+import {
+  InvitationAccepted,
+  InvitationCreated,
+  InvitationLinkRenewed,
+  InvitationRevoked,
+  InvitationsExpired,
+} from './events/invitation.events';
+
+const ADMIN = { role: MemberRole.ORG_ADMIN };
+const DAY_MS = 86_400_000;
+/** Link look-ups and acceptances per client address and minute: people need a few, guessing needs millions. */
+const LOOKUPS_PER_MINUTE = 30;
+const ACCEPTS_PER_MINUTE = 20;
+/** Wrong passwords for an existing account while accepting, per quarter of an hour. */
+const WRONG_PASSWORDS_PER_ACCOUNT = 10;
+
+/** Why an invitation cannot be accepted now; null when it can. */
+function closedReason(invitation: Invitation, now = new Date()): InvitationStatus | null {
+  if (invitation.status !== InvitationStatus.PENDING) return invitation.status;
+  return invitation.expiresAt <= now ? InvitationStatus.EXPIRED : null;
+}
+
+const CLOSED_MESSAGE: Record<Exclude<InvitationStatus, 'PENDING'>, string> = {
+  ACCEPTED: 'This invitation has already been accepted.',
+  INVALIDATED: 'Someone else accepted an invitation for this seat first: it is no longer available.',
+  REVOKED: 'This invitation was withdrawn by the organisation.',
+  EXPIRED: 'This invitation has expired: ask the organisation for a new one.',
+};
+
+function assertOpen(invitation: Invitation): void {
+  const reason = closedReason(invitation);
+  if (reason && reason !== InvitationStatus.PENDING) throw new ConflictError(CLOSED_MESSAGE[reason], { reason });
+}
+
+/**
+ * E-mail invitations (workflow B, option 2): each holds a seat (its code PENDING) until someone
+ * accepts; several may share a seat and the first acceptance wins it, the others become
+ * INVALIDATED. Every change locks the code before the invitations that point at it, so accepting,
+ * revoking, voiding and expiring never deadlock one another.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: AccessPolicy,
+    private readonly codes: CodesService,
+    private readonly contracts: ContractsService,
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly redemption: RedemptionService,
+    private readonly notifications: NotificationsService,
+    private readonly events: EventBus,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get invitations() {
+    return this.txHost.tx.getRepository(Invitation);
+  }
+
+  @Transactional()
+  async invite(actor: Actor, input: InviteByEmailInput): Promise<InviteByEmailPayload> {
+    const emails = checkInvite(input);
+    await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    const seats = input.priceId
+      ? await this.holdSeatsOfPrice(input.organizationId, input.priceId, emails.length)
+      : emails.map(() => undefined);
+    const shared = input.codeId ? await this.holdNamedSeat(input.organizationId, input.codeId, emails) : undefined;
+    const invitations: Invitation[] = [];
+    for (const [index, email] of emails.entries()) {
+      const seat = shared ?? seats[index]!;
+      invitations.push(await this.create(actor, seat, email, input.message?.trim() || null));
+    }
+    const seatsRemaining = input.priceId ? await this.codes.countSeats(input.organizationId, input.priceId) : null;
+    return { invitations, seatsRemaining };
+  }
+
+  /** Public: what a link is for, for the accept page. Unknown tokens are NOT_FOUND. */
+  async lookUp(token: string, clientAddress: string): Promise<InvitationInfo> {
+    await this.limiter.consume({ key: `invitation-lookup:client:${clientAddress}`, max: LOOKUPS_PER_MINUTE, windowSeconds: 60 }, 1);
+    const invitation = await this.byToken(token);
+    const code = (await this.codes.findByIds([invitation.codeId]))[0];
+    const [[organization], product] = await Promise.all([this.organizations.findByIds([invitation.organizationId]), this.productOf(code)]);
+    const status = closedReason(invitation) ?? InvitationStatus.PENDING;
+    return {
+      status,
+      canAccept: status === InvitationStatus.PENDING,
+      email: invitation.email,
+      accountExists: Boolean(await this.users.findByEmail(invitation.email)),
+      organizationName: organization?.name ?? '',
+      productName: product?.name ?? null,
+      message: invitation.message,
+      expiresAt: invitation.expiresAt,
+    };
+  }
+
+  /**
+   * Takes the seat for the invited address: signs in to the existing account (its password) or
+   * makes one, and redeems the seat. A late, expired or withdrawn invitation is CONFLICT with the
+   * reason, and nothing changes.
+   */
+  async accept(
+    input: AcceptInvitationInput,
+    clientAddress: string,
+  ): Promise<{ user: User; grant: AccessGrant; accessToken: string; expiresAt: Date }> {
+    await this.limiter.consume({ key: `invitation-accept:client:${clientAddress}`, max: ACCEPTS_PER_MINUTE, windowSeconds: 60 }, 1);
+    const invitation = await this.byToken(input.token);
+    assertOpen(invitation);
+    const existing = await this.users.findByEmail(invitation.email);
+    let passwordHash: string | null = null;
+    if (existing) {
+      await this.checkPassword(existing, input.password);
+    } else {
+      const problems: FieldError[] = [];
+      if (!input.firstName?.trim()) problems.push({ field: 'firstName', message: 'is needed for a new account' });
+      if (!input.lastName?.trim()) problems.push({ field: 'lastName', message: 'is needed for a new account' });
+      if (input.password.length < 10) problems.push({ field: 'password', message: 'must be 10 to 1024 characters long' });
+      if (problems.length) throw new BadUserInputError(problems);
+      // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
+      passwordHash = await passwordHasher.hash(input.password);
+    }
+    const { user, grant } = await this.acceptInTransaction(invitation.id, existing, input, passwordHash);
+    return { ...this.tokens.issue(user.id), user, grant };
+  }
+
+  @Transactional()
+  private async acceptInTransaction(
+    invitationId: string,
+    existing: User | null,
+    input: AcceptInvitationInput,
+    passwordHash: string | null,
+  ): Promise<{ user: User; grant: AccessGrant }> {
+    const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
+    assertOpen(invitation);
+    const user =
+      existing ??
+      (await this.users.create({ email: invitation.email, firstName: input.firstName!, lastName: input.lastName!, passwordHash }));
+    // The seat first (the code row is the lock two acceptances meet at), then the invitations.
+    const grant = await this.redemption
+      .redeem({ codeId: invitation.codeId, userId: user.id, channel: 'INVITATION', invitationId: invitation.id, actorId: user.id })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.details.reason === 'REDEEMED') {
+          throw new ConflictError(CLOSED_MESSAGE.INVALIDATED, { reason: InvitationStatus.INVALIDATED });
+        }
+        throw error;
+      });
+    const [accepted] = (await this.txHost.tx.query(
+      `UPDATE invitation SET status = 'ACCEPTED', accepted_by_user_id = $2, closed_at = now(), updated_at = now()
+        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() RETURNING id`,
+      [invitation.id, user.id],
+    )) as [{ id: string }[], number];
+    if (!accepted.length) {
+      // Revoked or expired in the meantime: the redemption above is rolled back with this error.
+      assertOpen((await this.invitations.findOneBy({ id: invitation.id }))!);
+      throw new ConflictError(CLOSED_MESSAGE.EXPIRED, { reason: InvitationStatus.EXPIRED });
+    }
+    await this.events.publish(
+      new InvitationAccepted(
+        { invitationId: invitation.id, codeId: invitation.codeId, userId: user.id, grantId: grant.id },
+        { organizationId: invitation.organizationId, actorId: user.id },
+      ),
+    );
+    return { user, grant };
+  }
+
+  /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */
+  @OnEventInTransaction(CodeRedeemed)
+  async onCodeRedeemed(event: CodeRedeemed): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE invitation SET status = 'INVALIDATED', closed_at = now(), updated_at = now()
+        WHERE code_id = $1 AND status = 'PENDING' AND id IS DISTINCT FROM $2::uuid`,
+      [event.payload.codeId, event.payload.invitationId],
+    );
+  }
+
+  /** A voided seat cannot be taken: its pending invitations are withdrawn. */
+  @OnEventInTransaction(CodeVoided)
+  async onCodeVoided(event: CodeVoided): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE invitation SET status = 'REVOKED', closed_at = now(), updated_at = now() WHERE code_id = $1 AND status = 'PENDING'`,
+      [event.payload.codeId],
+    );
+  }
+
+  async list(actor: Actor, organizationId: string, page: PageArgs, filter: InvitationFilter = {}): Promise<ConnectionShape<Invitation>> {
+    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    const query = this.invitations
+      .createQueryBuilder('invitation')
+      .where('invitation.organization_id = :organizationId', { organizationId });
+    if (filter.status?.length) {
+      // PENDING means still acceptable; a pending invitation past its expiry counts as EXPIRED.
+      const conditions = filter.status.map((status) =>
+        status === InvitationStatus.PENDING
+          ? `(invitation.status = 'PENDING' AND invitation.expires_at > now())`
+          : status === InvitationStatus.EXPIRED
+            ? `(invitation.status = 'EXPIRED' OR (invitation.status = 'PENDING' AND invitation.expires_at <= now()))`
+            : `invitation.status = '${status}'`,
+      );
+      query.andWhere(`(${conditions.join(' OR ')})`);
+    }
+    if (filter.codeId) query.andWhere('invitation.code_id = :codeId', { codeId: filter.codeId });
+    if (filter.search?.trim()) query.andWhere('invitation.email ILIKE :search', { search: containsPattern(filter.search.trim()) });
+    return paginate(query, page);
+  }
+
+  /** A fresh link to pass on by hand; the old link stops working and the expiry starts again. */
+  @Transactional()
+  async copyLink(actor: Actor, invitationId: string): Promise<{ invitation: Invitation; url: string }> {
+    return this.renew(actor, invitationId, false);
+  }
+
+  /** Mails the invitation again with a fresh link (the old one stops working). */
+  @Transactional()
+  async resend(actor: Actor, invitationId: string): Promise<Invitation> {
+    return (await this.renew(actor, invitationId, true)).invitation;
+  }
+
+  /** Withdraws a pending invitation; the seat is free again unless another invitation still holds it. */
+  @Transactional()
+  async revoke(actor: Actor, invitationId: string): Promise<Invitation> {
+    const found = await this.load(actor, invitationId);
+    await this.codes.lockById(found.codeId);
+    const invitation = (await this.invitations.findOneBy({ id: found.id }))!;
+    if (invitation.status !== InvitationStatus.PENDING)
+      throw new ConflictError(`Only a pending invitation can be revoked; this one is ${invitation.status}.`);
+    await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
+    const seatReleased = await this.releaseIfUnheld(invitation.codeId);
+    await this.events.publish(
+      new InvitationRevoked(
+        { invitationId: invitation.id, codeId: invitation.codeId, seatReleased },
+        { organizationId: invitation.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    return (await this.invitations.findOneBy({ id: invitation.id }))!;
+  }
+
+  /**
+   * Ends pending invitations past their expiry and frees their seats; run by the workers. One
+   * seat per transaction, code first, like every other change here.
+   */
+  async expireOverdue(limit = 500): Promise<number> {
+    const overdue = (await this.txHost.tx.query(
+      `SELECT DISTINCT code_id FROM invitation WHERE status = 'PENDING' AND expires_at <= now() LIMIT $1`,
+      [limit],
+    )) as { code_id: string }[];
+    for (const { code_id: codeId } of overdue) await this.expireSeat(codeId);
+    return overdue.length;
+  }
+
+  @Transactional()
+  private async expireSeat(codeId: string): Promise<void> {
+    const code = await this.codes.lockById(codeId);
+    const [expired] = (await this.txHost.tx.query(
+      `UPDATE invitation SET status = 'EXPIRED', closed_at = now(), updated_at = now()
+        WHERE code_id = $1 AND status = 'PENDING' AND expires_at <= now() RETURNING id`,
+      [codeId],
+    )) as [{ id: string }[], number];
+    if (!expired.length || !code) return;
+    const released = await this.releaseIfUnheld(codeId);
+    await this.events.publish(
+      new InvitationsExpired(
+        { invitationIds: expired.map((row) => row.id), releasedCodeIds: released ? [codeId] : [] },
+        { organizationId: code.organizationId },
+      ),
+    );
+  }
+
+  private async renew(actor: Actor, invitationId: string, resend: boolean): Promise<{ invitation: Invitation; url: string }> {
+    const invitation = await this.load(actor, invitationId);
+    if (invitation.status !== InvitationStatus.PENDING) {
+      throw new ConflictError(`Only a pending invitation has a link; this one is ${invitation.status}.`, { reason: invitation.status });
+    }
+    const { token, hash } = newSecretToken();
+    const expiresAt = this.expiry();
+    await this.invitations.update({ id: invitation.id }, { tokenHash: hash, expiresAt });
+    const renewed = (await this.invitations.findOneBy({ id: invitation.id }))!;
+    if (resend) await this.mail(renewed, token, actorUserId(actor));
+    await this.events.publish(
+      new InvitationLinkRenewed(
+        { invitationId: invitation.id, resent: resend },
+        { organizationId: invitation.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    return { invitation: (await this.invitations.findOneBy({ id: invitation.id }))!, url: this.acceptUrl(token) };
+  }
+
+  private async create(actor: Actor, seat: Code, email: string, message: string | null): Promise<Invitation> {
+    const { token, hash } = newSecretToken();
+    const invitation = this.invitations.create({
+      id: newId(),
+      organizationId: seat.organizationId,
+      codeId: seat.id,
+      email,
+      message,
+      tokenHash: hash,
+      status: InvitationStatus.PENDING,
+      expiresAt: this.expiry(),
+      invitedByUserId: actorUserId(actor),
+      acceptedByUserId: null,
+      closedAt: null,
+      lastSentAt: null,
+    });
+    await this.invitations.insert(invitation);
+    await this.events.publish(
+      new InvitationCreated(
+        { invitationId: invitation.id, codeId: seat.id, email },
+        { organizationId: seat.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+    await this.mail(invitation, token, actorUserId(actor));
+    return (await this.invitations.findOneBy({ id: invitation.id }))!;
+  }
+
+  /** Queues the invitation mail (the only place the token leaves the server) in the caller's transaction. */
+  private async mail(invitation: Invitation, token: string, actorId: string | null): Promise<void> {
+    const code = (await this.codes.findByIds([invitation.codeId]))[0];
+    const [[organization], product] = await Promise.all([this.organizations.findByIds([invitation.organizationId]), this.productOf(code)]);
+    const known = await this.users.findByEmail(invitation.email);
+    await this.notifications.queue(
+      {
+        kind: MessageKind.INVITATION,
+        recipient: invitation.email,
+        organizationId: invitation.organizationId,
+        codeId: invitation.codeId,
+        invitationId: invitation.id,
+        data: {
+          recipient: { firstName: known?.firstName ?? '', lastName: known?.lastName ?? '', email: invitation.email },
+          organization: { name: organization?.name ?? '' },
+          product: { name: product?.name ?? '' },
+          message: invitation.message,
+          acceptUrl: this.acceptUrl(token),
+          expiresAt: mailDate(invitation.expiresAt),
+        },
+      },
+      actorId,
+    );
+    await this.invitations.update({ id: invitation.id }, { lastSentAt: new Date() });
+  }
+
+  /** One free code of the price per address, each now PENDING. */
+  private async holdSeatsOfPrice(organizationId: string, priceId: string, wanted: number): Promise<Code[]> {
+    if (!(await this.contracts.findPricesByIds([priceId])).length) throw new NotFoundError('Price', priceId);
+    const seats = await this.codes.lockSeats(organizationId, priceId, wanted);
+    if (seats.length < wanted) {
+      throw new ConflictError(`${wanted} seats asked for, ${seats.length} free: nobody was invited.`, {
+        requested: wanted,
+        available: seats.length,
+      });
+    }
+    const held: Code[] = [];
+    for (const seat of seats) held.push((await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING))!);
+    return held;
+  }
+
+  /** One seat for everyone invited now: an AVAILABLE code becomes PENDING; a PENDING one gains invitations. */
+  private async holdNamedSeat(organizationId: string, codeId: string, emails: string[]): Promise<Code> {
+    const code = await this.codes.lockById(codeId);
+    if (!code || code.organizationId !== organizationId) throw new NotFoundError('Code', codeId);
+    const [contract] = code.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
+    const reason = unusableReason(code, contract ?? null, { allowPending: true });
+    if (reason) throw codeUnusableError(reason, code.code);
+    const invited = await this.invitations.find({ where: { codeId, status: InvitationStatus.PENDING } });
+    const problems = emails.flatMap((email, index) =>
+      invited.some((invitation) => invitation.email === email)
+        ? [{ field: `emails.${index}`, message: 'is already invited for this seat: re-send that invitation instead' }]
+        : [],
+    );
+    if (problems.length) throw new BadUserInputError(problems);
+    if (code.status === CodeStatus.AVAILABLE) return (await this.codes.transition(code.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING))!;
+    return code;
+  }
+
+  /** Back to AVAILABLE when no pending invitation holds the (locked) code any more. */
+  private async releaseIfUnheld(codeId: string): Promise<boolean> {
+    if (await this.invitations.existsBy({ codeId, status: InvitationStatus.PENDING })) return false;
+    return Boolean(await this.codes.transition(codeId, [CodeStatus.PENDING], CodeStatus.AVAILABLE));
+  }
+
+  private async checkPassword(user: User, password: string): Promise<void> {
+    const limit: RateLimit = { key: `invitation-accept:account:${user.id}`, max: WRONG_PASSWORDS_PER_ACCOUNT, windowSeconds: 900 };
+    await this.limiter.assertAllowed([limit]);
+    if (!user.passwordHash || !(await passwordHasher.verify(user.passwordHash, password))) {
+      await this.limiter.recordFailure([limit]);
+      throw new UnauthenticatedError(
+        `An account for ${user.email} exists: enter its password to accept${user.passwordHash ? '' : ' (set one with the link of your account mail first)'}.`,
+      );
+    }
+  }
+
+  private async byToken(token: string): Promise<Invitation> {
+    const invitation = await this.invitations.findOneBy({ tokenHash: hashToken(token) });
+    if (!invitation) {
+      const error = new NotFoundError('Invitation');
+      error.message = 'This invitation link is not valid: check it, or ask for a new one (a newer link replaces an older one).';
+      throw error;
+    }
+    return invitation;
+  }
+
+  private async load(actor: Actor, invitationId: string): Promise<Invitation> {
+    const invitation = await this.invitations.findOneBy({ id: invitationId });
+    if (!invitation) throw new NotFoundError('Invitation', invitationId);
+    await this.access.require(actor, invitation.organizationId, ADMIN);
+    return invitation;
+  }
+
+  private async productOf(code: Code | undefined) {
+    const [price] = code?.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
+    return price ? (await this.contracts.findProductsByIds([price.productId]))[0] : undefined;
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.config.links.invitationTtlDays * DAY_MS);
+  }
+
+  private acceptUrl(token: string): string {
+    return `${this.config.links.appUrl}/invitations/accept?token=${token}`;
+  }
+}
+
+/** Exactly one of priceId and codeId; addresses normalised and without repeats. */
+function checkInvite(input: InviteByEmailInput): string[] {
+  const problems: FieldError[] = [];
+  if (Boolean(input.priceId) === Boolean(input.codeId)) problems.push({ field: 'priceId', message: 'give either priceId or codeId' });
+  const emails = input.emails.map(normalizeEmail);
+  const seen = new Set<string>();
+  emails.forEach((email, index) => {
+    if (seen.has(email)) problems.push({ field: `emails.${index}`, message: 'appears twice' });
+    seen.add(email);
+  });
+  if (problems.length) throw new BadUserInputError(problems);
+  return emails;
+}
