@@ -27,6 +27,7 @@ interface Target {
   importId: string;
   messageId: string;
   invitationId: string;
+  peopleImportId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -172,6 +173,18 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { revokeInvitation(input: { invitationId: $id }) { invitation { id } } }`,
     { id: y.invitationId },
   ],
+  uploadSeatAssignments: (y) => [
+    `mutation($input: UploadSeatAssignmentsInput!) { uploadSeatAssignments(input: $input) { id } }`,
+    { input: { organizationId: y.organizationId, priceId: y.priceId, file: null } },
+    { 'input.file': { content: 'First name,Last name,E-mail\r\nI,N,intruder@example.test\r\n', filename: 'people.csv' } },
+  ],
+  uploadInvitations: (y) => [
+    `mutation($input: UploadInvitationsInput!) { uploadInvitations(input: $input) { id } }`,
+    { input: { organizationId: y.organizationId, priceId: y.priceId, file: null } },
+    { 'input.file': { content: 'E-mail\r\nintruder@example.test\r\n', filename: 'people.csv' } },
+  ],
+  peopleImport: (y) => [`query($id: UUID!) { peopleImport(id: $id) { id } }`, { id: y.peopleImportId }],
+  completePeopleImport: (y) => [`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { id } }`, { id: y.peopleImportId }],
   completeParticipantImport: (y) => [
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
@@ -261,7 +274,13 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       codeId: listed.codes.edges[0].node.id,
       emails: ['y-invitee@example.test'],
     });
+    const yPeopleImport = await target.admin.client.upload(
+      `mutation($input: UploadInvitationsInput!) { uploadInvitations(input: $input) { id } }`,
+      { input: { organizationId: target.organization.id, priceId: yPrice.id, file: null } },
+      { 'input.file': { content: 'E-mail\r\ny-someone@example.test\r\n', filename: 'invite.csv' } },
+    );
     y = {
+      peopleImportId: yPeopleImport.data!.uploadInvitations.id,
       invitationId: yInvitation.invitations[0].id,
       messageId: yMessage!.id,
       participantId: yParticipant.id,

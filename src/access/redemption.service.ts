@@ -184,6 +184,20 @@ export class RedemptionService {
     });
   }
 
+  /** Which of these people have access to the product now (any role). */
+  async holdersOf(productId: string, userIds: readonly string[]): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await this.grants
+      .createQueryBuilder('grant')
+      .select('grant.user_id', 'userId')
+      .where(`grant.product_id = :productId AND grant.status = 'ACTIVE' AND grant.user_id = ANY(:userIds)`, {
+        productId,
+        userIds: [...userIds],
+      })
+      .getRawMany<{ userId: string }>();
+    return new Set(rows.map((row) => row.userId));
+  }
+
   /** The signed-in person's own grants, in the order they were given. */
   async mine(actor: Actor, page: PageArgs): Promise<ConnectionShape<AccessGrant>> {
     if (actor.kind !== 'user') throw new ForbiddenError('`myAccess` is for people; an API key has no user.');

@@ -4,8 +4,12 @@ import { AccessModule } from '../access/access.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
+import { InvitationsModule } from '../invitations/invitations.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ParticipantImport } from './entities/participant-import.entity';
+import { PeopleImport } from './entities/people-import.entity';
+import { PeopleImportResolver } from './people-import.resolver';
+import { PeopleImportService } from './people-import.service';
 import { ParticipantCodesResolver } from './participant-codes.resolver';
 import { ParticipantCodesService } from './participant-codes.service';
 import { ParticipantsExportController } from './participants-export.controller';
@@ -17,12 +21,13 @@ import { SeatAssignmentService } from './seat-assignment.service';
 /** Handing codes out: seats given directly, participants' codes (one, or by the spreadsheet round trip), and the public look-up before registering. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ParticipantImport]),
+    TypeOrmModule.forFeature([ParticipantImport, PeopleImport]),
     IdentityModule,
     ContractsModule,
     InventoryModule,
     NotificationsModule,
     AccessModule,
+    InvitationsModule,
   ],
   providers: [
     ParticipantCodesService,
@@ -31,6 +36,8 @@ import { SeatAssignmentService } from './seat-assignment.service';
     RegistrationLookupResolver,
     SeatAssignmentService,
     SeatAssignmentResolver,
+    PeopleImportService,
+    PeopleImportResolver,
   ],
   controllers: [ParticipantsExportController],
 })

@@ -52,11 +52,17 @@ export class SeatAssignmentService {
     checkShape(input);
     // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
     const hashes = await Promise.all((input.people ?? []).map((person) => (person.password ? passwordHasher.hash(person.password) : null)));
-    return this.assignInTransaction(actor, input, hashes);
+    return this.assignHashed(actor, input, hashes);
   }
 
+  /** The assignment itself, with the people's passwords already hashed (`hashes[i]` for `people[i]`). */
   @Transactional()
-  private async assignInTransaction(actor: Actor, input: AssignSeatsInput, hashes: (string | null)[]): Promise<AssignSeatsPayload> {
+  async assignHashed(
+    actor: Actor,
+    input: AssignSeatsInput,
+    hashes: (string | null)[],
+    onProgress?: (done: number, total: number) => Promise<void>,
+  ): Promise<AssignSeatsPayload> {
     const organizationId = input.organizationId;
     await this.access.requireOrganization(actor, organizationId, ADMIN);
     const recipients = input.people
@@ -85,6 +91,7 @@ export class SeatAssignmentService {
         });
       if (needsPasswordLink) await this.sendAccountCreated(recipient.user, organizationId, seats[index]);
       assignments.push({ user: recipient.user, grant, accountCreated: recipient.created });
+      await onProgress?.(index + 1, recipients.length);
     }
     const seatsRemaining = input.priceId ? await this.codes.countSeats(organizationId, input.priceId) : null;
     return { assignments, seatsRemaining };

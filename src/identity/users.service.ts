@@ -45,6 +45,13 @@ export class UsersService {
     return this.users.findOneBy({ email: normalizeEmail(email) });
   }
 
+  findByEmails(emails: readonly string[]): Promise<User[]> {
+    return this.users
+      .createQueryBuilder('user')
+      .where('user.email = ANY(:emails)', { emails: emails.map(normalizeEmail) })
+      .getMany();
+  }
+
   /** Creates an account; CONFLICT when the e-mail is taken (whatever its case). */
   @Transactional()
   async create(input: NewUser, actorId: string | null = null): Promise<User> {

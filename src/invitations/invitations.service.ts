@@ -108,7 +108,11 @@ export class InvitationsService {
   }
 
   @Transactional()
-  async invite(actor: Actor, input: InviteByEmailInput): Promise<InviteByEmailPayload> {
+  async invite(
+    actor: Actor,
+    input: InviteByEmailInput,
+    onProgress?: (done: number, total: number) => Promise<void>,
+  ): Promise<InviteByEmailPayload> {
     const emails = checkInvite(input);
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
     const seats = input.priceId
@@ -119,6 +123,7 @@ export class InvitationsService {
     for (const [index, email] of emails.entries()) {
       const seat = shared ?? seats[index]!;
       invitations.push(await this.create(actor, seat, email, input.message?.trim() || null));
+      await onProgress?.(index + 1, emails.length);
     }
     const seatsRemaining = input.priceId ? await this.codes.countSeats(input.organizationId, input.priceId) : null;
     return { invitations, seatsRemaining };

@@ -1,0 +1,291 @@
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError, BadUserInputError, ConflictError, newId, NotFoundError, readCsv } from '@tessera/common';
+import { DomainEvent, EventBus, OnEventAfterCommit } from '@tessera/events';
+import type { FileUpload } from 'graphql-upload/processRequest.mjs';
+import { DataSource } from 'typeorm';
+import { RedemptionService } from '../access/redemption.service';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContractsService } from '../contracts/contracts.service';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actorUserId, OPERATOR, type Actor } from '../identity/auth/actor';
+import { passwordHasher } from '../identity/auth/password-hasher';
+import { MemberRole } from '../identity/entities/membership.entity';
+import { UsersService } from '../identity/users.service';
+import { InvitationsService } from '../invitations/invitations.service';
+import { CodesService } from '../inventory/codes.service';
+import { CheckedPerson, PeopleImport, PeopleImportPurpose, PeopleImportStatus } from './entities/people-import.entity';
+import type { ImportRowProblem } from './entities/participant-import.entity';
+import { LISTED_PROBLEMS } from './participants-csv';
+import { checkPeopleFile, PEOPLE_COLUMNS } from './people-csv';
+import { SeatAssignmentService } from './seat-assignment.service';
+
+const ADMIN = { role: MemberRole.ORG_ADMIN };
+/** Files up to this many rows are carried out within the request; larger ones in the background. */
+export const PEOPLE_IMPORT_INLINE_MAX = 200;
+/** Passwords hashed at once while checking a file (argon2 runs on libuv's thread pool). */
+const HASHING_CONCURRENCY = 4;
+
+/** A checked people file is being carried out by a worker; the outbox makes sure one picks it up. */
+export class PeopleImportStarted extends DomainEvent<{ importId: string }> {
+  static override readonly type = 'PeopleImportStarted';
+}
+
+export class PeopleImportCompleted extends DomainEvent<{ importId: string; purpose: PeopleImportPurpose; rows: number }> {
+  static override readonly type = 'PeopleImportCompleted';
+}
+
+export interface PeopleUpload {
+  organizationId: string;
+  priceId: string;
+  file: Promise<FileUpload>;
+  message?: string | null;
+}
+
+/**
+ * Bulk uploads of people (workflow B, option 3, and invitations from a CSV of addresses): the file
+ * is checked first (every problem by row and column, nothing written), then carried out in one
+ * transaction — within the request when small, by a worker with progress when large.
+ */
+@Injectable()
+export class PeopleImportService {
+  private readonly logger = new Logger('PeopleImport');
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dataSource: DataSource,
+    private readonly access: AccessPolicy,
+    private readonly contracts: ContractsService,
+    private readonly codes: CodesService,
+    private readonly users: UsersService,
+    private readonly redemption: RedemptionService,
+    private readonly seats: SeatAssignmentService,
+    private readonly invitations: InvitationsService,
+    private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get imports() {
+    return this.txHost.tx.getRepository(PeopleImport);
+  }
+
+  /** Checks a file and records the result; writes nothing else. No transaction: the file may still be arriving. */
+  async upload(actor: Actor, purpose: PeopleImportPurpose, input: PeopleUpload): Promise<PeopleImport> {
+    await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    const [price] = await this.contracts.findPricesByIds([input.priceId]);
+    if (!price) throw new NotFoundError('Price', input.priceId);
+    const file = await input.file;
+    const { headers, rows } = await readCsv(file.createReadStream(), {
+      field: 'file',
+      maxBytes: this.config.uploads.maxBytes,
+      maxRows: this.config.codes.importMaxLines,
+    });
+    const { problems, people } = checkPeopleFile(headers, rows, purpose);
+    const accounts = new Map((await this.users.findByEmails(people.map((person) => person.email))).map((user) => [user.email, user]));
+    if (purpose === PeopleImportPurpose.ASSIGN_SEATS) {
+      const holders = await this.redemption.holdersOf(
+        price.productId,
+        [...accounts.values()].map((user) => user.id),
+      );
+      for (const person of people) {
+        const user = accounts.get(person.email);
+        if (user && holders.has(user.id)) {
+          problems.push({
+            row: person.row,
+            column: PEOPLE_COLUMNS.email.name,
+            value: person.email,
+            message: 'Already has access to this product.',
+          });
+        }
+      }
+    }
+    const seatsFree = await this.codes.countSeats(input.organizationId, input.priceId);
+    if (rows.length > seatsFree) {
+      problems.push({
+        row: 1,
+        column: '',
+        value: '',
+        message: `The file has ${rows.length} people and the price has ${seatsFree} free seats.`,
+      });
+    }
+    problems.sort((a, b) => a.row - b.row);
+    const checked = problems.length ? [] : await hashPasswords(people);
+    const record = this.imports.create({
+      id: newId(),
+      organizationId: input.organizationId,
+      purpose,
+      priceId: input.priceId,
+      message: input.message?.trim() || null,
+      status: problems.length ? PeopleImportStatus.INVALID : PeopleImportStatus.VALID,
+      fileName: file.filename.slice(0, 255),
+      rowCount: rows.length,
+      newAccountCount: people.filter((person) => !accounts.has(person.email)).length,
+      seatsFree,
+      problems: problems.slice(0, LISTED_PROBLEMS),
+      people: checked,
+      progress: 0,
+      error: null,
+      createdById: actorUserId(actor),
+      completedAt: null,
+    });
+    await this.imports.insert(record);
+    return this.load(record.id);
+  }
+
+  async get(actor: Actor, importId: string): Promise<PeopleImport> {
+    const record = await this.imports.findOneBy({ id: importId });
+    if (!record) throw new NotFoundError('PeopleImport', importId);
+    await this.access.require(actor, record.organizationId, ADMIN);
+    return record;
+  }
+
+  /** Carries out a VALID import: small ones now, in one transaction; large ones RUNNING in the background. */
+  async complete(actor: Actor, importId: string): Promise<PeopleImport> {
+    const record = await this.get(actor, importId);
+    if (record.rowCount <= PEOPLE_IMPORT_INLINE_MAX) {
+      await this.completeNow(actor, importId);
+    } else {
+      await this.start(actor, importId);
+    }
+    return this.load(importId);
+  }
+
+  @Transactional()
+  private async completeNow(actor: Actor, importId: string): Promise<void> {
+    const record = await this.imports.findOne({ where: { id: importId }, lock: { mode: 'pessimistic_write' } });
+    assertStatus(record!, PeopleImportStatus.VALID);
+    await this.carryOut(actor, record!);
+  }
+
+  @Transactional()
+  private async start(actor: Actor, importId: string): Promise<void> {
+    const [claimed] = (await this.txHost.tx.query(
+      `UPDATE people_import SET status = 'RUNNING', progress = 0 WHERE id = $1 AND status = 'VALID' RETURNING id`,
+      [importId],
+    )) as [{ id: string }[], number];
+    if (!claimed.length) assertStatus((await this.load(importId))!, PeopleImportStatus.VALID);
+    const record = await this.load(importId);
+    await this.events.publish(
+      new PeopleImportStarted({ importId }, { organizationId: record.organizationId, actorId: actorUserId(actor) }),
+    );
+  }
+
+  /** In a worker: the import in one transaction; a failure is recorded (FAILED, with the row), not retried. */
+  @OnEventAfterCommit(PeopleImportStarted)
+  async onStarted(event: PeopleImportStarted): Promise<void> {
+    try {
+      await this.runInBackground(event.payload.importId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error; // the database or the process: the queue retries
+      await this.dataSource.query(
+        `UPDATE people_import SET status = 'FAILED', error = $2, people = '[]' WHERE id = $1 AND status = 'RUNNING'`,
+        [event.payload.importId, error.message],
+      );
+      this.logger.warn({ message: 'People import failed', importId: event.payload.importId, error: error.message });
+    }
+  }
+
+  @Transactional()
+  private async runInBackground(importId: string): Promise<void> {
+    // An advisory lock, not a row lock: the progress is written to the row from outside this transaction.
+    const [{ locked }] = (await this.txHost.tx.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext('people_import'), hashtext($1)) AS locked`,
+      [importId],
+    )) as { locked: boolean }[];
+    if (!locked) return; // a stalled run of this job is still at it
+    const record = await this.imports.findOneBy({ id: importId });
+    if (record?.status !== PeopleImportStatus.RUNNING) return; // done already by an earlier run of this job
+    // Access was checked when it was started; the worker acts for the platform.
+    await this.carryOut(OPERATOR, record);
+  }
+
+  private async carryOut(actor: Actor, record: PeopleImport): Promise<void> {
+    const people = (await this.imports.findOne({ where: { id: record.id }, select: { id: true, people: true } }))!.people ?? [];
+    const progress = (done: number, total: number) => this.reportProgress(record.id, done, total);
+    try {
+      if (record.purpose === PeopleImportPurpose.ASSIGN_SEATS) {
+        await this.seats.assignHashed(
+          actor,
+          {
+            organizationId: record.organizationId,
+            priceId: record.priceId,
+            people: people.map(({ email, firstName, lastName }) => ({ email, firstName, lastName })),
+          },
+          people.map((person) => person.passwordHash),
+          progress,
+        );
+      } else {
+        await this.invitations.invite(
+          actor,
+          {
+            organizationId: record.organizationId,
+            priceId: record.priceId,
+            emails: people.map((p) => p.email),
+            message: record.message ?? undefined,
+          },
+          progress,
+        );
+      }
+    } catch (error) {
+      throw inRowTerms(error, people);
+    }
+    await this.imports.update(
+      { id: record.id },
+      { status: PeopleImportStatus.COMPLETED, progress: 100, people: [], completedAt: new Date() },
+    );
+    await this.events.publish(
+      new PeopleImportCompleted(
+        { importId: record.id, purpose: record.purpose, rows: people.length },
+        { organizationId: record.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
+  }
+
+  /** Progress is written outside the import's transaction, so others see it while it runs. */
+  private async reportProgress(importId: string, done: number, total: number): Promise<void> {
+    const percent = Math.floor((done / total) * 99);
+    if (done === total || done % Math.max(1, Math.floor(total / 20)) === 0) {
+      await this.dataSource.query(`UPDATE people_import SET progress = $2 WHERE id = $1 AND status = 'RUNNING'`, [importId, percent]);
+    }
+  }
+
+  private async load(importId: string): Promise<PeopleImport> {
+    return (await this.imports.findOneBy({ id: importId }))!;
+  }
+}
+
+function assertStatus(record: PeopleImport, expected: PeopleImportStatus): void {
+  if (record.status === expected) return;
+  const why: Partial<Record<PeopleImportStatus, string>> = {
+    INVALID: 'it has problems: fix the file and upload it again',
+    RUNNING: 'it is being carried out',
+    COMPLETED: 'it has been carried out already',
+    FAILED: 'it failed: upload the file again',
+  };
+  throw new ConflictError(`This import cannot be completed: ${why[record.status] ?? record.status}.`, { status: record.status });
+}
+
+/** "people.3.email: …" means the file's row of the fourth person. */
+function inRowTerms(error: unknown, people: CheckedPerson[]): unknown {
+  if (!(error instanceof BadUserInputError)) return error;
+  const problems: ImportRowProblem[] = error.fields.map((field) => {
+    const index = /^(?:people|emails)\.(\d+)/.exec(field.field)?.[1];
+    const person = index === undefined ? undefined : people[Number(index)];
+    return { row: person?.row ?? 1, column: PEOPLE_COLUMNS.email.name, value: person?.email ?? '', message: field.message };
+  });
+  return new ConflictError(problems.map((p) => `row ${p.row}: ${p.message}`).join('; '), { problems });
+}
+
+async function hashPasswords(
+  people: { row: number; email: string; firstName: string; lastName: string; password: string | null }[],
+): Promise<CheckedPerson[]> {
+  const checked: CheckedPerson[] = [];
+  for (let start = 0; start < people.length; start += HASHING_CONCURRENCY) {
+    const slice = people.slice(start, start + HASHING_CONCURRENCY);
+    const hashes = await Promise.all(slice.map((person) => (person.password ? passwordHasher.hash(person.password) : null)));
+    slice.forEach(({ password: _password, ...person }, i) => checked.push({ ...person, passwordHash: hashes[i] }));
+  }
+  return checked;
+}
