@@ -3,6 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { CodeRecipientsResolver } from './code-recipients.resolver';
+import { CodeSendHistoryResolver } from './code-send-history.resolver';
+import { CodeSendStore } from './code-send-store';
+import { CodeSendingResolver } from './code-sending.resolver';
+import { CodeSendingService } from './code-sending.service';
+import { CodeSend } from './entities/code-send.entity';
 import { ParticipantImport } from './entities/participant-import.entity';
 import { ParticipantCodesResolver } from './participant-codes.resolver';
 import { ParticipantCodesService } from './participant-codes.service';
@@ -10,10 +17,23 @@ import { ParticipantsExportController } from './participants-export.controller';
 import { RegistrationLookupResolver } from './registration-lookup.resolver';
 import { RegistrationLookupService } from './registration-lookup.service';
 
-/** Handing codes out: to participants (one, or by the spreadsheet round trip), and the public look-up before registering. */
+/**
+ * Handing codes out: e-mailed to members (with the candidate list and the send history), to
+ * participants (one, or by the spreadsheet round trip), and the public look-up before registering.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([ParticipantImport]), IdentityModule, ContractsModule, InventoryModule],
-  providers: [ParticipantCodesService, ParticipantCodesResolver, RegistrationLookupService, RegistrationLookupResolver],
+  imports: [TypeOrmModule.forFeature([ParticipantImport, CodeSend]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule],
+  providers: [
+    CodeSendingService,
+    CodeSendStore,
+    CodeSendingResolver,
+    CodeRecipientsResolver,
+    CodeSendHistoryResolver,
+    ParticipantCodesService,
+    ParticipantCodesResolver,
+    RegistrationLookupService,
+    RegistrationLookupResolver,
+  ],
   controllers: [ParticipantsExportController],
 })
 export class DistributionModule {}
