@@ -84,6 +84,11 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     { 'input.file': { content: 'code\r\nSTOLEN5678\r\n', filename: 'codes.csv' } },
   ],
   voidCode: (y) => [`mutation($input: VoidCodeInput!) { voidCode(input: $input) { code { id } } }`, { input: { codeId: y.codeId } }],
+  sendCode: (y) => [
+    `mutation($input: SendCodeInput!) { sendCode(input: $input) { send { id } } }`,
+    { input: { codeId: y.codeId, userId: y.userId, message: 'mine now' } },
+  ],
+  codeRecipients: (y) => [`query($id: UUID!) { codeRecipients(codeId: $id) { totalCount } }`, { id: y.codeId }],
   products: (y) => [`query($id: UUID!) { products(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
   product: (y) => [`query($id: UUID!) { product(id: $id) { id } }`, { id: y.productId }],
   createProduct: (y) => [

@@ -6,6 +6,12 @@ import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { InvitationsModule } from '../invitations/invitations.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { CodeRecipientsResolver } from './code-recipients.resolver';
+import { CodeSendHistoryResolver } from './code-send-history.resolver';
+import { CodeSendStore } from './code-send-store';
+import { CodeSendingResolver } from './code-sending.resolver';
+import { CodeSendingService } from './code-sending.service';
+import { CodeSend } from './entities/code-send.entity';
 import { ParticipantImport } from './entities/participant-import.entity';
 import { PeopleImport } from './entities/people-import.entity';
 import { PeopleImportResolver } from './people-import.resolver';
@@ -18,10 +24,14 @@ import { RegistrationLookupService } from './registration-lookup.service';
 import { SeatAssignmentResolver } from './seat-assignment.resolver';
 import { SeatAssignmentService } from './seat-assignment.service';
 
-/** Handing codes out: seats given directly, participants' codes (one, or by the spreadsheet round trip), and the public look-up before registering. */
+/**
+ * Handing codes out: e-mailed to members (with the candidate list and the send history), seats
+ * given directly or from a file, participants' codes (one, or by the spreadsheet round trip), and
+ * the public look-up before registering.
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ParticipantImport, PeopleImport]),
+    TypeOrmModule.forFeature([ParticipantImport, PeopleImport, CodeSend]),
     IdentityModule,
     ContractsModule,
     InventoryModule,
@@ -30,6 +40,11 @@ import { SeatAssignmentService } from './seat-assignment.service';
     InvitationsModule,
   ],
   providers: [
+    CodeSendingService,
+    CodeSendStore,
+    CodeSendingResolver,
+    CodeRecipientsResolver,
+    CodeSendHistoryResolver,
     ParticipantCodesService,
     ParticipantCodesResolver,
     RegistrationLookupService,

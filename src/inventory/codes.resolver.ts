@@ -1,5 +1,4 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { displayCode } from '@tessera/codes';
 import { BadUserInputError, Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import { ContractsService } from '../contracts/contracts.service';
 import { Contract } from '../contracts/entities/contract.entity';
@@ -7,7 +6,7 @@ import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
-import { CodesService } from './codes.service';
+import { CodesService, displayCodeOf } from './codes.service';
 import { CodeConnection, CodeFilter, UpdateCodeInput, UpdateCodePayload, VoidCodeInput, VoidCodePayload } from './dto/code.dto';
 import { CodeBatch } from './entities/code-batch.entity';
 import { Code } from './entities/code.entity';
@@ -57,8 +56,7 @@ export class CodesResolver {
 
   @ResolveField(() => String, { description: 'The code for people to read: prefix, then groups of four joined by hyphens.' })
   async displayCode(@Parent() code: Code, @Context('loaders') loaders: Loaders): Promise<string> {
-    const batch = await this.batchLoader(loaders).load(code.batchId);
-    return displayCode(code.code, { prefixLength: batch?.prefix?.length ?? 0 });
+    return displayCodeOf(code, await this.batchLoader(loaders).load(code.batchId));
   }
 
   @ResolveField(() => CodeBatch, { description: 'The batch the code came in.' })

@@ -1,12 +1,12 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { normalizeCode } from '@tessera/codes';
+import { displayCode, normalizeCode } from '@tessera/codes';
 import { ConflictError, containsPattern, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { Writable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
-import { AccessPolicy } from '../identity/access-policy.service';
+import { AccessPolicy, type RoleRequirement } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { CodeStore } from './code-store';
@@ -148,6 +148,27 @@ export class CodesService {
   }
 
   /**
+   * Records who a code was last sent to, in one guarded UPDATE. Null when the code is no longer
+   * AVAILABLE: a redemption, an invitation or a void that got there first wins, and no send is
+   * recorded on a code that cannot be used.
+   */
+  @Transactional()
+  async recordSend(codeId: string, sent: { email: string; name: string; at: Date }): Promise<Code | null> {
+    const [rows] = (await this.txHost.tx.query(
+      `UPDATE code SET last_sent_to_email = $2, last_sent_to_name = $3, last_sent_at = $4, updated_at = now()
+        WHERE id = $1 AND status = 'AVAILABLE' RETURNING id`,
+      [codeId, sent.email, sent.name, sent.at],
+    )) as [{ id: string }[], number];
+    return rows.length ? this.codes.findOneBy({ id: codeId }) : null;
+  }
+
+  /** The code for people to read, as mail shows it (see `displayCodeOf`). */
+  async displayForm(code: Code): Promise<string> {
+    const [batch] = await this.findBatchesByIds([code.batchId]);
+    return displayCodeOf(code, batch ?? null);
+  }
+
+  /**
    * Locks `count` codes of a price that can be handed out as seats: AVAILABLE, not expired, not a
    * contract's (those go to participants); never-sent ones first. Rows another transaction holds
    * are skipped, so two admins handing out seats at once take different codes. Too few: CONFLICT
@@ -224,12 +245,21 @@ export class CodesService {
     return query;
   }
 
-  private async lock(actor: Actor, codeId: string): Promise<Code> {
+  /**
+   * Locks a code for a change (SELECT … FOR UPDATE, held until the caller's transaction ends; TypeORM
+   * refuses it outside one), then checks the caller against the organisation that holds it.
+   */
+  async lock(actor: Actor, codeId: string, requirement: RoleRequirement = { role: MemberRole.ORG_ADMIN }): Promise<Code> {
     const code = await this.codes.findOne({ where: { id: codeId }, lock: { mode: 'pessimistic_write' } });
     if (!code) throw new NotFoundError('Code', codeId);
-    await this.access.require(actor, code.organizationId, { role: MemberRole.ORG_ADMIN });
+    await this.access.require(actor, code.organizationId, requirement);
     return code;
   }
+}
+
+/** The code for people to read: the batch's prefix, then groups of four joined by hyphens. */
+export function displayCodeOf(code: Pick<Code, 'code'>, batch: Pick<CodeBatch, 'prefix'> | null): string {
+  return displayCode(code.code, { prefixLength: batch?.prefix?.length ?? 0 });
 }
 
 function counts(rows: { status: string; count: number }[]): { total: number; byStatus: StatusCount[] } {

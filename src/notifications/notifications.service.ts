@@ -206,6 +206,14 @@ export class NotificationsService {
     return paginate(query, page);
   }
 
+  /** Delivery-log entries by id, without an access check: for fields of data already checked (a DataLoader batch). */
+  findByIds(ids: readonly string[]): Promise<Message[]> {
+    return this.messages
+      .createQueryBuilder('message')
+      .where('message.id = ANY(:ids)', { ids: [...ids] })
+      .getMany();
+  }
+
   /** Sends a logged message again, as a new entry of the log (the old one keeps its history). */
   @Transactional()
   async resend(actor: Actor, messageId: string): Promise<Message> {

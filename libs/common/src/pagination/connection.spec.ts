@@ -1,5 +1,5 @@
 import { BadUserInputError, ErrorCode } from '../errors/app-error';
-import { decodeCursor, encodeCursor } from './connection';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, toConnection } from './connection';
 
 const ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 
@@ -39,5 +39,31 @@ describe('cursors', () => {
     const input = error as BadUserInputError;
     expect(input.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(input.fields).toEqual([{ field: 'after', message: expect.any(String) }]);
+  });
+});
+
+describe('toConnection', () => {
+  const ids = ['01890a5d-ac96-774b-bcce-b302099a8051', '01890a5d-ac96-774b-bcce-b302099a8052', '01890a5d-ac96-774b-bcce-b302099a8053'];
+
+  it('keeps `first` rows and says another page follows when one row more came back', () => {
+    const page = toConnection(ids, 2, 7, (id) => id);
+    expect(page.edges.map((edge) => edge.node)).toEqual(ids.slice(0, 2));
+    expect(page.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: encodeCursor(ids[0]),
+      endCursor: encodeCursor(ids[1]),
+    });
+    expect(page.totalCount).toBe(7);
+  });
+
+  it('ends on the last page, and an empty page has no cursors', () => {
+    expect(toConnection(ids, 3, 3, (id) => id).pageInfo.hasNextPage).toBe(false);
+    expect(toConnection([], 3, 0, (id: string) => id).pageInfo).toMatchObject({ startCursor: null, endCursor: null, hasNextPage: false });
+  });
+
+  it('keeps page sizes within 1 and the cap', () => {
+    expect(pageSize({ first: 0 })).toBe(1);
+    expect(pageSize({ first: 10_000 })).toBe(MAX_PAGE_SIZE);
   });
 });

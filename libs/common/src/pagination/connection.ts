@@ -88,24 +88,17 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** The page size asked for, kept within 1 and MAX_PAGE_SIZE. */
+export function pageSize(args: Pick<PageArgs, 'first'>): number {
+  return Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+}
+
 /**
- * Keyset pagination over UUIDv7 ids (time-ordered, so "by id" is "by creation"). The query
- * builder carries the filter; this adds the cursor, order and limit, and counts the filtered set.
+ * A connection from one page fetched with one row more than `first` (which says whether another
+ * page follows); the cursor of each node is its key (`cursorKey`).
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
-  query: SelectQueryBuilder<T>,
-  args: PageArgs,
-): Promise<ConnectionShape<T>> {
-  const alias = query.alias;
-  const first = Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-  const page = query
-    .clone()
-    .orderBy(`${alias}.id`, 'ASC')
-    .take(first + 1);
-  if (args.after) page.andWhere(`${alias}.id > :afterCursorId`, { afterCursorId: decodeCursor(args.after) });
-  const [rows, totalCount] = await Promise.all([page.getMany(), query.clone().getCount()]);
-  const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorKey: (node: T) => string): ConnectionShape<T> {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(cursorKey(node)), node }));
   return {
     edges,
     totalCount,
@@ -116,4 +109,23 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * Keyset pagination over UUIDv7 ids (time-ordered, so "by id" is "by creation"). The query
+ * builder carries the filter; this adds the cursor, order and limit, and counts the filtered set.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  args: PageArgs,
+): Promise<ConnectionShape<T>> {
+  const alias = query.alias;
+  const first = pageSize(args);
+  const page = query
+    .clone()
+    .orderBy(`${alias}.id`, 'ASC')
+    .take(first + 1);
+  if (args.after) page.andWhere(`${alias}.id > :afterCursorId`, { afterCursorId: decodeCursor(args.after) });
+  const [rows, totalCount] = await Promise.all([page.getMany(), query.clone().getCount()]);
+  return toConnection(rows, first, totalCount, (node) => node.id);
 }
