@@ -153,6 +153,12 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
     expect(mail.html).toContain('Welcome &lt;b&gt;aboard&lt;/b&gt; &amp; enjoy');
     expect(mail.text).toMatch(/^Hello,/);
     const token = linkToken(mail, 'invitations/accept');
+    // The delivery log keeps the link sealed: a database dump does not hold a usable token.
+    const [{ leaks }] = await t.dataSource.query(
+      `SELECT count(*)::int AS leaks FROM message WHERE data::text LIKE $1 OR sealed_data LIKE $1 OR sealed_data LIKE '%token=%'`,
+      [`%${token}%`],
+    );
+    expect(leaks).toBe(0);
     const { invitation } = await t.client.ok(LOOK_UP, { token });
     expect(invitation).toMatchObject({
       status: 'PENDING',

@@ -156,9 +156,9 @@ export class SeatAssignmentService {
         recipient: recipientData(user),
         organization: { name: organization?.name ?? '' },
         product: { name: product?.name ?? '' },
-        setPasswordUrl: link.url,
         expiresAt: mailDate(link.expiresAt),
       },
+      secrets: { setPasswordUrl: link.url },
     });
   }
 }

@@ -382,9 +382,9 @@ export class InvitationsService {
           organization: { name: organization?.name ?? '' },
           product: { name: product?.name ?? '' },
           message: invitation.message,
-          acceptUrl: this.acceptUrl(token),
           expiresAt: mailDate(invitation.expiresAt),
         },
+        secrets: { acceptUrl: this.acceptUrl(token) },
       },
       actorId,
     );

@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, SecretBox, type ConnectionShape } from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
 import { JobHandler, JobProcessor, JobQueue, type Job } from '@tessera/queue';
 import type { AppConfig } from '../config/config';
@@ -22,6 +22,10 @@ export interface NewMessage {
   recipient: string;
   organizationId: string | null;
   data: Record<string, unknown>;
+  /** Variables that are secrets (a link with a token): stored sealed, given to the template only when it renders. */
+  secrets?: Record<string, string>;
+  /** Secrets sealed already (a resend copies them as they are). */
+  sealedData?: string | null;
   /** The event that causes the message: a second queue for the same event and person adds nothing. */
   eventId?: string | null;
   codeId?: string | null;
@@ -61,7 +65,11 @@ export class NotificationsService {
     private readonly events: EventBus,
     private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sealer = new SecretBox(config.auth.tokenSecret!, 'message-secrets');
+  }
+
+  private readonly sealer: SecretBox;
 
   private get messages() {
     return this.txHost.tx.getRepository(Message);
@@ -81,6 +89,7 @@ export class NotificationsService {
           recipient: message.recipient.trim().toLowerCase(),
           organizationId: message.organizationId,
           data: message.data,
+          sealedData: message.sealedData ?? (message.secrets ? this.sealer.seal(JSON.stringify(message.secrets)) : null),
           eventId: message.eventId ?? null,
           codeId: message.codeId ?? null,
           invitationId: message.invitationId ?? null,
@@ -152,7 +161,7 @@ export class NotificationsService {
       .query<Message[]>(
         `UPDATE message SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id = $1 AND status IN ('QUEUED', 'RETRYING') AND (claimed_until IS NULL OR claimed_until < now())
-       RETURNING id, kind, recipient, organization_id AS "organizationId", data, attempts`,
+       RETURNING id, kind, recipient, organization_id AS "organizationId", data, sealed_data AS "sealedData", attempts`,
         [messageId, this.config.mail.claimMs / 1000],
       )
       .then((result) => (result as unknown as [Message[], number])[0] ?? []);
@@ -165,7 +174,8 @@ export class NotificationsService {
     let rendered: RenderedMessage | undefined;
     let providerMessageId: string;
     try {
-      rendered = await this.templates.render(claimed.organizationId, claimed.kind, claimed.data);
+      const secrets = claimed.sealedData ? this.openSecrets(claimed.sealedData) : {};
+      rendered = await this.templates.render(claimed.organizationId, claimed.kind, { ...claimed.data, ...secrets });
       ({ providerMessageId } = await this.transport.send({ to: claimed.recipient, messageId: claimed.id, ...rendered }));
     } catch (error) {
       const permanent = error instanceof PermanentMailError || error instanceof TemplateRenderError || claimed.attempts >= maxAttempts;
@@ -194,6 +204,14 @@ export class NotificationsService {
       { status: MessageStatus.SENT, subject: rendered.subject, providerMessageId, sentAt: new Date(), lastError: null, claimedUntil: null },
     );
     return 'SENT';
+  }
+
+  private openSecrets(sealed: string): Record<string, string> {
+    try {
+      return JSON.parse(this.sealer.open(sealed)) as Record<string, string>;
+    } catch {
+      throw new TemplateRenderError("The message's links cannot be unsealed: was AUTH_TOKEN_SECRET changed since it was queued?");
+    }
   }
 
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: MessageFilter = {}): Promise<ConnectionShape<Message>> {
@@ -229,6 +247,7 @@ export class NotificationsService {
         recipient: original.recipient,
         organizationId: original.organizationId,
         data: original.data,
+        sealedData: original.sealedData,
         codeId: original.codeId,
         invitationId: original.invitationId,
         grantId: original.grantId,

@@ -13,3 +13,4 @@ export * from './csv/csv-safe';
 export * from './timeout';
 export * from './periodic';
 export * from './secret-token';
+export * from './secret-box';

@@ -68,6 +68,10 @@ export class Message {
   @Column({ type: 'jsonb' })
   data: Record<string, any>;
 
+  /** Variables that are secrets (links with a token), sealed with the app's key: a dump does not reveal them. */
+  @Column({ type: 'text', nullable: true })
+  sealedData: string | null;
+
   /** The event that caused it: with the recipient, one message per event and person. */
   @Column({ type: 'uuid', nullable: true })
   eventId: string | null;
