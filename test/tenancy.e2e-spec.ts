@@ -211,6 +211,7 @@ const NOT_ORGANIZATION_SCOPED = [
   'redeemCode',
   'myAccess',
   'setPassword',
+  'requestPasswordReset',
   'invitation',
   'acceptInvitation',
 ];

@@ -108,6 +108,19 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
     expect(await statusCounts()).toMatchObject({ AVAILABLE: 7, REDEEMED: 3 });
   });
 
+  it('mails a fresh set-password link on request, and answers the same for an unknown address', async () => {
+    const REQUEST = `mutation($email: String!) { requestPasswordReset(input: { email: $email }) { accepted } }`;
+    expect((await t.client.ok(REQUEST, { email: 'Nobody.Here@example.test' })).requestPasswordReset.accepted).toBe(true);
+    expect((await t.client.ok(REQUEST, { email: 'NEW.PERSON@example.test' })).requestPasswordReset.accepted).toBe(true);
+    const mail = await mailTo('new.person@example.test', 2);
+    expect(mail.subject).toBe('Set your password');
+    const token = linkToken(mail, 'set-password');
+    const { setPassword } = await t.client.ok(SET_PASSWORD, { input: { token, password: 'the second password' } });
+    expect(setPassword.user.email).toBe('new.person@example.test');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.mailsTo('nobody.here@example.test')).toHaveLength(0);
+  });
+
   it('assigns nothing when there are too few seats, and says how many are free', async () => {
     const people = Array.from({ length: 8 }, (_, i) => ({ email: `many${i}@example.test`, firstName: 'M', lastName: `${i}` }));
     const error = await admin.client.fails(ASSIGN, { input: { organizationId: organization.id, priceId, people } });

@@ -3,7 +3,15 @@ import { ForbiddenError, NotFoundError } from '@tessera/common';
 import type { Actor } from './auth/actor';
 import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
 import { AuthService } from './auth.service';
-import { LoginInput, LoginPayload, SetPasswordInput, SetPasswordPayload, Viewer } from './dto/auth.dto';
+import {
+  LoginInput,
+  LoginPayload,
+  RequestPasswordResetInput,
+  RequestPasswordResetPayload,
+  SetPasswordInput,
+  SetPasswordPayload,
+  Viewer,
+} from './dto/auth.dto';
 import { PasswordTokensService } from './password-tokens.service';
 import { MembershipsService } from './memberships.service';
 import { UsersService } from './users.service';
@@ -16,6 +24,19 @@ export class AuthResolver {
     private readonly memberships: MembershipsService,
     private readonly passwordTokens: PasswordTokensService,
   ) {}
+
+  @Public()
+  @Mutation(() => RequestPasswordResetPayload, {
+    description:
+      'Mails a set-password link to the address if it has an account (the answer is the same either way). Rate-limited per client and account.',
+  })
+  async requestPasswordReset(
+    @Args('input', { description: 'The address.' }) input: RequestPasswordResetInput,
+    @Context('req') req: RequestWithActor,
+  ): Promise<RequestPasswordResetPayload> {
+    await this.passwordTokens.requestReset(input.email, req.ip ?? 'unknown');
+    return { accepted: true };
+  }
 
   @Public()
   @Mutation(() => SetPasswordPayload, {

@@ -2,18 +2,23 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, hashToken, newId, newSecretToken } from '@tessera/common';
+import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { passwordHasher } from './auth/password-hasher';
 import { LoginResult } from './auth.service';
 import { TokenService } from './auth/token.service';
 import { PasswordToken } from './entities/password-token.entity';
+import { PasswordResetRequested } from './events/identity.events';
 import { RateLimiter } from './rate-limiter.service';
 import { UsersService } from './users.service';
 
 const DAY_MS = 86_400_000;
 /** Set-password attempts per client address and minute: a person needs one, a guesser millions. */
 const ATTEMPTS_PER_MINUTE = 20;
+/** Reset requests per client address and per account in a quarter of an hour: enough to retry, too few to flood an inbox. */
+const RESETS_PER_CLIENT = 10;
+const RESETS_PER_ACCOUNT = 3;
 
 /** One-time set-password links for accounts made for people (never a password by mail). */
 @Injectable()
@@ -23,6 +28,7 @@ export class PasswordTokensService {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly limiter: RateLimiter,
+    private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +49,27 @@ export class PasswordTokensService {
     const expiresAt = new Date(Date.now() + this.config.links.setPasswordTtlDays * DAY_MS);
     await this.repository.insert({ id: newId(), userId, tokenHash: hash, expiresAt, usedAt: null });
     return { url: `${this.config.links.appUrl}/set-password?token=${token}`, expiresAt };
+  }
+
+  /**
+   * "Forgot password": mails a set-password link when the address has an account. The answer is
+   * the same either way, so nobody learns who has an account here.
+   */
+  async requestReset(email: string, clientAddress: string): Promise<void> {
+    await this.limiter.consume({ key: `password-reset:client:${clientAddress}`, max: RESETS_PER_CLIENT, windowSeconds: 900 }, 1);
+    const user = await this.users.findByEmail(email);
+    if (!user) return;
+    try {
+      await this.limiter.consume({ key: `password-reset:account:${user.id}`, max: RESETS_PER_ACCOUNT, windowSeconds: 900 }, 1);
+    } catch {
+      return; // the same answer as for an unknown address; the inbox is not flooded
+    }
+    await this.publishReset(user.id);
+  }
+
+  @Transactional()
+  private async publishReset(userId: string): Promise<void> {
+    await this.events.publish(new PasswordResetRequested({ userId }, { actorId: null }));
   }
 
   /** Uses a link: sets the password and signs the person in. A used, replaced or expired link is CONFLICT. */

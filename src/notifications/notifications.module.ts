@@ -4,6 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
+import { AccountMails } from './account-mails';
 import { MessageRecovery } from './message-recovery';
 import { MessagesResolver } from './messages.resolver';
 import { NotificationsService } from './notifications.service';
@@ -13,7 +14,15 @@ import { MessageTemplatesService } from './message-templates.service';
 /** E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or files. */
 @Module({
   imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule],
-  providers: [MessageTemplatesService, MessageTemplatesResolver, NotificationsService, MailTransport, MessagesResolver, MessageRecovery],
+  providers: [
+    MessageTemplatesService,
+    MessageTemplatesResolver,
+    NotificationsService,
+    MailTransport,
+    MessagesResolver,
+    MessageRecovery,
+    AccountMails,
+  ],
   exports: [MessageTemplatesService, NotificationsService],
 })
 export class NotificationsModule {}

@@ -53,3 +53,17 @@ export class SetPasswordInput {
 
 @ObjectType({ description: 'The password is set and the person is signed in.' })
 export class SetPasswordPayload extends LoginPayload {}
+
+@InputType({ description: 'The address of an account that needs a (new) password.' })
+export class RequestPasswordResetInput {
+  @Field({ description: 'E-mail address (any case).' })
+  @IsEmail({}, { message: 'must be an e-mail address' })
+  @MaxLength(320)
+  email: string;
+}
+
+@ObjectType({ description: 'The request was taken; a link goes out if the address has an account.' })
+export class RequestPasswordResetPayload {
+  @Field({ description: 'Always true: the answer does not tell whether the address has an account.' })
+  accepted: boolean;
+}

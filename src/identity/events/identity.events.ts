@@ -28,3 +28,8 @@ export class ApiKeyCreated extends DomainEvent<{ apiKeyId: string; name: string;
 export class ApiKeyRevoked extends DomainEvent<{ apiKeyId: string }> {
   static override readonly type = 'ApiKeyRevoked';
 }
+
+/** Someone asked for a set-password link for this account (the link itself is made by the mail, never stored in an event). */
+export class PasswordResetRequested extends DomainEvent<{ userId: string }> {
+  static override readonly type = 'PasswordResetRequested';
+}
