@@ -2,6 +2,7 @@ import { Fixtures, Person, TestApp } from '@tessera/testing';
 import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'graphql';
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
+import { RedemptionService } from '../src/access/redemption.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { InvitationsService } from '../src/invitations/invitations.service';
 import { MemberRole } from '../src/identity/entities/membership.entity';
@@ -28,6 +29,7 @@ interface Target {
   messageId: string;
   invitationId: string;
   peopleImportId: string;
+  grantId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -190,6 +192,17 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
   ],
   peopleImport: (y) => [`query($id: UUID!) { peopleImport(id: $id) { id } }`, { id: y.peopleImportId }],
   completePeopleImport: (y) => [`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { id } }`, { id: y.peopleImportId }],
+  accessGrants: (y) => [`query($id: UUID!) { accessGrants(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  revokeAccess: (y) => [`mutation($id: UUID!) { revokeAccess(input: { grantId: $id }) { grant { id } } }`, { id: y.grantId }],
+  extendAccess: (y) => [
+    `mutation($id: UUID!) { extendAccess(input: { grantId: $id, endsAt: "2099-01-01T00:00:00Z" }) { grant { id } } }`,
+    { id: y.grantId },
+  ],
+  resendConfirmation: (y) => [`mutation($id: UUID!) { resendConfirmation(input: { grantId: $id }) { grant { id } } }`, { id: y.grantId }],
+  recordMilestone: (y) => [
+    `mutation($id: UUID!) { recordMilestone(input: { grantId: $id, key: "any" }) { grant { id } } }`,
+    { id: y.grantId },
+  ],
   completeParticipantImport: (y) => [
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
@@ -212,6 +225,7 @@ const NOT_ORGANIZATION_SCOPED = [
   'myAccess',
   'setPassword',
   'requestPasswordReset',
+  'hasAccess',
   'invitation',
   'acceptInvitation',
 ];
@@ -285,7 +299,18 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       { input: { organizationId: target.organization.id, priceId: yPrice.id, file: null } },
       { 'input.file': { content: 'E-mail\r\ny-someone@example.test\r\n', filename: 'invite.csv' } },
     );
+    const spareCodes = await target.admin.client.ok(
+      `query($id: UUID!) { codes(organizationId: $id, first: 2, filter: { status: [AVAILABLE] }) { edges { node { id } } } }`,
+      { id: target.organization.id },
+    );
+    const yGrant = await t.get(RedemptionService).redeem({
+      codeId: spareCodes.codes.edges[1].node.id,
+      userId: yMember.person.user.id,
+      channel: 'ASSIGNMENT',
+      actorId: null,
+    });
     y = {
+      grantId: yGrant.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
       invitationId: yInvitation.invitations[0].id,
       messageId: yMessage!.id,
@@ -381,8 +406,10 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
               (SELECT count(*) FROM access_grant)::int AS grants`,
       [y.organizationId],
     );
-    // One of Y's three codes is held by Y's own invitation.
-    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 2, held: 1, all_codes: 3, invitations: 1, grants: 0 });
+    // Of Y's three codes, one is held by Y's own invitation and one was redeemed by Y's member.
+    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 1, held: 1, all_codes: 3, invitations: 1, grants: 1 });
+    const [grant] = await t.dataSource.query(`SELECT status, ends_at FROM access_grant WHERE id = $1`, [y.grantId]);
+    expect(grant).toEqual({ status: 'ACTIVE', ends_at: null });
     const [batches] = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');
     expect(batches.n).toBe(1);
   });

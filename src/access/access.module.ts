@@ -4,14 +4,26 @@ import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { AccessExpiry } from './access-expiry';
+import { AccessGrantsService } from './access-grants.service';
 import { AccessResolver } from './access.resolver';
 import { AccessGrant } from './entities/access-grant.entity';
+import { GrantChange } from './entities/grant-change.entity';
+import { MilestoneCompletion } from './entities/milestone-completion.entity';
 import { RedemptionService } from './redemption.service';
+import { RegistrationsExportController } from './registrations-export.controller';
 
-/** Redemption and access grants: the one place a code is used and a person gets access. */
+/** Redemption and access grants: the one place a code is used and a person gets access; revoke, extend, milestones, registrations. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessGrant]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule],
-  providers: [RedemptionService, AccessResolver],
-  exports: [RedemptionService],
+  imports: [
+    TypeOrmModule.forFeature([AccessGrant, GrantChange, MilestoneCompletion]),
+    IdentityModule,
+    ContractsModule,
+    InventoryModule,
+    NotificationsModule,
+  ],
+  providers: [RedemptionService, AccessGrantsService, AccessResolver, AccessExpiry],
+  controllers: [RegistrationsExportController],
+  exports: [RedemptionService, AccessGrantsService],
 })
 export class AccessModule {}

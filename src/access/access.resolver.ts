@@ -1,19 +1,38 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs } from '@tessera/common';
+import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import { ContractsService } from '../contracts/contracts.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor, type RequestWithActor } from '../identity/auth/auth.decorators';
-import { AccessGrantConnection, RedeemCodeInput, RedeemCodePayload } from './dto/access.dto';
+import { User } from '../identity/entities/user.entity';
+import { UsersService } from '../identity/users.service';
+import { CodesService, displayCodeOf } from '../inventory/codes.service';
+import { AccessGrantsService } from './access-grants.service';
+import {
+  AccessGrantConnection,
+  AccessGrantFilter,
+  AccessGrantPayload,
+  ExtendAccessInput,
+  GrantIdInput,
+  MilestoneProgress,
+  RecordMilestoneInput,
+  RedeemCodeInput,
+  RedeemCodePayload,
+  RevokeAccessInput,
+} from './dto/access.dto';
 import { AccessGrant } from './entities/access-grant.entity';
+import { GrantChange } from './entities/grant-change.entity';
 import { RedemptionService } from './redemption.service';
 
 @Resolver(() => AccessGrant)
 export class AccessResolver {
   constructor(
     private readonly redemption: RedemptionService,
+    private readonly grants: AccessGrantsService,
     private readonly contracts: ContractsService,
+    private readonly users: UsersService,
+    private readonly codes: CodesService,
   ) {}
 
   @Mutation(() => RedeemCodePayload, {
@@ -34,6 +53,93 @@ export class AccessResolver {
     return this.redemption.mine(actor, page);
   }
 
+  @Query(() => AccessGrantConnection, {
+    description:
+      "The organisation's registrations: who used which code, when, the access dates and status, and milestones (its admins and " +
+      'API key; platform admins for any customer). Also as CSV: GET /exports/registrations.csv?organizationId=…&search=…',
+  })
+  accessGrants(
+    @CurrentActor() actor: Actor,
+    @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,
+    @Args() page: PageArgs,
+    @Args('filter', { nullable: true, description: 'Narrows the list.' }) filter?: AccessGrantFilter,
+  ): Promise<AccessGrantConnection> {
+    return this.grants.list(actor, organizationId, page, filter);
+  }
+
+  @Query(() => Boolean, { description: 'Whether the signed-in person has access to the product now.' })
+  hasAccess(
+    @CurrentActor() actor: Actor,
+    @Args('productId', { type: () => UUIDScalar, description: 'The product.' }) productId: string,
+  ): Promise<boolean> {
+    return this.grants.hasAccess(actor, productId);
+  }
+
+  @Mutation(() => AccessGrantPayload, {
+    description: 'Ends an access now (admins); the code goes back to the pool (AVAILABLE) and the person is told by mail.',
+  })
+  async revokeAccess(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The grant and why.' }) input: RevokeAccessInput,
+  ): Promise<AccessGrantPayload> {
+    return { grant: await this.grants.revoke(actor, input.grantId, input.reason?.trim() || null) };
+  }
+
+  @Mutation(() => AccessGrantPayload, {
+    description: 'Sets a new end date (admins; platform admins for any customer); the change is kept in the history and mailed.',
+  })
+  async extendAccess(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The grant and its new end.' }) input: ExtendAccessInput,
+  ): Promise<AccessGrantPayload> {
+    return { grant: await this.grants.extend(actor, input.grantId, input.endsAt) };
+  }
+
+  @Mutation(() => AccessGrantPayload, { description: 'Mails the registration confirmation again (admins).' })
+  async resendConfirmation(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The grant.' }) input: GrantIdInput,
+  ): Promise<AccessGrantPayload> {
+    return { grant: await this.grants.resendConfirmation(actor, input.grantId) };
+  }
+
+  @Mutation(() => AccessGrantPayload, {
+    description: "Records that the person reached one of the product's milestones (the person, an admin, or the organisation's API key).",
+  })
+  async recordMilestone(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The grant and the milestone key.' }) input: RecordMilestoneInput,
+  ): Promise<AccessGrantPayload> {
+    return { grant: await this.grants.recordMilestone(actor, input.grantId, input.key) };
+  }
+
+  @ResolveField(() => User, { description: 'The person who has the access.' })
+  async user(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<User> {
+    return (await loaders.byId('user', (ids) => this.users.findByIds(ids)).load(grant.userId))!;
+  }
+
+  @ResolveField(() => String, { description: 'The code that was redeemed, as people read it.' })
+  async code(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<string> {
+    const code = (await loaders.byId('code', (ids) => this.codes.findByIds(ids)).load(grant.codeId))!;
+    const batch = await loaders.byId('batch', (ids) => this.codes.findBatchesByIds(ids)).load(code.batchId);
+    return displayCodeOf(code, batch);
+  }
+
+  @ResolveField(() => [MilestoneProgress], { description: "The product's milestones, and when the person reached each." })
+  milestones(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<MilestoneProgress[]> {
+    return loaders
+      .get<MilestoneProgress[]>('grant-milestones', async (ids) => {
+        const grants = await this.grantsByIds(loaders, ids);
+        return this.grants.milestonesOf(grants);
+      })
+      .load(grant.id) as Promise<MilestoneProgress[]>;
+  }
+
+  @ResolveField(() => [GrantChange], { description: 'Revocations, date changes and expiry, oldest first.' })
+  history(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<GrantChange[]> {
+    return loaders.get<GrantChange[]>('grant-history', (ids) => this.grants.historyOf(ids)).load(grant.id) as Promise<GrantChange[]>;
+  }
+
   @ResolveField(() => Product, { nullable: true, description: 'The product the grant gives access to.' })
   product(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<Product | null> {
     return grant.productId
@@ -44,5 +150,10 @@ export class AccessResolver {
   @ResolveField(() => Price, { nullable: true, description: 'The price the access was given at.' })
   price(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<Price | null> {
     return grant.priceId ? loaders.byId('price', (ids) => this.contracts.findPricesByIds(ids)).load(grant.priceId) : Promise.resolve(null);
+  }
+
+  /** The grants a loader batch is about, as loaded by the list (kept on the loader), in order. */
+  private grantsByIds(loaders: Loaders, ids: readonly string[]): Promise<AccessGrant[]> {
+    return Promise.all(ids.map(async (id) => (await loaders.byId('grant', (keys) => this.grants.findByIds(keys)).load(id))!));
   }
 }

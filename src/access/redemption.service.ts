@@ -164,10 +164,9 @@ export class RedemptionService {
 
   /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
   async confirm(grant: AccessGrant, product: Product | null): Promise<void> {
-    const [user, [organization]] = await Promise.all([
-      this.users.findById(grant.userId),
-      this.organizations.findByIds([grant.organizationId]),
-    ]);
+    // One after another: these run on the transaction's single connection.
+    const user = await this.users.findById(grant.userId);
+    const [organization] = await this.organizations.findByIds([grant.organizationId]);
     await this.notifications.queue({
       kind: MessageKind.REGISTRATION_CONFIRMED,
       recipient: user!.email,
@@ -188,9 +187,9 @@ export class RedemptionService {
   async holdersOf(productId: string, userIds: readonly string[]): Promise<Set<string>> {
     if (!userIds.length) return new Set();
     const rows = await this.grants
-      .createQueryBuilder('grant')
-      .select('grant.user_id', 'userId')
-      .where(`grant.product_id = :productId AND grant.status = 'ACTIVE' AND grant.user_id = ANY(:userIds)`, {
+      .createQueryBuilder('access')
+      .select('access.user_id', 'userId')
+      .where(`access.product_id = :productId AND access.status = 'ACTIVE' AND access.user_id = ANY(:userIds)`, {
         productId,
         userIds: [...userIds],
       })
@@ -201,7 +200,7 @@ export class RedemptionService {
   /** The signed-in person's own grants, in the order they were given. */
   async mine(actor: Actor, page: PageArgs): Promise<ConnectionShape<AccessGrant>> {
     if (actor.kind !== 'user') throw new ForbiddenError('`myAccess` is for people; an API key has no user.');
-    return paginate(this.grants.createQueryBuilder('grant').where('grant.user_id = :userId', { userId: actor.userId }), page);
+    return paginate(this.grants.createQueryBuilder('access').where('access.user_id = :userId', { userId: actor.userId }), page);
   }
 }
 

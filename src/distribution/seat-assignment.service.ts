@@ -142,10 +142,8 @@ export class SeatAssignmentService {
 
   private async sendAccountCreated(user: User, organizationId: string, code: Code): Promise<void> {
     const link = await this.passwordTokens.issue(user.id);
-    const [[organization], [price]] = await Promise.all([
-      this.organizations.findByIds([organizationId]),
-      code.priceId ? this.contracts.findPricesByIds([code.priceId]) : Promise.resolve([]),
-    ]);
+    const [organization] = await this.organizations.findByIds([organizationId]);
+    const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
     const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
     await this.notifications.queue({
       kind: MessageKind.ACCOUNT_CREATED,

@@ -2,11 +2,11 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DataSource, QueryRunner, SelectQueryBuilder } from 'typeorm';
-import { newId } from '@tessera/common';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { copyCsv, csvSafeSql, isoTimestampSql, newId } from '@tessera/common';
 import { Code } from './entities/code.entity';
 
 export interface CodeDefaults {
@@ -22,7 +22,6 @@ const COPY_CHUNK = 10_000;
 
 /** Advisory lock namespaces (first key) of the inventory; the second key is a hash of the subject. */
 const LOCKS = { codeShape: 7_246_101, batchRun: 7_246_102 };
-const EXPORT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The inventory's bulk SQL, in one place: COPY into a staging table for generation and import,
@@ -110,42 +109,25 @@ export class CodeStore {
    */
   async exportCsv(query: SelectQueryBuilder<Code>, output: Writable): Promise<void> {
     const alias = query.alias;
-    const safe = (expression: string) => `CASE WHEN ${expression} ~ '^[=+@\\t\\r-]' THEN '''' || ${expression} ELSE ${expression} END`;
     const select = query
       .clone()
       .leftJoin('price', 'export_price', `export_price.id = ${alias}.price_id`)
       .select([
         `${alias}.code AS code`,
         `${alias}.status AS status`,
-        `${safe(`${alias}.code_type`)} AS code_type`,
-        `${safe('export_price.price_code')} AS price_code`,
+        `${csvSafeSql(`${alias}.code_type`)} AS code_type`,
+        `${csvSafeSql('export_price.price_code')} AS price_code`,
         `${alias}.batch_id AS batch_id`,
         `${alias}.contract_id AS contract_id`,
-        `to_char(${alias}.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at`,
-        `${safe(`${alias}.last_sent_to_email`)} AS last_sent_to_email`,
-        `${safe(`${alias}.last_sent_to_name`)} AS last_sent_to_name`,
-        `to_char(${alias}.last_sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS last_sent_at`,
-        `${safe(`${alias}.admin_comment`)} AS admin_comment`,
-        `to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at`,
+        `${isoTimestampSql(`${alias}.expires_at`)} AS expires_at`,
+        `${csvSafeSql(`${alias}.last_sent_to_email`)} AS last_sent_to_email`,
+        `${csvSafeSql(`${alias}.last_sent_to_name`)} AS last_sent_to_name`,
+        `${isoTimestampSql(`${alias}.last_sent_at`)} AS last_sent_at`,
+        `${csvSafeSql(`${alias}.admin_comment`)} AS admin_comment`,
+        `${isoTimestampSql(`${alias}.created_at`)} AS created_at`,
       ])
       .orderBy(`${alias}.id`, 'ASC');
-    const [sql, parameters] = select.getQueryAndParameters();
-    const queryRunner = this.dataSource.createQueryRunner('master') as QueryRunner & {
-      releasePostgresConnection(error?: unknown): Promise<void>;
-    };
-    const client = (await queryRunner.connect()) as PoolClient;
-    try {
-      const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => literal(client, parameters[Number(n) - 1]));
-      // A reader that stalls must not hold a connection and a snapshot for ever.
-      await client.query(`SET statement_timeout = ${EXPORT_TIMEOUT_MS}`);
-      await pipeline(client.query(copyTo(`COPY (${inlined}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), output);
-      await client.query('RESET statement_timeout');
-      await queryRunner.release();
-    } catch (error) {
-      // A COPY cut short leaves the connection mid-protocol: the pool must discard it, not reuse it.
-      await queryRunner.releasePostgresConnection(error);
-      throw error;
-    }
+    await copyCsv(this.dataSource, select, output);
   }
 
   /** Counts by status, overall and per price and batch. */
@@ -164,14 +146,4 @@ function* copyLines(codes: string[]): Generator<string> {
     for (const code of codes.slice(start, start + COPY_CHUNK)) chunk += `${newId()}\t${code}\n`;
     yield chunk;
   }
-}
-
-/** COPY takes no bind parameters: values are inlined with the driver's own quoting. */
-function literal(client: PoolClient, value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (value instanceof Date) return client.escapeLiteral(value.toISOString());
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return client.escapeLiteral(value);
-  throw new Error(`Cannot inline a ${typeof value} parameter into an export query.`);
 }

@@ -368,7 +368,8 @@ export class InvitationsService {
   /** Queues the invitation mail (the only place the token leaves the server) in the caller's transaction. */
   private async mail(invitation: Invitation, token: string, actorId: string | null): Promise<void> {
     const code = (await this.codes.findByIds([invitation.codeId]))[0];
-    const [[organization], product] = await Promise.all([this.organizations.findByIds([invitation.organizationId]), this.productOf(code)]);
+    const [organization] = await this.organizations.findByIds([invitation.organizationId]);
+    const product = await this.productOf(code);
     const known = await this.users.findByEmail(invitation.email);
     await this.notifications.queue(
       {

@@ -14,3 +14,4 @@ export * from './timeout';
 export * from './periodic';
 export * from './secret-token';
 export * from './secret-box';
+export * from './csv/copy-csv';

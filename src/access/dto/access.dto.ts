@@ -1,7 +1,7 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection } from '@tessera/common';
-import { IsString, Length } from 'class-validator';
-import { AccessGrant } from '../entities/access-grant.entity';
+import { Connection, IsFutureDate, UUIDScalar } from '@tessera/common';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { AccessGrant, GrantStatus } from '../entities/access-grant.entity';
 
 @ObjectType({ description: 'A page of access grants.' })
 export class AccessGrantConnection extends Connection(AccessGrant) {}
@@ -17,5 +17,77 @@ export class RedeemCodeInput {
 @ObjectType({ description: 'The access the code gave.' })
 export class RedeemCodePayload {
   @Field(() => AccessGrant, { description: 'The new access grant.' })
+  grant: AccessGrant;
+}
+
+@InputType({ description: 'Narrows the registrations listed (and exported).' })
+export class AccessGrantFilter {
+  @Field(() => [GrantStatus], { nullable: true, description: 'Only these statuses (ACTIVE: in force now; EXPIRED: past their end).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsEnum(GrantStatus, { each: true })
+  status?: GrantStatus[];
+
+  @Field(() => UUIDScalar, { nullable: true, description: 'Only access to this product.' })
+  @IsOptional()
+  productId?: string;
+
+  @Field(() => UUIDScalar, { nullable: true, description: 'Only this person.' })
+  @IsOptional()
+  userId?: string;
+
+  @Field({ nullable: true, description: "Part of the code, the person's name or e-mail, the product, the role or a milestone key." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+}
+
+@ObjectType({ description: 'A milestone of the product and when the person reached it.' })
+export class MilestoneProgress {
+  @Field({ description: 'Key of the milestone.' })
+  key: string;
+
+  @Field({ description: 'Label of the milestone.' })
+  label: string;
+
+  @Field(() => Date, { nullable: true, description: 'When it was reached (none: not yet).' })
+  completedAt: Date | null;
+}
+
+@InputType({ description: 'An access grant.' })
+export class GrantIdInput {
+  @Field(() => UUIDScalar, { description: 'The grant.' })
+  grantId: string;
+}
+
+@InputType({ description: 'Access to end now.' })
+export class RevokeAccessInput extends GrantIdInput {
+  @Field({ nullable: true, description: 'Why (in the mail to the person; at most 1,000 characters).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+@InputType({ description: 'A new end date for an access.' })
+export class ExtendAccessInput extends GrantIdInput {
+  @Field({ description: 'The new end (in the future).' })
+  @IsFutureDate()
+  endsAt: Date;
+}
+
+@InputType({ description: 'A milestone a person reached.' })
+export class RecordMilestoneInput extends GrantIdInput {
+  @Field({ description: "The milestone's key, one of the product's." })
+  @IsString()
+  @Length(1, 100)
+  key: string;
+}
+
+@ObjectType({ description: 'The access grant after the change.' })
+export class AccessGrantPayload {
+  @Field(() => AccessGrant, { description: 'The grant.' })
   grant: AccessGrant;
 }

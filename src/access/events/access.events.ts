@@ -16,3 +16,26 @@ export class CodeRedeemed extends DomainEvent<{
 }> {
   static override readonly type = 'CodeRedeemed';
 }
+
+export class AccessRevoked extends DomainEvent<{
+  grantId: string;
+  codeId: string;
+  userId: string;
+  reason: string | null;
+  codeReleased: boolean;
+}> {
+  static override readonly type = 'AccessRevoked';
+}
+
+export class AccessExtended extends DomainEvent<{ grantId: string; userId: string; previousEndsAt: string | null; newEndsAt: string }> {
+  static override readonly type = 'AccessExtended';
+}
+
+export class MilestoneRecorded extends DomainEvent<{ grantId: string; userId: string; key: string }> {
+  static override readonly type = 'MilestoneRecorded';
+}
+
+/** The scheduled expiry ended these grants (one event per round and organisation). */
+export class AccessExpired extends DomainEvent<{ grantIds: string[] }> {
+  static override readonly type = 'AccessExpired';
+}
