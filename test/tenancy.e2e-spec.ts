@@ -203,6 +203,11 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { recordMilestone(input: { grantId: $id, key: "any" }) { grant { id } } }`,
     { id: y.grantId },
   ],
+  redemptionLockouts: (y) => [`query($id: UUID!) { redemptionLockouts(organizationId: $id) { key } }`, { id: y.organizationId }],
+  liftRedemptionLockout: (y) => [
+    `mutation($id: UUID!, $key: String!) { liftRedemptionLockout(input: { organizationId: $id, key: $key }) { lifted } }`,
+    { id: y.organizationId, key: `redeem:user:${y.userId}` },
+  ],
   completeParticipantImport: (y) => [
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },

@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import { ContractsService } from '../contracts/contracts.service';
+import { ParticipantsService } from '../contracts/participants.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
@@ -15,6 +16,10 @@ import {
   AccessGrantPayload,
   ExtendAccessInput,
   GrantIdInput,
+  GrantParticipant,
+  LiftRedemptionLockoutInput,
+  LiftRedemptionLockoutPayload,
+  RedemptionLockoutView,
   MilestoneProgress,
   RecordMilestoneInput,
   RedeemCodeInput,
@@ -33,6 +38,7 @@ export class AccessResolver {
     private readonly contracts: ContractsService,
     private readonly users: UsersService,
     private readonly codes: CodesService,
+    private readonly participants: ParticipantsService,
   ) {}
 
   @Mutation(() => RedeemCodePayload, {
@@ -111,6 +117,41 @@ export class AccessResolver {
     @Args('input', { description: 'The grant and the milestone key.' }) input: RecordMilestoneInput,
   ): Promise<AccessGrantPayload> {
     return { grant: await this.grants.recordMilestone(actor, input.grantId, input.key) };
+  }
+
+  @Query(() => [RedemptionLockoutView], {
+    description:
+      'Who may not redeem codes for a while after too many wrong ones: the members of an organisation (its admins), or everyone ' +
+      '(platform admins, without organizationId).',
+  })
+  redemptionLockouts(
+    @CurrentActor() actor: Actor,
+    @Args('organizationId', { type: () => UUIDScalar, nullable: true, description: 'The organisation whose members to show.' })
+    organizationId?: string,
+  ): Promise<RedemptionLockoutView[]> {
+    return this.redemption.lockouts(actor, organizationId ?? null);
+  }
+
+  @Mutation(() => LiftRedemptionLockoutPayload, { description: 'Lets a locked-out person (or address) try again at once.' })
+  async liftRedemptionLockout(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The lock-out.' }) input: LiftRedemptionLockoutInput,
+  ): Promise<LiftRedemptionLockoutPayload> {
+    await this.redemption.liftLockout(actor, input.key, input.organizationId ?? null);
+    return { lifted: true };
+  }
+
+  @ResolveField(() => GrantParticipant, {
+    nullable: true,
+    description: 'The contract participant the code was made for (workflow C): their details as the contract holds them.',
+  })
+  participant(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<GrantParticipant | null> {
+    return loaders
+      .get<GrantParticipant>('participant-by-code', async (codeIds) => {
+        const found = new Map((await this.participants.findByCodeIds(codeIds)).map((p) => [p.codeId, p]));
+        return codeIds.map((id) => found.get(id) ?? null);
+      })
+      .load(grant.codeId);
   }
 
   @ResolveField(() => User, { description: 'The person who has the access.' })

@@ -10,7 +10,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
-import type { Actor } from '../identity/auth/actor';
+import { AccessPolicy } from '../identity/access-policy.service';
+import { actsForPlatform, type Actor } from '../identity/auth/actor';
+import { MemberRole } from '../identity/entities/membership.entity';
 import { OrganizationsService } from '../identity/organizations.service';
 import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
 import { MembershipsService } from '../identity/memberships.service';
@@ -30,6 +32,17 @@ const DAY_MS = 86_400_000;
 const WRONG_CODES_PER_PERSON = 10;
 const WRONG_CODES_PER_CLIENT = 50;
 const WRONG_CODE_WINDOW_SECONDS = 900;
+const PERSON_KEY = 'redeem:user:';
+const CLIENT_KEY = 'redeem:client:';
+
+/** A person or a client address that may not redeem for a while after too many wrong codes. */
+export interface RedemptionLockout {
+  key: string;
+  person: User | null;
+  clientAddress: string | null;
+  attempts: number;
+  retryAfterSeconds: number;
+}
 
 export interface Redemption {
   /** The code: its id, or its value as typed. */
@@ -62,6 +75,7 @@ export class RedemptionService {
     private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
+    private readonly access: AccessPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,8 +87,8 @@ export class RedemptionService {
   async redeemTyped(actor: Actor, typed: string, clientAddress: string): Promise<AccessGrant> {
     if (actor.kind !== 'user') throw new ForbiddenError('Codes are redeemed by people: sign in as the person.');
     const limits: RateLimit[] = [
-      { key: `redeem:user:${actor.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
-      { key: `redeem:client:${clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
+      { key: `${PERSON_KEY}${actor.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
+      { key: `${CLIENT_KEY}${clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
     ];
     await this.limiter.assertAllowed(limits);
     try {
@@ -181,6 +195,37 @@ export class RedemptionService {
         signInUrl: `${this.config.links.appUrl}/sign-in`,
       },
     });
+  }
+
+  /**
+   * Who is locked out of redeeming now: everyone for platform admins; an organisation's admins see
+   * (and lift) the lock-outs of their organisation's members.
+   */
+  async lockouts(actor: Actor, organizationId: string | null): Promise<RedemptionLockout[]> {
+    if (organizationId) await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    else if (!actsForPlatform(actor)) throw new ForbiddenError('Give organizationId: only platform admins see every lock-out.');
+    const locked = await this.limiter.lockedOut('redeem:', WRONG_CODE_WINDOW_SECONDS, (key) =>
+      key.startsWith(PERSON_KEY) ? WRONG_CODES_PER_PERSON : WRONG_CODES_PER_CLIENT,
+    );
+    const people = new Map(
+      (await this.users.findByIds(locked.flatMap((row) => (row.key.startsWith(PERSON_KEY) ? [row.key.slice(PERSON_KEY.length)] : [])))).map(
+        (user) => [user.id, user],
+      ),
+    );
+    const lockouts: RedemptionLockout[] = [];
+    for (const row of locked) {
+      const person = row.key.startsWith(PERSON_KEY) ? (people.get(row.key.slice(PERSON_KEY.length)) ?? null) : null;
+      if (organizationId && (!person || !(await this.memberships.isMember(organizationId, person.id)))) continue;
+      lockouts.push({ ...row, person, clientAddress: row.key.startsWith(CLIENT_KEY) ? row.key.slice(CLIENT_KEY.length) : null });
+    }
+    return lockouts;
+  }
+
+  /** Lets a locked-out person (or client address, for platform admins) try again at once. */
+  async liftLockout(actor: Actor, key: string, organizationId: string | null): Promise<void> {
+    const visible = await this.lockouts(actor, organizationId);
+    if (!visible.some((lockout) => lockout.key === key)) throw new NotFoundError('Lock-out', key);
+    await this.limiter.reset([key]);
   }
 
   /** Which of these people have access to the product now (any role). */

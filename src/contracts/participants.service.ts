@@ -2,6 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
@@ -114,6 +115,10 @@ export class ParticipantsService {
   /** The participant whose own code this is (registration look-up). */
   findByCodeId(codeId: string): Promise<Participant | null> {
     return this.participants.findOneBy({ codeId });
+  }
+
+  findByCodeIds(codeIds: readonly string[]): Promise<Participant[]> {
+    return this.participants.findBy({ codeId: In([...codeIds]) });
   }
 
   @Transactional()

@@ -50,6 +50,22 @@ export class RateLimiter {
     return { attempts: row.attempts, retryAfter: row.retry_after };
   }
 
+  /** The keys starting with `prefix` that are locked out now (their window is open and its attempts used up). */
+  async lockedOut(
+    prefix: string,
+    windowSeconds: number,
+    maxOf: (key: string) => number,
+  ): Promise<{ key: string; attempts: number; retryAfterSeconds: number }[]> {
+    const rows = await this.dataSource.query<{ key: string; attempts: number; retry_after: number }[]>(
+      `SELECT key, attempts, ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS retry_after
+         FROM rate_limit_bucket WHERE starts_with(key, $1) AND window_started_at > now() - make_interval(secs => $2) ORDER BY window_started_at`,
+      [prefix, windowSeconds],
+    );
+    return rows
+      .filter((row) => row.attempts >= maxOf(row.key))
+      .map((row) => ({ key: row.key, attempts: row.attempts, retryAfterSeconds: Math.max(row.retry_after, 1) }));
+  }
+
   async reset(keys: string[]): Promise<void> {
     await this.dataSource.query('DELETE FROM rate_limit_bucket WHERE key = ANY($1::text[])', [keys]);
   }

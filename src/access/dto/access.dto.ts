@@ -1,4 +1,5 @@
-import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { User } from '../../identity/entities/user.entity';
 import { Connection, IsFutureDate, UUIDScalar } from '@tessera/common';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { AccessGrant, GrantStatus } from '../entities/access-grant.entity';
@@ -90,4 +91,58 @@ export class RecordMilestoneInput extends GrantIdInput {
 export class AccessGrantPayload {
   @Field(() => AccessGrant, { description: 'The grant.' })
   grant: AccessGrant;
+}
+
+@ObjectType({ description: 'A person or client address that may not redeem codes for a while after too many wrong ones.' })
+export class RedemptionLockoutView {
+  @Field({ description: 'The lock-out’s key (pass it to liftRedemptionLockout).' })
+  key: string;
+
+  @Field(() => User, { nullable: true, description: 'The person locked out (none: a client address).' })
+  person: User | null;
+
+  @Field(() => String, { nullable: true, description: 'The client address locked out (platform admins only).' })
+  clientAddress: string | null;
+
+  @Field(() => Int, { description: 'Wrong codes tried in the window.' })
+  attempts: number;
+
+  @Field(() => Int, { description: 'Seconds until the lock-out ends by itself.' })
+  retryAfterSeconds: number;
+}
+
+@InputType({ description: 'A lock-out to lift.' })
+export class LiftRedemptionLockoutInput {
+  @Field({ description: 'The key from redemptionLockouts.' })
+  @IsString()
+  @Length(1, 300)
+  key: string;
+
+  @Field(() => UUIDScalar, {
+    nullable: true,
+    description: 'The organisation of the person (organisation admins); platform admins may leave it out.',
+  })
+  @IsOptional()
+  organizationId?: string;
+}
+
+@ObjectType({ description: 'The lock-out is lifted.' })
+export class LiftRedemptionLockoutPayload {
+  @Field({ description: 'Always true: the person or address may try again now.' })
+  lifted: boolean;
+}
+
+@ObjectType({ description: 'The participant of a contract a code was made for (workflow C).' })
+export class GrantParticipant {
+  @Field({ description: 'First name.' })
+  firstName: string;
+
+  @Field({ description: 'Last name.' })
+  lastName: string;
+
+  @Field(() => String, { nullable: true, description: 'E-mail address.' })
+  email: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The booking system’s reference.' })
+  externalReference: string | null;
 }
