@@ -236,6 +236,28 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
       product: null,
     });
 
+    // Ada registers with the details the look-up gave and redeems her code: the registration carries her participant record.
+    const adaPerson = await new Fixtures(t).person({ email: 'ada.okafor@example.test', firstName: 'Ada', lastName: 'Okafor, Jr.' });
+    const { redeemCode } = await adaPerson.client.ok(
+      `mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id product { name } } } }`,
+      { code: typed },
+    );
+    expect(redeemCode.grant.product.name).toBe('Sailing course');
+    const { accessGrants } = await admin.client.ok(
+      `query($org: UUID!) { accessGrants(organizationId: $org, filter: { search: "okafor" }) { edges { node { id user { email } participant { firstName lastName email } } } } }`,
+      { org: organization.id },
+    );
+    expect(accessGrants.edges).toEqual([
+      {
+        node: {
+          id: redeemCode.grant.id,
+          user: { email: 'ada.okafor@example.test' },
+          participant: { firstName: 'Ada', lastName: 'Okafor, Jr.', email: 'ada.okafor@example.test' },
+        },
+      },
+    ]);
+    expect((await t.client.ok(LOOKUP, { code: ada })).registrationCode).toMatchObject({ usable: false, reason: 'REDEEMED' });
+
     const [{ id }] = await t.dataSource.query('SELECT id FROM code WHERE code = $1', [rows[1]['Invitation Code']]);
     await admin.client.ok(`mutation($id: UUID!) { voidCode(input: { codeId: $id }) { code { status } } }`, { id });
     expect((await t.client.ok(LOOKUP, { code: rows[1]['Invitation Code'] })).registrationCode).toMatchObject({
@@ -255,11 +277,19 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
     await admin.client.ok(`mutation($id: UUID!) { archiveContract(input: { contractId: $id }) { contract { status } } }`, {
       id: contractId,
     });
-    expect((await t.client.ok(LOOKUP, { code: ada })).registrationCode).toMatchObject({
+    const [{ code: untouched }] = await t.dataSource.query(
+      `SELECT code FROM code WHERE contract_id = $1 AND status = 'AVAILABLE' LIMIT 1`,
+      [contractId],
+    );
+    expect((await t.client.ok(LOOKUP, { code: untouched })).registrationCode).toMatchObject({
       usable: false,
       reason: 'CONTRACT_NOT_ACTIVE',
       participant: null,
     });
+    const redeemLate = await adaPerson.client.fails(`mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id } } }`, {
+      code: untouched,
+    });
+    expect(redeemLate).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'CONTRACT_NOT_ACTIVE' } });
     const late = await admin.client.fails(CREATE_PARTICIPANT, { input: { contractId, firstName: 'Late', lastName: 'Comer' } });
     expect(late.code).toBe('CONFLICT');
   });
