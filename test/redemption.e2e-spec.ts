@@ -16,7 +16,7 @@ describe('redemption: a person redeems a code', () => {
 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
-    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: 'https://app.example.test' } });
+    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: 'https://app.example.test', TRUST_PROXY: 'true' } });
     const fixtures = new Fixtures(t);
     ({ organization, admin } = await fixtures.organization('Redeem Org'));
     ({
@@ -74,7 +74,10 @@ describe('redemption: a person redeems a code', () => {
   it('lets exactly one of 200 people redeeming one code at the same moment have it', async () => {
     const [code] = await new Fixtures(t).codes(organization, { quantity: 1, priceId });
     const people = await Promise.all(Array.from({ length: 200 }, () => new Fixtures(t).person()));
-    const results = await Promise.all(people.map((person) => person.client.request(REDEEM, { code: code.code })));
+    // 200 people, each from their own address (the per-address limit is for one client guessing).
+    const results = await Promise.all(
+      people.map((person, i) => person.client.request(REDEEM, { code: code.code }, { 'x-forwarded-for': `10.1.${i >> 8}.${i & 255}` })),
+    );
     expect(results.filter((result) => !result.errors)).toHaveLength(1);
     for (const loser of results.filter((result) => result.errors)) {
       expect(loser.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'REDEEMED' });
@@ -88,31 +91,43 @@ describe('redemption: a person redeems a code', () => {
     for (let i = 0; i < 10; i++) expect((await guesser.client.fails(REDEEM, { code: `WRONG${i}XYZ` })).code).toBe('NOT_FOUND');
     expect((await guesser.client.fails(REDEEM, { code: 'WRONGAGAIN' })).code).toBe('RATE_LIMITED');
 
-    // The organisation's admin sees a member's lock-out and lifts it; the person may try again.
-    await new Fixtures(t).member(organization, undefined, guesser);
+    // A platform admin sees the lock-out and lifts it (a person's lock-out holds across organisations,
+    // so an organisation's admin may not); the person may try again.
     const LOCKOUTS = `query($org: UUID) { redemptionLockouts(organizationId: $org) { key attempts retryAfterSeconds person { email } clientAddress } }`;
-    const { redemptionLockouts } = await admin.client.ok(LOCKOUTS, { org: organization.id });
+    const root = await new Fixtures(t).platformAdmin();
+    await new Fixtures(t).member(organization, undefined, guesser);
+    const { redemptionLockouts } = await root.client.ok(LOCKOUTS, { org: organization.id });
     expect(redemptionLockouts).toEqual([
       {
         key: `redeem:user:${guesser.user.id}`,
-        attempts: 10,
+        attempts: 11,
         retryAfterSeconds: expect.any(Number),
         person: { email: guesser.user.email },
         clientAddress: null,
       },
     ]);
-    expect((await admin.client.fails(LOCKOUTS, {})).code).toBe('FORBIDDEN');
-    const { organization: elsewhere, admin: stranger } = await new Fixtures(t).organization('Stranger Org');
-    expect((await stranger.client.ok(LOCKOUTS, { org: elsewhere.id })).redemptionLockouts).toEqual([]);
-    expect((await stranger.client.fails(LOCKOUTS, { org: organization.id })).code).toBe('FORBIDDEN');
-    await admin.client.ok(
-      `mutation($key: String!, $org: UUID) { liftRedemptionLockout(input: { key: $key, organizationId: $org }) { lifted } }`,
-      {
-        key: redemptionLockouts[0].key,
-        org: organization.id,
-      },
-    );
+    expect((await admin.client.fails(LOCKOUTS, { org: organization.id })).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await guesser.client.fails(`mutation($key: String!) { liftRedemptionLockout(input: { key: $key }) { lifted } }`, {
+          key: redemptionLockouts[0].key,
+        })
+      ).code,
+    ).toBe('FORBIDDEN');
+    await root.client.ok(`mutation($key: String!) { liftRedemptionLockout(input: { key: $key }) { lifted } }`, {
+      key: redemptionLockouts[0].key,
+    });
     expect((await guesser.client.fails(REDEEM, { code: 'WRONGONCEMORE' })).code).toBe('NOT_FOUND');
+  });
+
+  it('counts wrong codes sent in parallel before looking them up: no more than the limit get an answer', async () => {
+    const guesser = await new Fixtures(t).person();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => guesser.client.request(REDEEM, { code: `PARALLEL${i}X` }, { 'x-forwarded-for': '10.2.0.1' })),
+    );
+    const codes = results.map((result) => result.errors![0].extensions!.code);
+    expect(codes.filter((code) => code === 'NOT_FOUND')).toHaveLength(10);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(30);
   });
 
   it('is for people, not API keys', async () => {

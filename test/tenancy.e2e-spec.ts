@@ -203,11 +203,6 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { recordMilestone(input: { grantId: $id, key: "any" }) { grant { id } } }`,
     { id: y.grantId },
   ],
-  redemptionLockouts: (y) => [`query($id: UUID!) { redemptionLockouts(organizationId: $id) { key } }`, { id: y.organizationId }],
-  liftRedemptionLockout: (y) => [
-    `mutation($id: UUID!, $key: String!) { liftRedemptionLockout(input: { organizationId: $id, key: $key }) { lifted } }`,
-    { id: y.organizationId, key: `redeem:user:${y.userId}` },
-  ],
   completeParticipantImport: (y) => [
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
@@ -231,6 +226,8 @@ const NOT_ORGANIZATION_SCOPED = [
   'setPassword',
   'requestPasswordReset',
   'hasAccess',
+  'redemptionLockouts',
+  'liftRedemptionLockout',
   'invitation',
   'acceptInvitation',
 ];

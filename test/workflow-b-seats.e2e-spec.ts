@@ -54,7 +54,7 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
     ({
       price: { id: priceId },
     } = await fixtures.catalogue(organization, { productName: 'Leadership course' }));
-    await fixtures.codes(organization, { quantity: 10, priceId });
+    await fixtures.codes(organization, { quantity: 14, priceId });
   });
   afterAll(async () => {
     await t.close();
@@ -74,7 +74,7 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
         ],
       },
     });
-    expect(assignSeats.seatsRemaining).toBe(7);
+    expect(assignSeats.seatsRemaining).toBe(11);
     expect(assignSeats.assignments.map((a: { accountCreated: boolean }) => a.accountCreated)).toEqual([true, true, false]);
     expect(assignSeats.assignments[2].user).toMatchObject({ id: existing.user.id, firstName: 'Ezra' });
     for (const assignment of assignSeats.assignments)
@@ -105,7 +105,7 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
       expect(mail.text).toContain('Sign in: https://lms.example.test/sign-in');
       expect(mail.raw).not.toContain('a password of her own');
     }
-    expect(await statusCounts()).toMatchObject({ AVAILABLE: 7, REDEEMED: 3 });
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: 11, REDEEMED: 3 });
   });
 
   it('mails a fresh set-password link on request, and answers the same for an unknown address', async () => {
@@ -122,10 +122,10 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
   });
 
   it('assigns nothing when there are too few seats, and says how many are free', async () => {
-    const people = Array.from({ length: 8 }, (_, i) => ({ email: `many${i}@example.test`, firstName: 'M', lastName: `${i}` }));
+    const people = Array.from({ length: 12 }, (_, i) => ({ email: `many${i}@example.test`, firstName: 'M', lastName: `${i}` }));
     const error = await admin.client.fails(ASSIGN, { input: { organizationId: organization.id, priceId, people } });
-    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { requested: 8, available: 7 } });
-    expect(await statusCounts()).toMatchObject({ AVAILABLE: 7, REDEEMED: 3 });
+    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { requested: 12, available: 11 } });
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: 11, REDEEMED: 3 });
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM user_account WHERE email LIKE 'many%'`);
     expect(count).toBe(0);
   });
@@ -150,16 +150,16 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
     });
     expect(already).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'people.0.email' }] } });
     expect(already.message).toContain('already has access to Leadership course');
-    expect(await statusCounts()).toMatchObject({ AVAILABLE: 7, REDEEMED: 3 });
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: 11, REDEEMED: 3 });
   });
 
   it('option 2: invites by e-mail; the seat is held until the person follows the link and sets up the account', async () => {
     const { inviteByEmail } = await admin.client.ok(INVITE, {
       input: { organizationId: organization.id, priceId, emails: ['Invitee@Example.test'], message: 'Welcome <b>aboard</b> & enjoy' },
     });
-    expect(inviteByEmail.seatsRemaining).toBe(6);
+    expect(inviteByEmail.seatsRemaining).toBe(10);
     expect(inviteByEmail.invitations[0]).toMatchObject({ email: 'invitee@example.test', status: 'PENDING' });
-    expect(await statusCounts()).toMatchObject({ AVAILABLE: 6, PENDING: 1, REDEEMED: 3 });
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: 10, PENDING: 1, REDEEMED: 3 });
 
     const mail = await mailTo('invitee@example.test');
     expect(mail.subject).toBe('Storefront Buyer invites you to Leadership course');
@@ -190,7 +190,7 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
     });
     expect(acceptInvitation).toMatchObject({ user: { email: 'invitee@example.test', firstName: 'Ines' }, grant: { status: 'ACTIVE' } });
     expect((await t.client.as(acceptInvitation.accessToken).ok(MY_ACCESS)).myAccess.totalCount).toBe(1);
-    expect(await statusCounts()).toMatchObject({ AVAILABLE: 6, PENDING: 0, REDEEMED: 4 });
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: 10, PENDING: 0, REDEEMED: 4 });
 
     // The link is spent: a second use says so, and nothing changes.
     expect(await t.client.fails(ACCEPT, { input: { token, password: 'long enough password' } })).toMatchObject({
@@ -283,17 +283,59 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
   });
 
   it('signs an invited person with an account in by their password', async () => {
-    const { inviteByEmail } = await admin.client.ok(INVITE, {
-      input: { organizationId: organization.id, priceId, emails: ['existing@example.test'] },
-    });
-    expect(inviteByEmail.invitations).toHaveLength(1);
-    const token = linkToken(await mailTo('existing@example.test', 2), 'invitations/accept');
+    await new Fixtures(t).person({ email: 'has.account@example.test', firstName: 'Hana' });
+    await admin.client.ok(INVITE, { input: { organizationId: organization.id, priceId, emails: ['has.account@example.test'] } });
+    const token = linkToken(await mailTo('has.account@example.test'), 'invitations/accept');
     expect((await t.client.ok(LOOK_UP, { token })).invitation.accountExists).toBe(true);
     expect((await t.client.fails(ACCEPT, { input: { token, password: 'wrong password' } })).code).toBe('UNAUTHENTICATED');
-    // Existing already has access to this product (option 1): accepting would waste the seat.
-    expect(await t.client.fails(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } })).toMatchObject({
-      code: 'CONFLICT',
-      extensions: { reason: 'ALREADY_HAS_ACCESS' },
+    const { acceptInvitation } = await t.client.ok(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } });
+    expect(acceptInvitation).toMatchObject({ user: { email: 'has.account@example.test', firstName: 'Hana' }, grant: { status: 'ACTIVE' } });
+  });
+
+  it('gives one person one seat even when two assignments for them race', async () => {
+    const { person } = await new Fixtures(t).member(organization);
+    const before = await statusCounts();
+    const results = await Promise.all(
+      [0, 1].map(() => admin.client.request(ASSIGN, { input: { organizationId: organization.id, priceId, userIds: [person.user.id] } })),
+    );
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    expect(results.find((result) => result.errors)!.errors![0].message).toContain('already has access to Leadership course');
+    expect(await statusCounts()).toMatchObject({ AVAILABLE: before.AVAILABLE - 1, REDEEMED: before.REDEEMED + 1 });
+  });
+
+  it('sends a set-password link to a member who never set a password, when given a seat or a resent confirmation', async () => {
+    const { person } = await new Fixtures(t).member(organization);
+    await t.dataSource.query(`UPDATE user_account SET password_hash = NULL WHERE id = $1`, [person.user.id]);
+    const { assignSeats } = await admin.client.ok(ASSIGN, {
+      input: { organizationId: organization.id, priceId, userIds: [person.user.id] },
+    });
+    const first = await mailTo(person.user.email);
+    expect(first.subject).toBe('Your account at Storefront Buyer');
+    linkToken(first, 'set-password');
+    await admin.client.ok(`mutation($grant: UUID!) { resendConfirmation(input: { grantId: $grant }) { grant { id } } }`, {
+      grant: assignSeats.assignments[0].grant.id,
+    });
+    expect((await mailTo(person.user.email, 2)).subject).toBe('Your account at Storefront Buyer');
+  });
+
+  it('does not invite someone who already has the product, and says a seat whose code expired cannot be taken', async () => {
+    const refused = await admin.client.fails(INVITE, {
+      input: { organizationId: organization.id, priceId, emails: ['x@example.test', 'withpass@example.test'] },
+    });
+    expect(refused).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { fields: [{ field: 'emails.1', message: 'already has access to this product' }] },
+    });
+    const { inviteByEmail } = await admin.client.ok(INVITE, {
+      input: { organizationId: organization.id, priceId, emails: ['code-expires@example.test'] },
+    });
+    const token = linkToken(await mailTo('code-expires@example.test'), 'invitations/accept');
+    await t.dataSource.query(`UPDATE code SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      inviteByEmail.invitations[0].codeId,
+    ]);
+    expect((await t.client.ok(LOOK_UP, { token })).invitation).toMatchObject({ status: 'PENDING', canAccept: false });
+    await admin.client.ok(`mutation($id: UUID!) { revokeInvitation(input: { invitationId: $id }) { invitation { id } } }`, {
+      id: inviteByEmail.invitations[0].id,
     });
   });
 

@@ -135,6 +135,15 @@ describe('workflow B, option 3 and invitations from a file: check first, then ca
     expect(hashes).toBe(0);
   }, 90_000);
 
+  it('answers a broken upload (a NUL byte in the file name) as the uploader’s error', async () => {
+    const result = await admin.client.upload(
+      UPLOAD_SEATS,
+      { input: { organizationId: organization.id, priceId, file: null } },
+      { 'input.file': { content: 'First name,Last name,E-mail\r\nA,B,a@example.test\r\n', filename: 'peo\u0000ple.csv' } },
+    );
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'file' }] });
+  });
+
   it('keeps other organisations out', async () => {
     const { admin: stranger } = await new Fixtures(t).organization('Elsewhere');
     const result = await stranger.client.upload(

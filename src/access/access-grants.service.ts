@@ -10,6 +10,7 @@ import {
   csvSafeSql,
   ForbiddenError,
   isoTimestampSql,
+  isUniqueViolation,
   newId,
   NotFoundError,
   paginate,
@@ -35,7 +36,7 @@ import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { GrantChange, GrantChangeKind } from './entities/grant-change.entity';
 import { MilestoneCompletion } from './entities/milestone-completion.entity';
 import { AccessExpired, AccessExtended, AccessRevoked, MilestoneRecorded } from './events/access.events';
-import { mailDate, recipientData, RedemptionService } from './redemption.service';
+import { ACTIVE_PRODUCT_KEY, mailDate, recipientData, RedemptionService } from './redemption.service';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 /** Grants the expiry round ends in one transaction. */
@@ -190,7 +191,12 @@ export class AccessGrantsService {
       });
     }
     if (endsAt <= grant.startsAt) throw BadUserInputError.field('endsAt', 'must be after the start of the access.');
-    await this.grants.update({ id: grantId }, { endsAt, status: GrantStatus.ACTIVE });
+    await this.grants.update({ id: grantId }, { endsAt, status: GrantStatus.ACTIVE }).catch((error: unknown) => {
+      if (!isUniqueViolation(error, ACTIVE_PRODUCT_KEY)) throw error;
+      throw new ConflictError('This person has a newer access to the same product: extend that one instead.', {
+        reason: 'ALREADY_HAS_ACCESS',
+      });
+    });
     const changed = (await this.grants.findOneBy({ id: grantId }))!;
     await this.recordChange(changed, GrantChangeKind.EXTENDED, grant.endsAt, endsAt, null, actorUserId(actor));
     await this.events.publish(
@@ -209,6 +215,12 @@ export class AccessGrantsService {
     const grant = await this.load(actor, grantId);
     if (grant.status === GrantStatus.REVOKED)
       throw new ConflictError('This access was revoked: there is nothing to confirm.', { reason: GrantStatus.REVOKED });
+    const user = await this.users.findById(grant.userId);
+    if (!user?.passwordHash) {
+      // Someone who never set a password needs a working link, not a reminder to sign in.
+      await this.redemption.sendAccountSetup(grant);
+      return grant;
+    }
     const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
     await this.redemption.confirm(grant, product ?? null);
     return grant;

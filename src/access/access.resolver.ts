@@ -5,7 +5,7 @@ import { ParticipantsService } from '../contracts/participants.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
-import { CurrentActor, type RequestWithActor } from '../identity/auth/auth.decorators';
+import { CurrentActor, PlatformAdminOnly, type RequestWithActor } from '../identity/auth/auth.decorators';
 import { User } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
 import { CodesService, displayCodeOf } from '../inventory/codes.service';
@@ -119,25 +119,27 @@ export class AccessResolver {
     return { grant: await this.grants.recordMilestone(actor, input.grantId, input.key) };
   }
 
+  @PlatformAdminOnly()
   @Query(() => [RedemptionLockoutView], {
     description:
-      'Who may not redeem codes for a while after too many wrong ones: the members of an organisation (its admins), or everyone ' +
-      '(platform admins, without organizationId).',
+      'Who may not redeem codes for a while after too many wrong ones (platform admins: a lock-out holds across organisations). ' +
+      'With organizationId, only that organisation’s members.',
   })
   redemptionLockouts(
-    @CurrentActor() actor: Actor,
-    @Args('organizationId', { type: () => UUIDScalar, nullable: true, description: 'The organisation whose members to show.' })
+    @Args('organizationId', { type: () => UUIDScalar, nullable: true, description: 'Only the members of this organisation.' })
     organizationId?: string,
   ): Promise<RedemptionLockoutView[]> {
-    return this.redemption.lockouts(actor, organizationId ?? null);
+    return this.redemption.lockouts(organizationId ?? null);
   }
 
-  @Mutation(() => LiftRedemptionLockoutPayload, { description: 'Lets a locked-out person (or address) try again at once.' })
+  @PlatformAdminOnly()
+  @Mutation(() => LiftRedemptionLockoutPayload, {
+    description: 'Lets a locked-out person (or address) try again at once (platform admins).',
+  })
   async liftRedemptionLockout(
-    @CurrentActor() actor: Actor,
     @Args('input', { description: 'The lock-out.' }) input: LiftRedemptionLockoutInput,
   ): Promise<LiftRedemptionLockoutPayload> {
-    await this.redemption.liftLockout(actor, input.key, input.organizationId ?? null);
+    await this.redemption.liftLockout(input.key);
     return { lifted: true };
   }
 

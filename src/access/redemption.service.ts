@@ -2,7 +2,16 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
-import { ConflictError, ForbiddenError, newId, NotFoundError, paginate, type ConnectionShape, type PageArgs } from '@tessera/common';
+import {
+  ConflictError,
+  ForbiddenError,
+  isUniqueViolation,
+  newId,
+  NotFoundError,
+  paginate,
+  type ConnectionShape,
+  type PageArgs,
+} from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { IsNull } from 'typeorm';
 import type { AppConfig } from '../config/config';
@@ -10,10 +19,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
-import { AccessPolicy } from '../identity/access-policy.service';
-import { actsForPlatform, type Actor } from '../identity/auth/actor';
-import { MemberRole } from '../identity/entities/membership.entity';
+import type { Actor } from '../identity/auth/actor';
 import { OrganizationsService } from '../identity/organizations.service';
+import { PasswordTokensService } from '../identity/password-tokens.service';
 import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
 import { MembershipsService } from '../identity/memberships.service';
 import { User } from '../identity/entities/user.entity';
@@ -75,7 +83,7 @@ export class RedemptionService {
     private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
-    private readonly access: AccessPolicy,
+    private readonly passwordTokens: PasswordTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,11 +98,15 @@ export class RedemptionService {
       { key: `${PERSON_KEY}${actor.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
       { key: `${CLIENT_KEY}${clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
     ];
-    await this.limiter.assertAllowed(limits);
+    // Counted before the look-up, so parallel guesses cannot all slip under the limit; given back
+    // unless the code was wrong (a used or expired code is a real code, not a guess).
+    await this.limiter.take(limits);
     try {
-      return await this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId });
+      const grant = await this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId });
+      await this.limiter.giveBack(limits);
+      return grant;
     } catch (error) {
-      if (error instanceof NotFoundError) await this.limiter.recordFailure(limits);
+      if (!(error instanceof NotFoundError)) await this.limiter.giveBack(limits);
       throw error;
     }
   }
@@ -130,6 +142,10 @@ export class RedemptionService {
   private async grant(code: Code, redemption: Redemption): Promise<AccessGrant> {
     const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
     const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
+    const alreadyHasAccess = () =>
+      new ConflictError(`This person already has access to ${product!.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
+    // Checked after the code is taken, so the taken code goes back with the rolled-back transaction;
+    // the unique index on grants in force is what settles two seats racing for one person.
     if (
       product &&
       (await this.grants.existsBy({
@@ -139,8 +155,7 @@ export class RedemptionService {
         status: GrantStatus.ACTIVE,
       }))
     ) {
-      // Checked after the code is taken, so the taken code goes back with the rolled-back transaction.
-      throw new ConflictError(`This person already has access to ${product.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
+      throw alreadyHasAccess();
     }
     const { startsAt, endsAt } = accessPeriod(price, new Date());
     await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId);
@@ -157,7 +172,9 @@ export class RedemptionService {
       endsAt,
       revokedAt: null,
     });
-    await this.grants.insert(grant);
+    await this.grants.insert(grant).catch((error: unknown) => {
+      throw isUniqueViolation(error, ACTIVE_PRODUCT_KEY) ? alreadyHasAccess() : error;
+    });
     await this.events.publish(
       new CodeRedeemed(
         {
@@ -174,6 +191,31 @@ export class RedemptionService {
     );
     if (redemption.notify !== false) await this.confirm(grant, product ?? null);
     return (await this.grants.findOneBy({ id: grant.id }))!;
+  }
+
+  /**
+   * For a person with access but no password yet: the account mail with a one-time set-password
+   * link (never a password), in the caller's transaction.
+   */
+  async sendAccountSetup(grant: AccessGrant): Promise<void> {
+    const user = (await this.users.findById(grant.userId))!;
+    const link = await this.passwordTokens.issue(user.id);
+    const [organization] = await this.organizations.findByIds([grant.organizationId]);
+    const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
+    await this.notifications.queue({
+      kind: MessageKind.ACCOUNT_CREATED,
+      recipient: user.email,
+      organizationId: grant.organizationId,
+      codeId: grant.codeId,
+      grantId: grant.id,
+      data: {
+        recipient: recipientData(user),
+        organization: { name: organization?.name ?? '' },
+        product: { name: product?.name ?? '' },
+        expiresAt: mailDate(link.expiresAt),
+      },
+      secrets: { setPasswordUrl: link.url },
+    });
   }
 
   /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
@@ -198,12 +240,10 @@ export class RedemptionService {
   }
 
   /**
-   * Who is locked out of redeeming now: everyone for platform admins; an organisation's admins see
-   * (and lift) the lock-outs of their organisation's members.
+   * Who is locked out of redeeming now (platform admins: a person's lock-out holds across every
+   * organisation, so no organisation's admin may lift it), optionally only an organisation's members.
    */
-  async lockouts(actor: Actor, organizationId: string | null): Promise<RedemptionLockout[]> {
-    if (organizationId) await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
-    else if (!actsForPlatform(actor)) throw new ForbiddenError('Give organizationId: only platform admins see every lock-out.');
+  async lockouts(organizationId: string | null): Promise<RedemptionLockout[]> {
     const locked = await this.limiter.lockedOut('redeem:', WRONG_CODE_WINDOW_SECONDS, (key) =>
       key.startsWith(PERSON_KEY) ? WRONG_CODES_PER_PERSON : WRONG_CODES_PER_CLIENT,
     );
@@ -212,19 +252,17 @@ export class RedemptionService {
         (user) => [user.id, user],
       ),
     );
-    const lockouts: RedemptionLockout[] = [];
-    for (const row of locked) {
+    const members = organizationId ? new Set(await this.memberships.memberIdsAmong(organizationId, [...people.keys()])) : null;
+    return locked.flatMap((row) => {
       const person = row.key.startsWith(PERSON_KEY) ? (people.get(row.key.slice(PERSON_KEY.length)) ?? null) : null;
-      if (organizationId && (!person || !(await this.memberships.isMember(organizationId, person.id)))) continue;
-      lockouts.push({ ...row, person, clientAddress: row.key.startsWith(CLIENT_KEY) ? row.key.slice(CLIENT_KEY.length) : null });
-    }
-    return lockouts;
+      if (members && (!person || !members.has(person.id))) return [];
+      return [{ ...row, person, clientAddress: row.key.startsWith(CLIENT_KEY) ? row.key.slice(CLIENT_KEY.length) : null }];
+    });
   }
 
-  /** Lets a locked-out person (or client address, for platform admins) try again at once. */
-  async liftLockout(actor: Actor, key: string, organizationId: string | null): Promise<void> {
-    const visible = await this.lockouts(actor, organizationId);
-    if (!visible.some((lockout) => lockout.key === key)) throw new NotFoundError('Lock-out', key);
+  /** Lets a locked-out person (or client address) try again at once. */
+  async liftLockout(key: string): Promise<void> {
+    if (!(await this.lockouts(null)).some((lockout) => lockout.key === key)) throw new NotFoundError('Lock-out', key);
     await this.limiter.reset([key]);
   }
 
@@ -248,6 +286,9 @@ export class RedemptionService {
     return paginate(this.grants.createQueryBuilder('access').where('access.user_id = :userId', { userId: actor.userId }), page);
   }
 }
+
+/** The unique index of grants in force per person, product and role. */
+export const ACTIVE_PRODUCT_KEY = 'access_grant_active_product_key';
 
 /** Access starts now (or at a fixed start still ahead) and ends after the price's days or at its fixed end. */
 export function accessPeriod(price: Price | undefined, now: Date): { startsAt: Date; endsAt: Date | null } {

@@ -7,6 +7,7 @@ import {
   ConflictError,
   containsPattern,
   ForbiddenError,
+  isUniqueViolation,
   newId,
   NotFoundError,
   PageArgs,
@@ -14,7 +15,7 @@ import {
   type ConnectionShape,
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
-import { In, QueryFailedError } from 'typeorm';
+import { In } from 'typeorm';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, actsForPlatform, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
@@ -540,8 +541,7 @@ async function uniquePriceCode<T>(priceCode: string, write: () => Promise<T>): P
   try {
     return await write();
   } catch (error) {
-    const driverError = (error instanceof QueryFailedError ? error.driverError : {}) as { code?: string; constraint?: string };
-    if (driverError.code === '23505' && driverError.constraint === PRICE_CODE_CONSTRAINT) {
+    if (isUniqueViolation(error, PRICE_CODE_CONSTRAINT)) {
       throw new ConflictError(`The price code ${priceCode} is already used in this product.`, { field: 'priceCode' });
     }
     throw error;

@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, newId, NotFoundError, readCsv } from '@tessera/common';
+import { ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
 import { EventBus, OnEventInTransaction } from '@tessera/events';
 import { format } from 'fast-csv';
 import type { Writable } from 'node:stream';
@@ -92,7 +92,7 @@ export class ParticipantCodesService {
   async upload(actor: Actor, input: UploadParticipantCodesInput): Promise<ParticipantImport> {
     const { contract, participants } = await this.participants.allOf(actor, input.contractId, { forChange: true });
     await this.access.require(actor, contract.organizationId, { role: MemberRole.ORG_ADMIN });
-    const file = await input.file;
+    const file = await uploadedFile(input.file);
     const { headers, rows } = await readCsv(file.createReadStream(), {
       field: 'file',
       maxBytes: this.config.uploads.maxBytes,

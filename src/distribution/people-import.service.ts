@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, BadUserInputError, ConflictError, newId, NotFoundError, readCsv } from '@tessera/common';
+import { AppError, BadUserInputError, ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
 import { DomainEvent, EventBus, OnEventAfterCommit } from '@tessera/events';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import { DataSource } from 'typeorm';
@@ -19,14 +19,12 @@ import { CodesService } from '../inventory/codes.service';
 import { CheckedPerson, PeopleImport, PeopleImportPurpose, PeopleImportStatus } from './entities/people-import.entity';
 import type { ImportRowProblem } from './entities/participant-import.entity';
 import { LISTED_PROBLEMS } from './participants-csv';
-import { checkPeopleFile, PEOPLE_COLUMNS } from './people-csv';
+import { checkPeopleFile, PEOPLE_COLUMNS, type PersonRow } from './people-csv';
 import { SeatAssignmentService } from './seat-assignment.service';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 /** Files up to this many rows are carried out within the request; larger ones in the background. */
 export const PEOPLE_IMPORT_INLINE_MAX = 200;
-/** Passwords hashed at once while checking a file (argon2 runs on libuv's thread pool). */
-const HASHING_CONCURRENCY = 4;
 
 /** A checked people file is being carried out by a worker; the outbox makes sure one picks it up. */
 export class PeopleImportStarted extends DomainEvent<{ importId: string }> {
@@ -76,7 +74,7 @@ export class PeopleImportService {
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
     const [price] = await this.contracts.findPricesByIds([input.priceId]);
     if (!price) throw new NotFoundError('Price', input.priceId);
-    const file = await input.file;
+    const file = await uploadedFile(input.file);
     const { headers, rows } = await readCsv(file.createReadStream(), {
       field: 'file',
       maxBytes: this.config.uploads.maxBytes,
@@ -278,14 +276,7 @@ function inRowTerms(error: unknown, people: CheckedPerson[]): unknown {
   return new ConflictError(problems.map((p) => `row ${p.row}: ${p.message}`).join('; '), { problems });
 }
 
-async function hashPasswords(
-  people: { row: number; email: string; firstName: string; lastName: string; password: string | null }[],
-): Promise<CheckedPerson[]> {
-  const checked: CheckedPerson[] = [];
-  for (let start = 0; start < people.length; start += HASHING_CONCURRENCY) {
-    const slice = people.slice(start, start + HASHING_CONCURRENCY);
-    const hashes = await Promise.all(slice.map((person) => (person.password ? passwordHasher.hash(person.password) : null)));
-    slice.forEach(({ password: _password, ...person }, i) => checked.push({ ...person, passwordHash: hashes[i] }));
-  }
-  return checked;
+async function hashPasswords(people: PersonRow[]): Promise<CheckedPerson[]> {
+  const hashes = await passwordHasher.hashAll(people.map((person) => person.password));
+  return people.map(({ password: _password, ...person }, i) => ({ ...person, passwordHash: hashes[i] }));
 }

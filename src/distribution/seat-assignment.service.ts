@@ -1,21 +1,18 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
 import { AppError, BadUserInputError, NotFoundError, type FieldError } from '@tessera/common';
-import { mailDate, recipientData, RedemptionService } from '../access/redemption.service';
+import { RedemptionService } from '../access/redemption.service';
 import { ContractsService } from '../contracts/contracts.service';
+import { ParticipantsService } from '../contracts/participants.service';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
 import { MembershipsService } from '../identity/memberships.service';
-import { OrganizationsService } from '../identity/organizations.service';
-import { PasswordTokensService } from '../identity/password-tokens.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code } from '../inventory/entities/code.entity';
-import { MessageKind } from '../notifications/message-kinds';
-import { NotificationsService } from '../notifications/notifications.service';
 import type { AssignSeatsInput, AssignSeatsPayload, SeatAssignment, SeatPersonInput } from './dto/seat-assignment.dto';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
@@ -40,18 +37,18 @@ export class SeatAssignmentService {
     private readonly access: AccessPolicy,
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
+    private readonly participants: ParticipantsService,
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
-    private readonly organizations: OrganizationsService,
-    private readonly passwordTokens: PasswordTokensService,
     private readonly redemption: RedemptionService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   async assign(actor: Actor, input: AssignSeatsInput): Promise<AssignSeatsPayload> {
     checkShape(input);
-    // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
-    const hashes = await Promise.all((input.people ?? []).map((person) => (person.password ? passwordHasher.hash(person.password) : null)));
+    // Who may, before any work: hashing is slow on purpose, and nobody else should make us do it.
+    await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    // Hashed before the transaction, so no row waits for it.
+    const hashes = await passwordHasher.hashAll((input.people ?? []).map((person) => person.password));
     return this.assignHashed(actor, input, hashes);
   }
 
@@ -74,7 +71,8 @@ export class SeatAssignmentService {
 
     const assignments: SeatAssignment[] = [];
     for (const [index, recipient] of recipients.entries()) {
-      const needsPasswordLink = recipient.created && !recipient.hasPassword;
+      // Anyone without a password (a new account, or an older one never set up) gets a set-password link instead.
+      const needsPasswordLink = !recipient.hasPassword;
       const grant = await this.redemption
         .redeem({
           codeId: seats[index].id,
@@ -89,7 +87,7 @@ export class SeatAssignmentService {
           const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
           throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
         });
-      if (needsPasswordLink) await this.sendAccountCreated(recipient.user, organizationId, seats[index]);
+      if (needsPasswordLink) await this.redemption.sendAccountSetup(grant);
       assignments.push({ user: recipient.user, grant, accountCreated: recipient.created });
       await onProgress?.(index + 1, recipients.length);
     }
@@ -119,7 +117,7 @@ export class SeatAssignmentService {
       if (!user || !(await this.memberships.isMember(organizationId, userId))) {
         problems.push({ field: `userIds.${index}`, message: 'is not a member of the organisation' });
       } else {
-        recipients.push({ user, field: `userIds.${index}`, created: false, hasPassword: true });
+        recipients.push({ user, field: `userIds.${index}`, created: false, hasPassword: Boolean(user.passwordHash) });
       }
     }
     if (problems.length) throw new BadUserInputError(problems);
@@ -132,32 +130,18 @@ export class SeatAssignmentService {
   }
 
   private async namedSeats(organizationId: string, codeIds: string[]): Promise<Code[]> {
-    const found = new Map((await this.codes.findByIds(codeIds)).map((code) => [code.id, code]));
+    // Locked in id order, whatever order they were named in: two assignments of the same codes never deadlock.
+    const found = new Map((await this.codes.lockByIds(codeIds)).map((code) => [code.id, code]));
+    const participantCodes = new Set((await this.participants.findByCodeIds(codeIds)).map((participant) => participant.codeId));
     const problems = codeIds.flatMap((id, index) =>
-      found.get(id)?.organizationId === organizationId ? [] : [{ field: `codeIds.${index}`, message: 'no such code in this organisation' }],
+      found.get(id)?.organizationId !== organizationId
+        ? [{ field: `codeIds.${index}`, message: 'no such code in this organisation' }]
+        : participantCodes.has(id)
+          ? [{ field: `codeIds.${index}`, message: "is a contract participant's own code: it is theirs to redeem" }]
+          : [],
     );
     if (problems.length) throw new BadUserInputError(problems);
     return codeIds.map((id) => found.get(id)!);
-  }
-
-  private async sendAccountCreated(user: User, organizationId: string, code: Code): Promise<void> {
-    const link = await this.passwordTokens.issue(user.id);
-    const [organization] = await this.organizations.findByIds([organizationId]);
-    const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
-    const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
-    await this.notifications.queue({
-      kind: MessageKind.ACCOUNT_CREATED,
-      recipient: user.email,
-      organizationId,
-      codeId: code.id,
-      data: {
-        recipient: recipientData(user),
-        organization: { name: organization?.name ?? '' },
-        product: { name: product?.name ?? '' },
-        expiresAt: mailDate(link.expiresAt),
-      },
-      secrets: { setPasswordUrl: link.url },
-    });
   }
 }
 

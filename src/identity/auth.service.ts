@@ -26,20 +26,26 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** E-mail and password in, bearer token out; failures are counted per account and per client. */
+  /** E-mail and password in, bearer token out; attempts are counted per account and per client. */
   async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
+    const user = await this.checkPassword(email, password, clientAddress);
+    return { ...this.tokens.issue(user.id), user };
+  }
+
+  /**
+   * The account, if the password is right; wherever a password is checked (sign-in, accepting an
+   * invitation as an existing account) the same per-account and per-client limits apply.
+   */
+  async checkPassword(email: string, password: string, clientAddress: string): Promise<User> {
     const { maxPerAccount, maxPerClient, windowSeconds } = this.config.auth.login;
     const account: RateLimit = { key: `login:account:${normalizeEmail(email)}`, max: maxPerAccount, windowSeconds };
     const client: RateLimit = { key: `login:client:${clientAddress}`, max: maxPerClient, windowSeconds };
-    await this.limiter.assertAllowed([account, client]);
-
+    await this.limiter.take([account, client]);
     const user = await this.users.findByEmail(email);
     const valid = await passwordHasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
-    if (!user || !user.passwordHash || !valid) {
-      await this.limiter.recordFailure([account, client]);
-      throw new UnauthenticatedError('The e-mail or the password is wrong.');
-    }
+    if (!user || !user.passwordHash || !valid) throw new UnauthenticatedError('The e-mail or the password is wrong.');
     await this.limiter.reset([account.key]);
-    return { ...this.tokens.issue(user.id), user };
+    await this.limiter.giveBack([client]);
+    return user;
   }
 }

@@ -2,6 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ConnectionShape, containsPattern, newId, NotFoundError, PageArgs, paginate } from '@tessera/common';
+import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from './access-policy.service';
 import { actorUserId, type Actor } from './auth/actor';
@@ -72,6 +73,13 @@ export class MembershipsService {
   @Transactional()
   async ensureMember(organizationId: string, userId: string, actorId: string | null): Promise<void> {
     await this.insert(organizationId, userId, MemberRole.MEMBER, actorId);
+  }
+
+  /** Which of these people belong to the organisation (any role). */
+  async memberIdsAmong(organizationId: string, userIds: readonly string[]): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.memberships.findBy({ organizationId, userId: In([...userIds]) });
+    return rows.map((membership) => membership.userId);
   }
 
   /** Whether the person belongs to the organisation (any role). */

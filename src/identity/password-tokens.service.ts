@@ -3,6 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, hashToken, newId, newSecretToken } from '@tessera/common';
 import { EventBus } from '@tessera/events';
+import { IsNull, MoreThan } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { passwordHasher } from './auth/password-hasher';
@@ -75,7 +76,10 @@ export class PasswordTokensService {
   /** Uses a link: sets the password and signs the person in. A used, replaced or expired link is CONFLICT. */
   async setPassword(token: string, password: string, clientAddress: string): Promise<LoginResult> {
     await this.limiter.consume({ key: `set-password:client:${clientAddress}`, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 }, 1);
-    // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
+    // A dead link is refused before the (slow on purpose) hashing; `use` checks again, guarded.
+    if (!(await this.repository.existsBy({ tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) })))
+      throw expiredLink();
+    // Hashed before the transaction, so no row waits for it.
     const passwordHash = await passwordHasher.hash(password);
     const userId = await this.use(token, passwordHash);
     const user = (await this.users.findById(userId))!;
@@ -88,10 +92,12 @@ export class PasswordTokensService {
       `UPDATE password_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
       [hashToken(token)],
     )) as [{ user_id: string }[], number];
-    if (!rows.length) {
-      throw new ConflictError('This link has expired or has been used. Ask for a new one.', { field: 'token' });
-    }
+    if (!rows.length) throw expiredLink();
     await this.users.setPasswordHash(rows[0].user_id, passwordHash);
     return rows[0].user_id;
   }
+}
+
+function expiredLink(): ConflictError {
+  return new ConflictError('This link has expired or has been used. Ask for a new one.', { field: 'token' });
 }

@@ -16,20 +16,20 @@ export interface RateLimit {
 export class RateLimiter {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** RATE_LIMITED when any of the limits has no attempts left in its current window. */
-  async assertAllowed(limits: RateLimit[]): Promise<void> {
-    for (const limit of limits) {
-      const [row] = await this.dataSource.query<{ attempts: number; retry_after: number }[]>(
-        `SELECT attempts, ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS retry_after
-           FROM rate_limit_bucket WHERE key = $1 AND window_started_at > now() - make_interval(secs => $2)`,
-        [limit.key, limit.windowSeconds],
-      );
-      if (row && row.attempts >= limit.max) throw new RateLimitedError(Math.max(row.retry_after, 1));
-    }
+  /**
+   * Counts one attempt against each limit before the attempt is made, atomically, so parallel
+   * requests cannot all slip under the limit; RATE_LIMITED when one is used up. A successful
+   * attempt may `giveBack` what it took.
+   */
+  async take(limits: RateLimit[]): Promise<void> {
+    for (const limit of limits) await this.consume(limit, 1);
   }
 
-  async recordFailure(limits: RateLimit[]): Promise<void> {
-    for (const limit of limits) await this.add(limit, 1);
+  /** Returns one attempt to each limit (the attempt succeeded and should not count). */
+  async giveBack(limits: RateLimit[]): Promise<void> {
+    await this.dataSource.query(`UPDATE rate_limit_bucket SET attempts = greatest(attempts - 1, 0) WHERE key = ANY($1::text[])`, [
+      limits.map((limit) => limit.key),
+    ]);
   }
 
   /** Counts `amount` attempts at once; RATE_LIMITED when that goes past the limit (they stay counted). */

@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { isWellFormedImportedCode, normalizeCode } from '@tessera/codes';
-import { BadUserInputError, newId, readCsv } from '@tessera/common';
+import { BadUserInputError, newId, readCsv, uploadedFile } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -71,7 +71,7 @@ export class CodeImportService {
   /** A CSV file with a column of codes; problems are reported by spreadsheet row. */
   async importFile(actor: Actor, input: ImportCodesFileInput): Promise<ImportCodesPayload> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
-    const upload = await input.file;
+    const upload = await uploadedFile(input.file);
     const { headers, rows } = await readCsv(upload.createReadStream(), {
       field: 'file',
       maxBytes: this.config.uploads.maxBytes,

@@ -147,6 +147,17 @@ export class CodesService {
     return this.codes.findOne({ where: { id: codeId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Locks code rows in id order (a fixed order, so two callers never deadlock); no access check. */
+  @Transactional()
+  lockByIds(codeIds: readonly string[]): Promise<Code[]> {
+    return this.codes
+      .createQueryBuilder('code')
+      .where('code.id = ANY(:ids)', { ids: [...codeIds] })
+      .orderBy('code.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   /**
    * Records who a code was last sent to, in one guarded UPDATE. Null when the code is no longer
    * AVAILABLE: a redemption, an invitation or a void that got there first wins, and no send is

@@ -24,14 +24,16 @@ import { mailDate, RedemptionService } from '../access/redemption.service';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
+import { ParticipantsService } from '../contracts/participants.service';
 import { AccessPolicy } from '../identity/access-policy.service';
+import { AuthService } from '../identity/auth.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { TokenService } from '../identity/auth/token.service';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
 import { OrganizationsService } from '../identity/organizations.service';
-import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
+import { RateLimiter } from '../identity/rate-limiter.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
@@ -59,8 +61,6 @@ const DAY_MS = 86_400_000;
 /** Link look-ups and acceptances per client address and minute: people need a few, guessing needs millions. */
 const LOOKUPS_PER_MINUTE = 30;
 const ACCEPTS_PER_MINUTE = 20;
-/** Wrong passwords for an existing account while accepting, per quarter of an hour. */
-const WRONG_PASSWORDS_PER_ACCOUNT = 10;
 
 /** Why an invitation cannot be accepted now; null when it can. */
 function closedReason(invitation: Invitation, now = new Date()): InvitationStatus | null {
@@ -100,6 +100,8 @@ export class InvitationsService {
     private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
+    private readonly auth: AuthService,
+    private readonly participants: ParticipantsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -115,6 +117,7 @@ export class InvitationsService {
   ): Promise<InviteByEmailPayload> {
     const emails = checkInvite(input);
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    await this.refuseHolders(emails, input);
     const seats = input.priceId
       ? await this.holdSeatsOfPrice(input.organizationId, input.priceId, emails.length)
       : emails.map(() => undefined);
@@ -135,10 +138,13 @@ export class InvitationsService {
     const invitation = await this.byToken(token);
     const code = (await this.codes.findByIds([invitation.codeId]))[0];
     const [[organization], product] = await Promise.all([this.organizations.findByIds([invitation.organizationId]), this.productOf(code)]);
+    const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
     const status = closedReason(invitation) ?? InvitationStatus.PENDING;
+    // The seat itself must still be usable too (the code may expire, its contract may end).
+    const seatUsable = unusableReason(code ?? null, contract ?? null, { allowPending: true }) === null;
     return {
       status,
-      canAccept: status === InvitationStatus.PENDING,
+      canAccept: status === InvitationStatus.PENDING && seatUsable,
       email: invitation.email,
       accountExists: Boolean(await this.users.findByEmail(invitation.email)),
       organizationName: organization?.name ?? '',
@@ -163,7 +169,11 @@ export class InvitationsService {
     const existing = await this.users.findByEmail(invitation.email);
     let passwordHash: string | null = null;
     if (existing) {
-      await this.checkPassword(existing, input.password);
+      await this.auth.checkPassword(existing.email, input.password, clientAddress).catch((error: unknown) => {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        const hint = existing.passwordHash ? '' : ' (set one with the link of your account mail first)';
+        throw new UnauthenticatedError(`An account for ${existing.email} exists: enter its password to accept${hint}.`);
+      });
     } else {
       const problems: FieldError[] = [];
       if (!input.firstName?.trim()) problems.push({ field: 'firstName', message: 'is needed for a new account' });
@@ -200,13 +210,13 @@ export class InvitationsService {
       });
     const [accepted] = (await this.txHost.tx.query(
       `UPDATE invitation SET status = 'ACCEPTED', accepted_by_user_id = $2, closed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() RETURNING id`,
-      [invitation.id, user.id],
+        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() AND token_hash = $3 RETURNING id`,
+      [invitation.id, user.id, hashToken(input.token)],
     )) as [{ id: string }[], number];
     if (!accepted.length) {
       // Revoked or expired in the meantime: the redemption above is rolled back with this error.
       assertOpen((await this.invitations.findOneBy({ id: invitation.id }))!);
-      throw new ConflictError(CLOSED_MESSAGE.EXPIRED, { reason: InvitationStatus.EXPIRED });
+      throw invalidLink(); // still pending: a newer link replaced this one in the meantime
     }
     await this.events.publish(
       new InvitationAccepted(
@@ -320,22 +330,27 @@ export class InvitationsService {
   }
 
   private async renew(actor: Actor, invitationId: string, resend: boolean): Promise<{ invitation: Invitation; url: string }> {
-    const invitation = await this.load(actor, invitationId);
-    if (invitation.status !== InvitationStatus.PENDING) {
-      throw new ConflictError(`Only a pending invitation has a link; this one is ${invitation.status}.`, { reason: invitation.status });
-    }
+    const found = await this.load(actor, invitationId);
+    // The code first, as everywhere: an acceptance, a revocation or the expiry cannot slip in between.
+    await this.codes.lockById(found.codeId);
     const { token, hash } = newSecretToken();
-    const expiresAt = this.expiry();
-    await this.invitations.update({ id: invitation.id }, { tokenHash: hash, expiresAt });
-    const renewed = (await this.invitations.findOneBy({ id: invitation.id }))!;
-    if (resend) await this.mail(renewed, token, actorUserId(actor));
+    const [renewed] = (await this.txHost.tx.query(
+      `UPDATE invitation SET token_hash = $2, expires_at = $3, updated_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      [invitationId, hash, this.expiry()],
+    )) as [{ id: string }[], number];
+    if (!renewed.length) {
+      const now = (await this.invitations.findOneBy({ id: invitationId }))!;
+      throw new ConflictError(`Only a pending invitation has a link; this one is ${now.status}.`, { reason: now.status });
+    }
+    const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
+    if (resend) await this.mail(invitation, token, actorUserId(actor));
     await this.events.publish(
       new InvitationLinkRenewed(
-        { invitationId: invitation.id, resent: resend },
+        { invitationId, resent: resend },
         { organizationId: invitation.organizationId, actorId: actorUserId(actor) },
       ),
     );
-    return { invitation: (await this.invitations.findOneBy({ id: invitation.id }))!, url: this.acceptUrl(token) };
+    return { invitation: (await this.invitations.findOneBy({ id: invitationId }))!, url: this.acceptUrl(token) };
   }
 
   private async create(actor: Actor, seat: Code, email: string, message: string | null): Promise<Invitation> {
@@ -392,6 +407,24 @@ export class InvitationsService {
     await this.invitations.update({ id: invitation.id }, { lastSentAt: new Date() });
   }
 
+  /** Inviting someone who already has the product would hold a seat nobody can take. */
+  private async refuseHolders(emails: string[], input: InviteByEmailInput): Promise<void> {
+    const [code] = input.codeId ? await this.codes.findByIds([input.codeId]) : [];
+    const priceId = input.priceId ?? code?.priceId;
+    const [price] = priceId ? await this.contracts.findPricesByIds([priceId]) : [];
+    if (!price) return;
+    const accounts = await this.users.findByEmails(emails);
+    const holders = await this.redemption.holdersOf(
+      price.productId,
+      accounts.map((user) => user.id),
+    );
+    const holding = new Set(accounts.filter((user) => holders.has(user.id)).map((user) => user.email));
+    const problems = emails.flatMap((email, index) =>
+      holding.has(email) ? [{ field: `emails.${index}`, message: 'already has access to this product' }] : [],
+    );
+    if (problems.length) throw new BadUserInputError(problems);
+  }
+
   /** One free code of the price per address, each now PENDING. */
   private async holdSeatsOfPrice(organizationId: string, priceId: string, wanted: number): Promise<Code[]> {
     if (!(await this.contracts.findPricesByIds([priceId])).length) throw new NotFoundError('Price', priceId);
@@ -411,6 +444,9 @@ export class InvitationsService {
   private async holdNamedSeat(organizationId: string, codeId: string, emails: string[]): Promise<Code> {
     const code = await this.codes.lockById(codeId);
     if (!code || code.organizationId !== organizationId) throw new NotFoundError('Code', codeId);
+    if ((await this.participants.findByCodeIds([code.id])).length) {
+      throw BadUserInputError.field('codeId', "is a contract participant's own code: it is theirs to redeem");
+    }
     const [contract] = code.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
     const reason = unusableReason(code, contract ?? null, { allowPending: true });
     if (reason) throw codeUnusableError(reason, code.code);
@@ -431,24 +467,9 @@ export class InvitationsService {
     return Boolean(await this.codes.transition(codeId, [CodeStatus.PENDING], CodeStatus.AVAILABLE));
   }
 
-  private async checkPassword(user: User, password: string): Promise<void> {
-    const limit: RateLimit = { key: `invitation-accept:account:${user.id}`, max: WRONG_PASSWORDS_PER_ACCOUNT, windowSeconds: 900 };
-    await this.limiter.assertAllowed([limit]);
-    if (!user.passwordHash || !(await passwordHasher.verify(user.passwordHash, password))) {
-      await this.limiter.recordFailure([limit]);
-      throw new UnauthenticatedError(
-        `An account for ${user.email} exists: enter its password to accept${user.passwordHash ? '' : ' (set one with the link of your account mail first)'}.`,
-      );
-    }
-  }
-
   private async byToken(token: string): Promise<Invitation> {
     const invitation = await this.invitations.findOneBy({ tokenHash: hashToken(token) });
-    if (!invitation) {
-      const error = new NotFoundError('Invitation');
-      error.message = 'This invitation link is not valid: check it, or ask for a new one (a newer link replaces an older one).';
-      throw error;
-    }
+    if (!invitation) throw invalidLink();
     return invitation;
   }
 
@@ -471,6 +492,12 @@ export class InvitationsService {
   private acceptUrl(token: string): string {
     return `${this.config.links.appUrl}/invitations/accept?token=${token}`;
   }
+}
+
+function invalidLink(): NotFoundError {
+  const error = new NotFoundError('Invitation');
+  error.message = 'This invitation link is not valid: check it, or ask for a new one (a newer link replaces an older one).';
+  return error;
 }
 
 /** Exactly one of priceId and codeId; addresses normalised and without repeats. */

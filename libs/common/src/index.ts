@@ -15,3 +15,5 @@ export * from './periodic';
 export * from './secret-token';
 export * from './secret-box';
 export * from './csv/copy-csv';
+export * from './errors/database-errors';
+export * from './csv/uploaded-file';

@@ -117,13 +117,6 @@ export class LiftRedemptionLockoutInput {
   @IsString()
   @Length(1, 300)
   key: string;
-
-  @Field(() => UUIDScalar, {
-    nullable: true,
-    description: 'The organisation of the person (organisation admins); platform admins may leave it out.',
-  })
-  @IsOptional()
-  organizationId?: string;
 }
 
 @ObjectType({ description: 'The lock-out is lifted.' })

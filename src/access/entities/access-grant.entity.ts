@@ -30,6 +30,9 @@ registerEnumType(GrantStatus, {
 @Index('access_grant_user_idx', ['userId', 'id'])
 // The last line of defence against a double redemption: one grant in force per code.
 @Index('access_grant_active_code_key', ['codeId'], { unique: true, where: `status = 'ACTIVE'` })
+// One grant in force per person, product and role, made by the migration (an expression index):
+// two seats racing for one person cannot both be taken.
+@Index('access_grant_active_product_key', { synchronize: false })
 export class AccessGrant {
   @Field(() => UUIDScalar, { description: 'Id of the grant.' })
   @PrimaryColumn('uuid')
