@@ -2,6 +2,7 @@ import { Fixtures, Person, TestApp } from '@tessera/testing';
 import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'graphql';
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
+import { OrdersService } from '../src/contracts/orders.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { InvitationsService } from '../src/invitations/invitations.service';
 import { MemberRole } from '../src/identity/entities/membership.entity';
@@ -28,6 +29,7 @@ interface Target {
   messageId: string;
   invitationId: string;
   peopleImportId: string;
+  orderId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -194,6 +196,20 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
   ],
+  recordOrder: (y) => [
+    `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } } }`,
+    {
+      input: {
+        organizationId: y.organizationId,
+        externalReference: 'STOLEN-1',
+        priceId: y.priceId,
+        quantity: 5,
+        placedAt: '2026-01-01T00:00:00Z',
+      },
+    },
+  ],
+  orders: (y) => [`query($id: UUID!) { orders(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  order: (y) => [`query($id: UUID!) { order(id: $id) { id seats { total } } }`, { id: y.orderId }],
 };
 
 /**
@@ -285,7 +301,16 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       { input: { organizationId: target.organization.id, priceId: yPrice.id, file: null } },
       { 'input.file': { content: 'E-mail\r\ny-someone@example.test\r\n', filename: 'invite.csv' } },
     );
+    // At a price that makes no codes: Y's inventory stays as the last test expects it.
+    const yOrder = await t.get(OrdersService).record(OPERATOR, {
+      organizationId: target.organization.id,
+      externalReference: 'Y-ORDER-1',
+      priceId: yPrice.id,
+      quantity: 3,
+      placedAt: new Date(),
+    });
     y = {
+      orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
       invitationId: yInvitation.invitations[0].id,
       messageId: yMessage!.id,
@@ -353,6 +378,19 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       const error = await admin.fails(generate, { input: { organizationId: xOrganizationId, quantity: 5, width: 10, ...stolen } });
       expect(error.code).toBe('NOT_FOUND');
     }
+    const recordOrder = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } } }`;
+    for (const caller of [admin, t.client.as(callers['API key of X'])]) {
+      const error = await caller.fails(recordOrder, {
+        input: {
+          organizationId: xOrganizationId,
+          externalReference: 'X-1',
+          priceId: yPrice.id,
+          quantity: 5,
+          placedAt: '2026-01-01T00:00:00Z',
+        },
+      });
+      expect(error.code).toBe('NOT_FOUND');
+    }
   });
 
   it('refuses Y’s CSV exports to X', async () => {
@@ -378,11 +416,12 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
               (SELECT count(*) FROM code WHERE organization_id = $1 AND status = 'PENDING')::int AS held,
               (SELECT count(*) FROM code)::int AS all_codes,
               (SELECT count(*) FROM invitation WHERE status = 'PENDING')::int AS invitations,
+              (SELECT count(*) FROM purchase_order)::int AS orders,
               (SELECT count(*) FROM access_grant)::int AS grants`,
       [y.organizationId],
     );
     // One of Y's three codes is held by Y's own invitation.
-    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 2, held: 1, all_codes: 3, invitations: 1, grants: 0 });
+    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 2, held: 1, all_codes: 3, invitations: 1, orders: 1, grants: 0 });
     const [batches] = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');
     expect(batches.n).toBe(1);
   });
