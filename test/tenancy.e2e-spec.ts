@@ -3,6 +3,7 @@ import { buildClientSchema, getIntrospectionQuery, IntrospectionQuery } from 'gr
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
 import { RedemptionService } from '../src/access/redemption.service';
+import { OrdersService } from '../src/contracts/orders.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { InvitationsService } from '../src/invitations/invitations.service';
 import { MemberRole } from '../src/identity/entities/membership.entity';
@@ -30,6 +31,7 @@ interface Target {
   invitationId: string;
   peopleImportId: string;
   grantId: string;
+  orderId: string;
 }
 
 type Files = Record<string, { content: string; filename: string }>;
@@ -207,6 +209,20 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`,
     { id: y.importId },
   ],
+  recordOrder: (y) => [
+    `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } } }`,
+    {
+      input: {
+        organizationId: y.organizationId,
+        externalReference: 'STOLEN-1',
+        priceId: y.priceId,
+        quantity: 5,
+        placedAt: '2026-01-01T00:00:00Z',
+      },
+    },
+  ],
+  orders: (y) => [`query($id: UUID!) { orders(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  order: (y) => [`query($id: UUID!) { order(id: $id) { id seats { total } } }`, { id: y.orderId }],
 };
 
 /**
@@ -311,8 +327,17 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       channel: 'ASSIGNMENT',
       actorId: null,
     });
+    // At a price that makes no codes: Y's inventory stays as the last test expects it.
+    const yOrder = await t.get(OrdersService).record(OPERATOR, {
+      organizationId: target.organization.id,
+      externalReference: 'Y-ORDER-1',
+      priceId: yPrice.id,
+      quantity: 3,
+      placedAt: new Date(),
+    });
     y = {
       grantId: yGrant.id,
+      orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
       invitationId: yInvitation.invitations[0].id,
       messageId: yMessage!.id,
@@ -380,6 +405,19 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       const error = await admin.fails(generate, { input: { organizationId: xOrganizationId, quantity: 5, width: 10, ...stolen } });
       expect(error.code).toBe('NOT_FOUND');
     }
+    const recordOrder = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } } }`;
+    for (const caller of [admin, t.client.as(callers['API key of X'])]) {
+      const error = await caller.fails(recordOrder, {
+        input: {
+          organizationId: xOrganizationId,
+          externalReference: 'X-1',
+          priceId: yPrice.id,
+          quantity: 5,
+          placedAt: '2026-01-01T00:00:00Z',
+        },
+      });
+      expect(error.code).toBe('NOT_FOUND');
+    }
   });
 
   it('refuses Y’s CSV exports to X', async () => {
@@ -405,11 +443,12 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
               (SELECT count(*) FROM code WHERE organization_id = $1 AND status = 'PENDING')::int AS held,
               (SELECT count(*) FROM code)::int AS all_codes,
               (SELECT count(*) FROM invitation WHERE status = 'PENDING')::int AS invitations,
+              (SELECT count(*) FROM purchase_order)::int AS orders,
               (SELECT count(*) FROM access_grant)::int AS grants`,
       [y.organizationId],
     );
     // Of Y's three codes, one is held by Y's own invitation and one was redeemed by Y's member.
-    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 1, held: 1, all_codes: 3, invitations: 1, grants: 1 });
+    expect(row).toEqual({ members: 2, keys: 1, organizations: 2, codes: 1, held: 1, all_codes: 3, invitations: 1, orders: 1, grants: 1 });
     const [grant] = await t.dataSource.query(`SELECT status, ends_at FROM access_grant WHERE id = $1`, [y.grantId]);
     expect(grant).toEqual({ status: 'ACTIVE', ends_at: null });
     const [batches] = await t.dataSource.query('SELECT count(*)::int AS n FROM code_batch');

@@ -87,8 +87,9 @@ export class CodeGenerationService {
     actor: Actor,
     input: GenerateCodesInput,
     source: BatchSource,
+    links: { orderId?: string } = {},
   ): Promise<{ batch: CodeBatch; codes: { id: string; code: string }[] }> {
-    const { batch, format } = await this.createBatch(actor, input, source);
+    const { batch, format } = await this.createBatch(actor, input, source, links.orderId ?? null);
     await this.fill(batch, format);
     const completed = await this.complete(batch);
     const codes = await this.txHost.tx.query<{ id: string; code: string }[]>('SELECT id, code FROM code WHERE batch_id = $1 ORDER BY id', [
@@ -102,6 +103,7 @@ export class CodeGenerationService {
     actor: Actor,
     input: GenerateCodesInput,
     source: BatchSource,
+    orderId: string | null = null,
   ): Promise<{ batch: CodeBatch; format: CodeFormat }> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
     const { generateMax, guessCeiling } = this.config.codes;
@@ -134,6 +136,7 @@ export class CodeGenerationService {
       createdCount: 0,
       contractId: contract?.id ?? null,
       priceId: input.priceId ?? null,
+      orderId,
       codeType: input.codeType ?? null,
       expiresAt: input.expiresAt ?? null,
       prefix: format.prefix,

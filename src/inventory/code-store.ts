@@ -130,6 +130,22 @@ export class CodeStore {
     await copyCsv(this.dataSource, select, output);
   }
 
+  /**
+   * The codes of the orders' batches counted by status, in one grouped query (a DataLoader batch).
+   * An order without a batch has no row.
+   */
+  async seatCountsOfOrders(
+    orderIds: readonly string[],
+  ): Promise<{ orderId: string; batchId: string; status: string | null; count: number }[]> {
+    return this.txHost.tx.query(
+      `SELECT batch.order_id AS "orderId", batch.id AS "batchId", code.status::text AS status, count(code.id)::int AS count
+         FROM code_batch batch LEFT JOIN code ON code.batch_id = batch.id
+        WHERE batch.order_id = ANY($1::uuid[])
+        GROUP BY batch.order_id, batch.id, code.status`,
+      [[...orderIds]],
+    );
+  }
+
   /** Counts by status, overall and per price and batch. */
   async summary(organizationId: string): Promise<{ status: string; priceId: string | null; batchId: string; count: number }[]> {
     return this.txHost.tx.query(

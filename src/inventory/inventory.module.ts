@@ -9,14 +9,26 @@ import { CodeStore } from './code-store';
 import { CodesExportController } from './codes-export.controller';
 import { CodesResolver } from './codes.resolver';
 import { CodesService } from './codes.service';
+import { OrderSeatsResolver } from './order-seats.resolver';
+import { OrderSeatsService } from './order-seats.service';
 import { StuckBatchReaper } from './stuck-batch-reaper';
 import { CodeBatch } from './entities/code-batch.entity';
 import { Code } from './entities/code.entity';
 
-/** Codes and batches: generate, import, search, export, and the code's lifecycle. */
+/** Codes and batches: generate, import, search, export, the code's lifecycle, and the codes of orders' seats. */
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeBatch]), IdentityModule, ContractsModule],
-  providers: [CodesService, CodeGenerationService, CodeImportService, CodeStore, StuckBatchReaper, CodesResolver, BatchesResolver],
+  providers: [
+    CodesService,
+    CodeGenerationService,
+    CodeImportService,
+    CodeStore,
+    StuckBatchReaper,
+    CodesResolver,
+    BatchesResolver,
+    OrderSeatsService,
+    OrderSeatsResolver,
+  ],
   controllers: [CodesExportController],
   exports: [CodesService, CodeGenerationService],
 })

@@ -2,6 +2,7 @@ import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Contract } from '../../contracts/entities/contract.entity';
+import { Order } from '../../contracts/entities/order.entity';
 import { Price } from '../../contracts/entities/price.entity';
 import { Organization } from '../../identity/entities/organization.entity';
 
@@ -44,6 +45,8 @@ registerEnumType(BatchStatus, {
 @ObjectType({ description: 'Codes made together: by one generation, import, order or participant upload.' })
 @Entity('code_batch')
 @Index('code_batch_organization_idx', ['organizationId', 'id'])
+// An order's seats are made once, in one batch.
+@Index('code_batch_order_key', ['orderId'], { unique: true })
 export class CodeBatch {
   @Field(() => UUIDScalar, { description: 'Id of the batch.' })
   @PrimaryColumn('uuid')
@@ -80,6 +83,10 @@ export class CodeBatch {
   @Field(() => UUIDScalar, { nullable: true, description: 'The price the codes give access at.' })
   @Column({ type: 'uuid', nullable: true })
   priceId: string | null;
+
+  @Field(() => UUIDScalar, { nullable: true, description: 'The order whose seats the codes are (source ORDER).' })
+  @Column({ type: 'uuid', nullable: true })
+  orderId: string | null;
 
   @Field(() => String, { nullable: true, description: 'Code type, e.g. MENTEE or MENTOR: the role a redeemer gets.' })
   @Column({ type: 'text', nullable: true })
@@ -128,4 +135,8 @@ export class CodeBatch {
   @ManyToOne(() => Price, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'price_id' })
   price?: Price;
+
+  @ManyToOne(() => Order, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'order_id' })
+  order?: Order;
 }

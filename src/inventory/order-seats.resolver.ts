@@ -1,0 +1,28 @@
+import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Loaders, UUIDScalar } from '@tessera/common';
+import { Order } from '../contracts/entities/order.entity';
+import { OrderSeats } from './dto/order-seats.dto';
+import { OrderSeatsService, type SeatsOfOrder } from './order-seats.service';
+
+/**
+ * The seat dashboard's counts on Order. Here, not in contracts: they are the inventory's codes, and
+ * contracts does not depend on the inventory. The order itself was loaded with its access check.
+ */
+@Resolver(() => Order)
+export class OrderSeatsResolver {
+  constructor(private readonly service: OrderSeatsService) {}
+
+  @ResolveField(() => OrderSeats, { description: 'The seats: how many remain, are pending, are used.' })
+  async seats(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<OrderSeats> {
+    return (await this.load(order, loaders)).seats;
+  }
+
+  @ResolveField(() => UUIDScalar, { nullable: true, description: "The batch of the order's codes (none when it made none)." })
+  async batchId(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<string | null> {
+    return (await this.load(order, loaders)).batchId;
+  }
+
+  private async load(order: Order, loaders: Loaders): Promise<SeatsOfOrder> {
+    return (await loaders.get<SeatsOfOrder>('seatsOfOrder', (ids) => this.service.seatsOfOrders(ids)).load(order.id))!;
+  }
+}
