@@ -19,8 +19,8 @@ const CREATE_PRICE = `mutation($input: CreatePriceInput!) { createPrice(input: $
 const BATCH_CODES = `query($org: UUID!, $batchId: UUID!) {
   codes(organizationId: $org, filter: { batchId: $batchId }, first: 100) { totalCount edges { node { id status priceId batch { source orderId } } } }
 }`;
-const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { grant { status } } } }`;
-const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { status codeId } } }`;
+const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { grant { id status } } } }`;
+const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id status codeId } } }`;
 
 const PLACED_AT = '2026-11-02T09:30:00.000Z';
 const NO_SEATS = { total: 0, remaining: 0, pending: 0, used: 0, void: 0 };
@@ -239,6 +239,23 @@ describe('orders: the storefront reports orders, and the seat dashboard counts t
 
     const { order: dashboard } = await storefront.ok(ORDER, { id });
     expect(dashboard.seats).toEqual({ total: 5, remaining: 3, pending: 1, used: 1, void: 0 });
+
+    // The invited person accepts: the pending seat is used.
+    const { copyInvitationLink } = await admin.client.ok(
+      `mutation($id: UUID!) { copyInvitationLink(input: { invitationId: $id }) { url } }`,
+      { id: inviteByEmail.invitations[0].id },
+    );
+    const token = new URL(copyInvitationLink.url).searchParams.get('token');
+    await t.client.ok(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { grant { id } } }`, {
+      input: { token, firstName: 'Ivo', lastName: 'Invitee', password: 'long enough password' },
+    });
+    expect((await storefront.ok(ORDER, { id })).order.seats).toEqual({ total: 5, remaining: 3, pending: 0, used: 2, void: 0 });
+
+    // Removing the first person returns their seat.
+    await admin.client.ok(`mutation($id: UUID!) { revokeAccess(input: { grantId: $id }) { grant { status } } }`, {
+      id: assignSeats.assignments[0].grant.id,
+    });
+    expect((await storefront.ok(ORDER, { id })).order.seats).toEqual({ total: 5, remaining: 4, pending: 0, used: 1, void: 0 });
   });
 
   it('lists the orders with their seats, and finds them by reference or product', async () => {

@@ -199,6 +199,25 @@ describe('workflow A: sending codes to members', () => {
     expect((await admin.client.ok(CODE, { id: codes[0].id })).code.sends.totalCount).toBe(3);
   });
 
+  it('shows the admins who used which code: the registration, found by any field, with the role from the code type', async () => {
+    const USED = `query($org: UUID!, $search: String) {
+      accessGrants(organizationId: $org, filter: { search: $search }) { totalCount edges { node { code role status user { email } product { name } } } }
+    }`;
+    for (const search of ['noah', 'NOAH@EXAMPLE', codes[0].code.toLowerCase(), 'mentoring', 'mentee']) {
+      const { accessGrants } = await admin.client.ok(USED, { org: organization.id, search });
+      expect(accessGrants.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+        {
+          code: expect.stringMatching(/^MP/),
+          role: 'MENTEE',
+          status: 'ACTIVE',
+          user: { email: 'noah@example.test' },
+          product: { name: 'Mentoring 2026' },
+        },
+      ]);
+    }
+    expect((await admin.client.ok(USED, { org: organization.id, search: 'mia' })).accessGrants.totalCount).toBe(0);
+  });
+
   it('refuses a void code, and anyone outside the organisation, naming the field', async () => {
     await admin.client.ok(VOID, { id: codes[2].id });
     expect(await admin.client.fails(SEND, { input: { codeId: codes[2].id, userId: mia.user.id } })).toMatchObject({
