@@ -196,3 +196,29 @@ describe('registrations: who used which code, milestones, revoke, extend, expiry
     expect((await mentor.client.ok(HAS_ACCESS, { product: productId })).hasAccess).toBe(true);
   });
 });
+
+describe('access expiry mail (ACCESS_EXPIRY_MAIL=true)', () => {
+  it('tells each person whose access ended, once', async () => {
+    const smtp = await SmtpSink.start();
+    const t = await TestApp.create({ env: { SMTP_URL: smtp.url, ACCESS_EXPIRY_MAIL: 'true' } });
+    try {
+      const fixtures = new Fixtures(t);
+      const { organization } = await fixtures.organization('Expiry Org');
+      const { price } = await fixtures.catalogue(organization, { productName: 'Short course', accessDays: 1 });
+      const [code] = await fixtures.codes(organization, { quantity: 1, priceId: price.id });
+      const person = await fixtures.person({ email: 'ends@example.test', firstName: 'Eli' });
+      const { redeemCode } = await person.client.ok(REDEEM, { code: code.code });
+      await t.dataSource.query(`UPDATE access_grant SET ends_at = now() - interval '1 minute' WHERE id = $1`, [redeemCode.grant.id]);
+      expect(await t.get(AccessGrantsService).expireDue()).toBe(1);
+      await eventually(() =>
+        expect(smtp.mailsTo('ends@example.test').map((mail) => mail.subject)).toContain('Your access to Short course has ended'),
+      );
+      const ended = smtp.mailsTo('ends@example.test').find((mail) => mail.subject.includes('has ended'))!;
+      expect(ended.text).toMatch(/ended on \d{4}-\d\d-\d\d\./);
+      expect(await t.get(AccessGrantsService).expireDue()).toBe(0);
+    } finally {
+      await t.close();
+      await smtp.close();
+    }
+  });
+});

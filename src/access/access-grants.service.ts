@@ -1,6 +1,6 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
 import {
   BadUserInputError,
@@ -17,9 +17,11 @@ import {
   type ConnectionShape,
   type PageArgs,
 } from '@tessera/common';
-import { EventBus } from '@tessera/events';
+import { EventBus, OnEventAfterCommit } from '@tessera/events';
 import type { Writable } from 'node:stream';
 import { DataSource, In, SelectQueryBuilder } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Product } from '../contracts/entities/product.entity';
 import { AccessPolicy } from '../identity/access-policy.service';
@@ -69,6 +71,7 @@ export class AccessGrantsService {
     private readonly redemption: RedemptionService,
     private readonly notifications: NotificationsService,
     private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private get grants() {
@@ -318,6 +321,20 @@ export class AccessGrantsService {
     return expired.length;
   }
 
+  /** When ACCESS_EXPIRY_MAIL is on, each person whose access ended is told (one mail per grant, whatever the retries). */
+  @OnEventAfterCommit(AccessExpired)
+  async onAccessExpired(event: AccessExpired): Promise<void> {
+    if (!this.config.accessExpiryMail) return;
+    await this.mailExpired(event);
+  }
+
+  @Transactional()
+  private async mailExpired(event: AccessExpired): Promise<void> {
+    for (const grant of await this.findByIds(event.payload.grantIds)) {
+      await this.mail(grant, MessageKind.ACCESS_EXPIRED, { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : '' }, event.id);
+    }
+  }
+
   private async load(actor: Actor, grantId: string, options: { lock?: boolean } = {}): Promise<AccessGrant> {
     const grant = await this.grants.findOne({
       where: { id: grantId },
@@ -341,7 +358,7 @@ export class AccessGrantsService {
       .insert({ id: newId(), grantId: grant.id, kind, previousEndsAt, newEndsAt, reason, actorUserId: actorId });
   }
 
-  private async mail(grant: AccessGrant, kind: MessageKind, extra: Record<string, unknown>): Promise<void> {
+  private async mail(grant: AccessGrant, kind: MessageKind, extra: Record<string, unknown>, eventId: string | null = null): Promise<void> {
     // One after another: these run on the transaction's single connection.
     const user = await this.users.findById(grant.userId);
     const [organization] = await this.organizations.findByIds([grant.organizationId]);

@@ -154,6 +154,10 @@ class Environment {
   @WholeNumber(1, 90)
   SET_PASSWORD_TTL_DAYS = 7;
 
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'ACCESS_EXPIRY_MAIL must be true or false' })
+  ACCESS_EXPIRY_MAIL = false;
+
   @WholeNumber(1, 30)
   MAIL_MAX_ATTEMPTS = 8;
 
@@ -188,6 +192,8 @@ export interface AppConfig {
   mail: { smtpUrl?: string; from: string; maxAttempts: number; retryDelayMs: number; claimMs: number };
   /** Where people open the links we mail, and how long those links work. */
   links: { appUrl: string; invitationTtlDays: number; setPasswordTtlDays: number };
+  /** Whether people are mailed when their access ends on its end date. */
+  accessExpiryMail: boolean;
   /** Largest file one upload may be (bytes). */
   uploads: { maxBytes: number };
   codes: {
@@ -277,6 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retryDelayMs: env.MAIL_RETRY_DELAY_MS,
       claimMs: env.MAIL_CLAIM_MS,
     },
+    accessExpiryMail: env.ACCESS_EXPIRY_MAIL,
     links: {
       appUrl: env.APP_URL.replace(/\/+$/, ''),
       invitationTtlDays: env.INVITATION_TTL_DAYS,

@@ -103,6 +103,17 @@ Your access to {{product.name}} now lasts until {{accessEndsAt}}.
 
 ${sign.text}`,
   },
+  ACCESS_EXPIRED: {
+    subject: 'Your access to {{product.name}} has ended',
+    html: `${greeting.html}
+<p>Your access to <strong>{{product.name}}</strong> ended on {{accessEndsAt}}.</p>
+${sign.html}`,
+    text: `${greeting.text}
+
+Your access to {{product.name}} ended on {{accessEndsAt}}.
+
+${sign.text}`,
+  },
   SET_PASSWORD: {
     subject: 'Set your password',
     html: `${greeting.html}

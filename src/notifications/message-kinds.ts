@@ -7,6 +7,7 @@ export enum MessageKind {
   REGISTRATION_CONFIRMED = 'REGISTRATION_CONFIRMED',
   ACCESS_REVOKED = 'ACCESS_REVOKED',
   ACCESS_EXTENDED = 'ACCESS_EXTENDED',
+  ACCESS_EXPIRED = 'ACCESS_EXPIRED',
   SET_PASSWORD = 'SET_PASSWORD',
 }
 
@@ -20,6 +21,7 @@ registerEnumType(MessageKind, {
     REGISTRATION_CONFIRMED: { description: 'A code redeemed: access confirmed.' },
     ACCESS_REVOKED: { description: 'Access removed by an admin.' },
     ACCESS_EXTENDED: { description: 'Access dates changed.' },
+    ACCESS_EXPIRED: { description: 'Access ended on its end date (sent when ACCESS_EXPIRY_MAIL is on).' },
     SET_PASSWORD: { description: 'A link to set a new password.' },
   },
 });
@@ -59,6 +61,7 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   },
   ACCESS_REVOKED: { ...COMMON, 'product.name': 'Sailing course', reason: 'The course was cancelled.' },
   ACCESS_EXTENDED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
+  ACCESS_EXPIRED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   SET_PASSWORD: { ...COMMON, setPasswordUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
 };
 
