@@ -369,6 +369,8 @@ export class AccessGrantsService {
       organizationId: grant.organizationId,
       codeId: grant.codeId,
       grantId: grant.id,
+      // With the event's id, a re-run of the expiry handler queues nothing more.
+      eventId,
       data: {
         recipient: recipientData(user!),
         organization: { name: organization?.name ?? '' },
