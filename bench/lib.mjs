@@ -143,3 +143,26 @@ export function freePort() {
     });
   });
 }
+
+/** BENCH_SCALE=0.1 shrinks every scenario's data tenfold, for trying a scenario out; the README's figures use 1. */
+export const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+
+/** `n` scaled by BENCH_SCALE, at least 1. */
+export function scaled(n) {
+  return Math.max(1, Math.round(n * SCALE));
+}
+
+/** Milliseconds since `start` (from performance.now()), and the same as a short text. */
+export function elapsed(start) {
+  return performance.now() - start;
+}
+
+/** "1.23 s" */
+export function seconds(ms) {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Tessera's figure over the baseline's, as "1.18×". */
+export function ratio(tessera, baseline) {
+  return `${(tessera / baseline).toFixed(2)}×`;
+}
