@@ -4,10 +4,13 @@
 // prints one markdown table for the README.
 import { cpus, totalmem } from 'node:os';
 import { startEnvironment } from './lib.mjs';
+import exportCodes from './scenarios/export.mjs';
+import generate from './scenarios/generate.mjs';
+import importCodes from './scenarios/import.mjs';
 import participants from './scenarios/participants.mjs';
 
 /** In the order they run: later scenarios use what earlier ones made. */
-const SCENARIOS = { participants };
+const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {
