@@ -167,19 +167,21 @@ export function ratio(tessera, baseline) {
   return `${(tessera / baseline).toFixed(2)}×`;
 }
 
-/** Samples a process's resident memory (VmRSS) while `work` runs; resolves with the work's result and the highest reading in MB. */
+/** Samples a process's resident memory (VmRSS) while `work` runs: the work's result, the highest reading and its rise over the first, in MB. */
 export async function sampleRss(pid, work) {
   let highest = 0;
+  let before;
   const read = async () => {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     highest = Math.max(highest, Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024));
   };
   await read();
+  before = highest;
   const timer = setInterval(read, 25);
   try {
     const result = await work();
     await read();
-    return { result, peakMb: highest };
+    return { result, peakMb: highest, growthMb: highest - before };
   } finally {
     clearInterval(timer);
   }

@@ -35,7 +35,11 @@ export default async function exportCodes(env) {
   const baselineMs = elapsed(started);
 
   started = performance.now();
-  const { result: tessera, peakMb } = await sampleRss(env.apiPid, async () => {
+  const {
+    result: tessera,
+    peakMb,
+    growthMb,
+  } = await sampleRss(env.apiPid, async () => {
     const response = await fetch(`${env.url}/exports/codes.csv?organizationId=${organizationId}&batchId=${batchId}`, {
       headers: { authorization: `Bearer ${env.admin}` },
     });
@@ -53,7 +57,7 @@ export default async function exportCodes(env) {
   return [
     {
       scenario: `export: formula-safe CSV of ${count.toLocaleString('en')} codes over HTTP (${(tessera.bytes / 2 ** 20).toFixed(0)} MB)`,
-      tessera: `${seconds(tesseraMs)} (${Math.round(count / (tesseraMs / 1000)).toLocaleString('en')} rows/s)`,
+      tessera: `${seconds(tesseraMs)} (${Math.round(count / (tesseraMs / 1000)).toLocaleString('en')} rows/s; RSS +${growthMb} MB during it)`,
       baseline: `${seconds(baselineMs)} (COPY … TO STDOUT, ${(baselineBytes / 2 ** 20).toFixed(0)} MB)`,
       ratio: ratio(tesseraMs, baselineMs),
       target: `≤ ${TARGET}×, RSS ≤ ${RSS_LIMIT_MB} MB`,
