@@ -4,10 +4,17 @@
 // prints one markdown table for the README.
 import { cpus, totalmem } from 'node:os';
 import { startEnvironment } from './lib.mjs';
-import participants from './scenarios/participants.mjs';
+import * as mail from './scenarios/mail.mjs';
+import * as participants from './scenarios/participants.mjs';
+import * as start from './scenarios/start.mjs';
 
-/** In the order they run: later scenarios use what earlier ones made. */
-const SCENARIOS = { participants };
+/**
+ * In the order they run: later scenarios use what earlier ones made. A scenario module's default
+ * export gets the shared environment (see startEnvironment); one that exports
+ * `ownEnvironment = true` starts what it needs itself (its own API, with its own settings) and
+ * gets nothing, and the shared environment is started only while some scenario needs it.
+ */
+const SCENARIOS = { participants, mail, start };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {
@@ -16,14 +23,22 @@ if (unknown.length) {
 }
 
 const results = [];
-const env = await startEnvironment();
+const selected = Object.keys(SCENARIOS).filter((n) => !wanted.length || wanted.includes(n));
+let env;
 try {
-  for (const name of Object.keys(SCENARIOS).filter((n) => !wanted.length || wanted.includes(n))) {
+  for (const [index, name] of selected.entries()) {
+    const scenario = SCENARIOS[name];
+    if (!scenario.ownEnvironment) env ??= await startEnvironment();
     console.error(`running ${name}…`);
-    results.push(...(await SCENARIOS[name](env)));
+    results.push(...(await scenario.default(scenario.ownEnvironment ? undefined : env)));
+    // Not left running (and using the machine) beside scenarios that do not need it.
+    if (env && selected.slice(index + 1).every((later) => SCENARIOS[later].ownEnvironment)) {
+      await env.stop();
+      env = undefined;
+    }
   }
 } finally {
-  await env.stop();
+  await env?.stop();
 }
 console.log(
   `\nTessera benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
