@@ -1,13 +1,17 @@
 // Shared pieces of the benchmarks: the environment (the built API on PostgreSQL and, when given,
-// Redis), GraphQL calls, timing and memory readings.
-import { spawn } from 'node:child_process';
+// Redis), an SMTP sink, GraphQL calls, timing and memory readings.
+import { fork, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export async function startEnvironment() {
+/**
+ * The built API on a fresh database of its own, signed in as the demo admin. `env`: extra
+ * environment for the API (e.g. SMTP_URL), over the defaults below.
+ */
+export async function startEnvironment({ env = {} } = {}) {
   const cleanups = [];
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -47,6 +51,9 @@ export async function startEnvironment() {
   });
   const appUrl = new URL(databaseUrl);
   appUrl.pathname = `/${database}`;
+  // Bull's keys under a prefix of this run's own: other benchmarks on the same Redis must not take its jobs.
+  const queuePrefix = database;
+  if (process.env.REDIS_URL) cleanups.unshift(() => deleteRedisKeys(process.env.REDIS_URL, `${queuePrefix}:*`));
   const port = await freePort();
   const api = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
@@ -58,6 +65,8 @@ export async function startEnvironment() {
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       REDIS_URL: process.env.REDIS_URL ?? '',
+      QUEUE_PREFIX: queuePrefix,
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -100,6 +109,48 @@ export async function startEnvironment() {
     apiPid: api.pid,
     stop: async () => {
       for (const c of cleanups) await c();
+    },
+  };
+}
+
+async function deleteRedisKeys(redisUrl, pattern) {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * An SMTP server that accepts every message and discards it unread, in a child process of its
+ * own (so it does not share the benchmark's event loop): `url` for SMTP_URL, `received()` counts
+ * the messages accepted so far, `stop()`.
+ */
+export async function startSmtpSink() {
+  const child = fork(new URL('./smtp-sink.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = [];
+  child.on('message', (message) => pending.shift()?.(message));
+  const ask = (request) =>
+    new Promise((resolve, reject) => {
+      pending.push(resolve);
+      child.send(request, (error) => error && reject(error));
+    });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const { port } = await Promise.race([ask({ type: 'port' }), exited.then(() => Promise.reject(new Error('The SMTP sink did not start')))]);
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received: async () => (await ask({ type: 'count' })).count,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

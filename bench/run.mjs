@@ -4,13 +4,20 @@
 // prints one markdown table for the README.
 import { cpus, totalmem } from 'node:os';
 import { startEnvironment } from './lib.mjs';
-import exportCodes from './scenarios/export.mjs';
-import generate from './scenarios/generate.mjs';
-import importCodes from './scenarios/import.mjs';
-import participants from './scenarios/participants.mjs';
+import * as exportCodes from './scenarios/export.mjs';
+import * as generate from './scenarios/generate.mjs';
+import * as importCodes from './scenarios/import.mjs';
+import * as mail from './scenarios/mail.mjs';
+import * as participants from './scenarios/participants.mjs';
+import * as start from './scenarios/start.mjs';
 
-/** In the order they run: later scenarios use what earlier ones made. */
-const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants };
+/**
+ * In the order they run: later scenarios use what earlier ones made (export reads generate's
+ * batch). A scenario module's default export gets the shared environment (see startEnvironment);
+ * one that exports `ownEnvironment = true` starts what it needs itself (its own API, with its own
+ * settings) and gets nothing, and the shared environment is started only while some scenario needs it.
+ */
+const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, mail, start };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {
@@ -19,14 +26,22 @@ if (unknown.length) {
 }
 
 const results = [];
-const env = await startEnvironment();
+const selected = Object.keys(SCENARIOS).filter((n) => !wanted.length || wanted.includes(n));
+let env;
 try {
-  for (const name of Object.keys(SCENARIOS).filter((n) => !wanted.length || wanted.includes(n))) {
+  for (const [index, name] of selected.entries()) {
+    const scenario = SCENARIOS[name];
+    if (!scenario.ownEnvironment) env ??= await startEnvironment();
     console.error(`running ${name}…`);
-    results.push(...(await SCENARIOS[name](env)));
+    results.push(...(await scenario.default(scenario.ownEnvironment ? undefined : env)));
+    // Not left running (and using the machine) beside scenarios that do not need it.
+    if (env && selected.slice(index + 1).every((later) => SCENARIOS[later].ownEnvironment)) {
+      await env.stop();
+      env = undefined;
+    }
   }
 } finally {
-  await env.stop();
+  await env?.stop();
 }
 console.log(
   `\nTessera benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
