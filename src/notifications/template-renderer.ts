@@ -67,14 +67,31 @@ export interface RenderedMessage {
 /** A template that cannot render a message's data: sending it again will not help. */
 export class TemplateRenderError extends Error {}
 
+const OPTIONS = { knownHelpers: { if: true, unless: true }, knownHelpersOnly: true } as const;
+type Compiled = (data: Record<string, unknown>) => string;
+/** Compiled templates by their text (and escaping): sending a thousand messages compiles each text once. */
+const compiledCache = new Map<string, Compiled>();
+const COMPILED_CACHE_SIZE = 500;
+
+function compiled(source: string, escape: boolean): Compiled {
+  const key = `${escape ? 'h' : 't'}:${source}`;
+  let template = compiledCache.get(key);
+  if (!template) {
+    template = handlebars.compile(source, escape ? OPTIONS : { ...OPTIONS, noEscape: true });
+    // The oldest entry goes first; organisations' texts change rarely.
+    if (compiledCache.size >= COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value!);
+    compiledCache.set(key, template);
+  }
+  return template;
+}
+
 /** Renders checked parts; HTML escapes every value and is set in the shared layout. */
 export function renderMessage(parts: TemplateParts, data: Record<string, unknown>): RenderedMessage {
-  const options = { knownHelpers: { if: true, unless: true }, knownHelpersOnly: true } as const;
-  const plain = (source: string) => handlebars.compile(source, { ...options, noEscape: true })(data);
+  const plain = (source: string) => compiled(source, false)(data);
   try {
     return {
       subject: plain(parts.subject).replace(/\s+/g, ' ').trim(),
-      html: layout({ body: handlebars.compile(parts.html, options)(data) }),
+      html: layout({ body: compiled(parts.html, true)(data) }),
       text:
         plain(parts.text)
           .replace(/\n{3,}/g, '\n\n')
