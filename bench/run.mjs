@@ -5,9 +5,11 @@
 import { cpus, totalmem } from 'node:os';
 import { startEnvironment } from './lib.mjs';
 import participants from './scenarios/participants.mjs';
+import redeem from './scenarios/redeem.mjs';
+import search from './scenarios/search.mjs';
 
 /** In the order they run: later scenarios use what earlier ones made. */
-const SCENARIOS = { participants };
+const SCENARIOS = { participants, redeem, search };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {
