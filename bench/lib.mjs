@@ -54,6 +54,9 @@ export async function startEnvironment({ env = {} } = {}) {
   // Bull's keys under a prefix of this run's own: other benchmarks on the same Redis must not take its jobs.
   const queuePrefix = database;
   if (process.env.REDIS_URL) cleanups.unshift(() => deleteRedisKeys(process.env.REDIS_URL, `${queuePrefix}:*`));
+  // Mail without SMTP_URL becomes .eml files: they go to a directory of the run, removed after it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-data-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const api = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
@@ -66,6 +69,9 @@ export async function startEnvironment({ env = {} } = {}) {
       LOG_LEVEL: 'warn',
       REDIS_URL: process.env.REDIS_URL ?? '',
       QUEUE_PREFIX: queuePrefix,
+      DATA_DIR: dataDir,
+      // The redeem load gives each person their own X-Forwarded-For, as people behind a proxy have.
+      TRUST_PROXY: 'true',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

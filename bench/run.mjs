@@ -9,6 +9,8 @@ import * as generate from './scenarios/generate.mjs';
 import * as importCodes from './scenarios/import.mjs';
 import * as mail from './scenarios/mail.mjs';
 import * as participants from './scenarios/participants.mjs';
+import * as redeem from './scenarios/redeem.mjs';
+import * as search from './scenarios/search.mjs';
 import * as start from './scenarios/start.mjs';
 
 /**
@@ -17,7 +19,7 @@ import * as start from './scenarios/start.mjs';
  * one that exports `ownEnvironment = true` starts what it needs itself (its own API, with its own
  * settings) and gets nothing, and the shared environment is started only while some scenario needs it.
  */
-const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, mail, start };
+const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, redeem, search, mail, start };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {

@@ -1,0 +1,229 @@
+import { hash } from '@node-rs/argon2';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort, gql, rss, SCALE } from '../lib.mjs';
+
+const CONNECTIONS = 32;
+/** 20 s at BENCH_SCALE=1; never under 3 s, so a scaled-down run still measures something. */
+const DURATION_SECONDS = Math.max(3, Math.round(20 * SCALE));
+/** People signed in for the load; each request is one of them (round robin). */
+const PEOPLE = Math.max(CONNECTIONS, Math.round(400 * Math.min(1, SCALE * 4)));
+/** Codes made per run (Tessera, baseline): enough for this many redemptions a second. */
+const CEILING_PER_SECOND = 5000;
+const PASSWORD = 'bench-redeem-password';
+/** The token secret bench/lib.mjs gives the API: the baseline verifies the same tokens. */
+const AUTH_TOKEN_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
+const CODE_WIDTH = 8;
+const TARGET = { ratio: 0.5, perSecond: 1000, p99: 100 };
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Distinct codes redeemed through GraphQL by signed-in people, 32 clients, against the same
+ * mutation on a minimal graphql-js + pg server (bench/baseline/redeem-server.mjs), load from a
+ * second process (bench/load/redeem-load.mjs, autocannon).
+ *
+ * Every request is meant to succeed: request k redeems code k as person k % PEOPLE, and code k
+ * is of product floor(k / PEOPLE). So no code is used twice and no person gets a second grant
+ * for a product (one grant in force per person, product and role is a unique index). Each run
+ * (baseline, then Tessera) has codes and products of its own.
+ */
+export default async function redeem({ url, db, apiPid, databaseUrl }) {
+  const codesPerRun = CEILING_PER_SECOND * DURATION_SECONDS;
+  const productsPerRun = Math.ceil(codesPerRun / PEOPLE);
+  const org = await demoOrganization(db);
+
+  let started = performance.now();
+  const passwordHash = await hash(PASSWORD);
+  await db.query(`CREATE OR REPLACE FUNCTION pg_temp.bench_v7(ms bigint) RETURNS uuid LANGUAGE sql AS
+    $$ SELECT (lpad(to_hex(ms), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid $$`);
+  await db.query(
+    `INSERT INTO user_account (id, email, first_name, last_name, password_hash)
+     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + i), 'redeemer' || i || '@bench.test', 'Redeemer', 'Number ' || i, $1
+       FROM generate_series(0, $2 - 1) i`,
+    [passwordHash, PEOPLE],
+  );
+  for (const run of ['B', 'T']) await makeCodes(db, org, run, productsPerRun, codesPerRun);
+  const tokens = await signIn(url, PEOPLE);
+  console.error(
+    `  redeem: ${PEOPLE} people signed in, ${(2 * codesPerRun).toLocaleString('en')} codes made in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+
+  // The baseline first: its events are written as relayed and its mail rows are never claimed,
+  // so it leaves no work behind for the API; Tessera's mail is still being sent after its run.
+  const port = await freePort();
+  const baseline = await startBaseline(databaseUrl, port);
+  let base;
+  try {
+    base = await load(`http://127.0.0.1:${port}/graphql`, tokens, `RB`, codesPerRun);
+  } finally {
+    await baseline.stop();
+  }
+  await check(db, 'baseline', 'RB', base, codesPerRun);
+
+  const rssBefore = await rss(apiPid);
+  const tessera = await load(`${url}/graphql`, tokens, `RT`, codesPerRun);
+  const peak = Math.max(rssBefore, await rss(apiPid));
+  await check(db, 'Tessera', 'RT', tessera, codesPerRun);
+
+  // Let the API send the confirmation mail of the run before the next scenario measures anything.
+  started = performance.now();
+  const drained = await drainMail(db, 'RT', 120_000);
+  console.error(
+    `  redeem: Tessera's ${tessera.ok.toLocaleString('en')} confirmation mails ${drained ? 'sent' : 'NOT all sent'} ${((performance.now() - started) / 1000).toFixed(1)} s after the run`,
+  );
+
+  const rate = (r) => r.ok / r.seconds;
+  const text = (r) => {
+    const failed = r.failed + r.errors + r.timeouts;
+    return `${Math.round(rate(r)).toLocaleString('en')}/s, p99 ${r.latency.p99} ms${failed ? `, ${failed} failed` : ''}`;
+  };
+  return [
+    {
+      scenario: `redeem: distinct codes, ${CONNECTIONS} clients, ${DURATION_SECONDS} s (GraphQL, signed-in people)`,
+      tessera: text(tessera),
+      baseline: text(base),
+      ratio: `${(rate(tessera) / rate(base)).toFixed(2)}×`,
+      target: `≥ ${TARGET.ratio}× baseline, ≥ ${TARGET.perSecond.toLocaleString('en')}/s, p99 ≤ ${TARGET.p99} ms`,
+      met: rate(tessera) >= TARGET.ratio * rate(base) && rate(tessera) >= TARGET.perSecond && tessera.latency.p99 <= TARGET.p99,
+      rss: peak,
+    },
+  ];
+}
+
+async function demoOrganization(db) {
+  // The demo seed finishes shortly after the API starts.
+  for (let i = 0; ; i++) {
+    const row = (await db.query(`SELECT id FROM organization WHERE slug = 'demo-mentoring'`)).rows[0];
+    if (row) return row.id;
+    if (i > 100) throw new Error('The demo organisation did not appear');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A run's products (one price of 365 days and one batch each) and its codes `${prefix}00000000`…. */
+async function makeCodes(db, org, run, products, codes) {
+  const key = (kind, j) => `md5('bench-redeem-${run}-${kind}-' || ${j})::uuid`;
+  await db.query(
+    `INSERT INTO product (id, owner_organization_id, name) SELECT ${key('product', 'j')}, $1, 'Redeem bench ${run} ' || j FROM generate_series(0, $2 - 1) j`,
+    [org, products],
+  );
+  await db.query(
+    `INSERT INTO price (id, product_id, price_code, name, access_days)
+     SELECT ${key('price', 'j')}, ${key('product', 'j')}, 'BENCH', 'Bench year', 365 FROM generate_series(0, $1 - 1) j`,
+    [products],
+  );
+  await db.query(
+    `INSERT INTO code_batch (id, organization_id, source, status, progress, requested_quantity, created_count, price_id, code_type, completed_at)
+     SELECT ${key('batch', 'j')}, $1, 'IMPORTED', 'COMPLETED', 100, $3, $3, ${key('price', 'j')}, 'MENTEE', now() FROM generate_series(0, $2 - 1) j`,
+    [org, products, PEOPLE],
+  );
+  await db.query(
+    `INSERT INTO code (id, organization_id, batch_id, code, price_id, code_type)
+     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + k / 64), $1, ${key('batch', 'k / $3')}, $4 || lpad(k::text, ${CODE_WIDTH}, '0'),
+            ${key('price', 'k / $3')}, 'MENTEE'
+       FROM generate_series(0, $2 - 1) k`,
+    [org, codes, PEOPLE, `R${run}`],
+  );
+}
+
+/** Bearer tokens of the people, signed in through the API (argon2: a few at a time). */
+async function signIn(url, people) {
+  const tokens = new Array(people);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < people; i = next++) {
+      const result = await gql(
+        url,
+        null,
+        `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }`,
+        {
+          email: `redeemer${i}@bench.test`,
+          password: PASSWORD,
+        },
+      );
+      tokens[i] = result.data?.login?.accessToken;
+      if (!tokens[i]) throw new Error(`Sign-in of redeemer${i} failed: ${JSON.stringify(result.errors)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return tokens;
+}
+
+function startBaseline(databaseUrl, port) {
+  const child = spawn(process.execPath, [here('../baseline/redeem-server.mjs')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), AUTH_TOKEN_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    exited.then((code) => reject(new Error(`The baseline server stopped (${code})`)));
+    child.stdout.once('data', () =>
+      resolve({
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      }),
+    );
+  });
+}
+
+/** One load run from a second process; its outcome, with how many redemptions succeeded. */
+function load(target, tokens, prefix, count) {
+  const child = spawn(process.execPath, [here('../load/redeem-load.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stdin.end(
+    JSON.stringify({ target, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, tokens, prefix, width: CODE_WIDTH, count }),
+  );
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    // 'close', not 'exit': the output may still be on its way when the process has ended.
+    child.once('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`exit code ${code}`);
+        resolve(JSON.parse(output));
+      } catch (error) {
+        reject(new Error(`The load generator failed (${error.message}): ${output}`));
+      }
+    });
+  });
+}
+
+/** Fails loudly when more than a few percent of the requests failed, or the database disagrees. */
+async function check(db, name, prefix, result, codes) {
+  const failures = result.failed + result.errors + result.timeouts;
+  console.error(
+    `  redeem ${name}: ${result.ok.toLocaleString('en')} redeemed in ${result.seconds.toFixed(1)} s, ${failures} failed, latency p50 ${result.latency.p50} / p90 ${result.latency.p90} / p99 ${result.latency.p99} / max ${result.latency.max} ms`,
+  );
+  if (result.sent >= codes) {
+    console.error(`  redeem ${name}: every code was used before the time was up; the rate is a lower bound`);
+  }
+  if (!result.ok || failures > 0.02 * (result.ok + failures)) {
+    throw new Error(`redeem ${name}: ${failures} of ${result.ok + failures} requests failed, e.g. ${result.samples.join(' | ')}`);
+  }
+  const redeemed = Number(
+    (await db.query(`SELECT count(*) FROM code WHERE code LIKE $1 AND status = 'REDEEMED'`, [`${prefix}%`])).rows[0].count,
+  );
+  // Up to one request per connection is still on its way when the time is up: done, but not counted.
+  if (redeemed < result.ok || redeemed > result.ok + failures + CONNECTIONS) {
+    throw new Error(`redeem ${name}: ${result.ok} successful responses but ${redeemed} codes redeemed`);
+  }
+}
+
+/** Waits (at most `ms`) until the API has relayed every event and sent the mail of the run's codes; whether it got there. */
+async function drainMail(db, prefix, ms) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM domain_event WHERE relayed_at IS NULL)
+            + (SELECT count(*) FROM message m JOIN code c ON c.id = m.code_id WHERE c.code LIKE $1 AND m.status IN ('QUEUED', 'RETRYING')) AS waiting`,
+      [`${prefix}%`],
+    );
+    if (Number(rows[0].waiting) === 0) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
