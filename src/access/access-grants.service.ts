@@ -27,18 +27,17 @@ import { Product } from '../contracts/entities/product.entity';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
-import { OrganizationsService } from '../identity/organizations.service';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { CodeStatus } from '../inventory/entities/code.entity';
+import { mailDate } from '../notifications/mail-data';
 import { MessageKind } from '../notifications/message-kinds';
-import { NotificationsService } from '../notifications/notifications.service';
 import type { AccessGrantFilter } from './dto/access.dto';
 import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { GrantChange, GrantChangeKind } from './entities/grant-change.entity';
 import { MilestoneCompletion } from './entities/milestone-completion.entity';
 import { AccessExpired, AccessExtended, AccessRevoked, MilestoneRecorded } from './events/access.events';
-import { ACTIVE_PRODUCT_KEY, mailDate, recipientData, RedemptionService } from './redemption.service';
+import { ACTIVE_PRODUCT_KEY, RedemptionService } from './redemption.service';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 /** Grants the expiry round ends in one transaction. */
@@ -67,9 +66,7 @@ export class AccessGrantsService {
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
     private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
     private readonly redemption: RedemptionService,
-    private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -180,7 +177,7 @@ export class AccessGrantsService {
         { organizationId: grant.organizationId, actorId: actorUserId(actor) },
       ),
     );
-    await this.mail(grant, MessageKind.ACCESS_REVOKED, { reason });
+    await this.redemption.mailAboutGrant(grant, MessageKind.ACCESS_REVOKED, { reason });
     return grant;
   }
 
@@ -208,7 +205,7 @@ export class AccessGrantsService {
         { organizationId: grant.organizationId, actorId: actorUserId(actor) },
       ),
     );
-    await this.mail(changed, MessageKind.ACCESS_EXTENDED, { accessEndsAt: mailDate(endsAt) });
+    await this.redemption.mailAboutGrant(changed, MessageKind.ACCESS_EXTENDED, { accessEndsAt: mailDate(endsAt) });
     return changed;
   }
 
@@ -224,8 +221,7 @@ export class AccessGrantsService {
       await this.redemption.sendAccountSetup(grant);
       return grant;
     }
-    const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
-    await this.redemption.confirm(grant, product ?? null);
+    await this.redemption.confirm(grant);
     return grant;
   }
 
@@ -268,7 +264,7 @@ export class AccessGrantsService {
   }
 
   /** The product's milestones with when each grant reached them, for many grants at once. */
-  async milestonesOf(grants: readonly AccessGrant[]): Promise<MilestoneProgress[][]> {
+  async milestonesOf(grants: readonly Pick<AccessGrant, 'id' | 'productId'>[]): Promise<MilestoneProgress[][]> {
     const productIds = [...new Set(grants.flatMap((grant) => grant.productId ?? []))];
     const products = new Map((productIds.length ? await this.contracts.findProductsByIds(productIds) : []).map((p: Product) => [p.id, p]));
     const completions = grants.length
@@ -331,7 +327,13 @@ export class AccessGrantsService {
   @Transactional()
   private async mailExpired(event: AccessExpired): Promise<void> {
     for (const grant of await this.findByIds(event.payload.grantIds)) {
-      await this.mail(grant, MessageKind.ACCESS_EXPIRED, { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : '' }, event.id);
+      // With the event's id, a re-run of this handler queues nothing more.
+      await this.redemption.mailAboutGrant(
+        grant,
+        MessageKind.ACCESS_EXPIRED,
+        { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : '' },
+        { eventId: event.id },
+      );
     }
   }
 
@@ -356,27 +358,5 @@ export class AccessGrantsService {
     await this.txHost.tx
       .getRepository(GrantChange)
       .insert({ id: newId(), grantId: grant.id, kind, previousEndsAt, newEndsAt, reason, actorUserId: actorId });
-  }
-
-  private async mail(grant: AccessGrant, kind: MessageKind, extra: Record<string, unknown>, eventId: string | null = null): Promise<void> {
-    // One after another: these run on the transaction's single connection.
-    const user = await this.users.findById(grant.userId);
-    const [organization] = await this.organizations.findByIds([grant.organizationId]);
-    const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
-    await this.notifications.queue({
-      kind,
-      recipient: user!.email,
-      organizationId: grant.organizationId,
-      codeId: grant.codeId,
-      grantId: grant.id,
-      // With the event's id, a re-run of the expiry handler queues nothing more.
-      eventId,
-      data: {
-        recipient: recipientData(user!),
-        organization: { name: organization?.name ?? '' },
-        product: { name: product?.name ?? '' },
-        ...extra,
-      },
-    });
   }
 }

@@ -170,12 +170,17 @@ export class AccessResolver {
 
   @ResolveField(() => [MilestoneProgress], { description: "The product's milestones, and when the person reached each." })
   milestones(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<MilestoneProgress[]> {
+    // Keyed by grant and product, so the batch needs no second look-up of the grants it is about.
     return loaders
-      .get<MilestoneProgress[]>('grant-milestones', async (ids) => {
-        const grants = await this.grantsByIds(loaders, ids);
-        return this.grants.milestonesOf(grants);
-      })
-      .load(grant.id) as Promise<MilestoneProgress[]>;
+      .get<MilestoneProgress[]>('grant-milestones', (keys) =>
+        this.grants.milestonesOf(
+          keys.map((key) => {
+            const [id, productId] = key.split('/');
+            return { id, productId: productId || null };
+          }),
+        ),
+      )
+      .load(`${grant.id}/${grant.productId ?? ''}`) as Promise<MilestoneProgress[]>;
   }
 
   @ResolveField(() => [GrantChange], { description: 'Revocations, date changes and expiry, oldest first.' })
@@ -193,10 +198,5 @@ export class AccessResolver {
   @ResolveField(() => Price, { nullable: true, description: 'The price the access was given at.' })
   price(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<Price | null> {
     return grant.priceId ? loaders.byId('price', (ids) => this.contracts.findPricesByIds(ids)).load(grant.priceId) : Promise.resolve(null);
-  }
-
-  /** The grants a loader batch is about, as loaded by the list (kept on the loader), in order. */
-  private grantsByIds(loaders: Loaders, ids: readonly string[]): Promise<AccessGrant[]> {
-    return Promise.all(ids.map(async (id) => (await loaders.byId('grant', (keys) => this.grants.findByIds(keys)).load(id))!));
   }
 }

@@ -28,6 +28,7 @@ import { User } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
+import { mailDate, recipientData } from '../notifications/mail-data';
 import { MessageKind } from '../notifications/message-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import { codeUnusableError, CodeUnusableReason, unusableReason } from './code-usability';
@@ -198,44 +199,58 @@ export class RedemptionService {
    * link (never a password), in the caller's transaction.
    */
   async sendAccountSetup(grant: AccessGrant): Promise<void> {
+    const link = await this.passwordTokens.issue(grant.userId);
+    await this.mailAboutGrant(
+      grant,
+      MessageKind.ACCOUNT_CREATED,
+      { expiresAt: mailDate(link.expiresAt) },
+      { secrets: { setPasswordUrl: link.url } },
+    );
+  }
+
+  /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
+  async confirm(grant: AccessGrant, product?: Product | null): Promise<void> {
+    await this.mailAboutGrant(
+      grant,
+      MessageKind.REGISTRATION_CONFIRMED,
+      { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : null, signInUrl: `${this.config.links.appUrl}/sign-in` },
+      { product },
+    );
+  }
+
+  /**
+   * Queues a mail about a grant to its person, in the caller's transaction: the person, the
+   * organisation and the product as every grant mail names them, plus `extra`.
+   */
+  async mailAboutGrant(
+    grant: AccessGrant,
+    kind: MessageKind,
+    extra: Record<string, unknown>,
+    options: { product?: Product | null; secrets?: Record<string, string>; eventId?: string } = {},
+  ): Promise<void> {
+    // One after another: these run on the transaction's single connection.
     const user = (await this.users.findById(grant.userId))!;
-    const link = await this.passwordTokens.issue(user.id);
     const [organization] = await this.organizations.findByIds([grant.organizationId]);
-    const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
+    const product =
+      options.product !== undefined
+        ? options.product
+        : grant.productId
+          ? (await this.contracts.findProductsByIds([grant.productId]))[0]
+          : null;
     await this.notifications.queue({
-      kind: MessageKind.ACCOUNT_CREATED,
+      kind,
       recipient: user.email,
       organizationId: grant.organizationId,
       codeId: grant.codeId,
       grantId: grant.id,
+      eventId: options.eventId ?? null,
       data: {
         recipient: recipientData(user),
         organization: { name: organization?.name ?? '' },
         product: { name: product?.name ?? '' },
-        expiresAt: mailDate(link.expiresAt),
+        ...extra,
       },
-      secrets: { setPasswordUrl: link.url },
-    });
-  }
-
-  /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
-  async confirm(grant: AccessGrant, product: Product | null): Promise<void> {
-    // One after another: these run on the transaction's single connection.
-    const user = await this.users.findById(grant.userId);
-    const [organization] = await this.organizations.findByIds([grant.organizationId]);
-    await this.notifications.queue({
-      kind: MessageKind.REGISTRATION_CONFIRMED,
-      recipient: user!.email,
-      organizationId: grant.organizationId,
-      codeId: grant.codeId,
-      grantId: grant.id,
-      data: {
-        recipient: recipientData(user!),
-        organization: { name: organization?.name ?? '' },
-        product: { name: product?.name ?? '' },
-        accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : null,
-        signInUrl: `${this.config.links.appUrl}/sign-in`,
-      },
+      secrets: options.secrets,
     });
   }
 
@@ -296,14 +311,4 @@ export function accessPeriod(price: Price | undefined, now: Date): { startsAt: D
     return { startsAt: price.accessStartsAt > now ? price.accessStartsAt : now, endsAt: price.accessEndsAt };
   }
   return { startsAt: now, endsAt: price?.accessDays ? new Date(now.getTime() + price.accessDays * DAY_MS) : null };
-}
-
-/** What templates know of a person: names and address, never more. */
-export function recipientData(user: Pick<User, 'firstName' | 'lastName' | 'email'>): Record<string, string> {
-  return { firstName: user.firstName, lastName: user.lastName, email: user.email };
-}
-
-/** Dates in mail: 2026-12-31, the same for every reader. */
-export function mailDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

@@ -13,7 +13,7 @@ import {
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { CodeUnusableReason, unusableReason } from '../access/code-usability';
-import { recipientData } from '../access/redemption.service';
+import { recipientData } from '../notifications/mail-data';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import type { RoleRequirement } from '../identity/access-policy.service';

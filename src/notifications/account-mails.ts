@@ -3,6 +3,7 @@ import { OnEventInTransaction } from '@tessera/events';
 import { PasswordResetRequested } from '../identity/events/identity.events';
 import { PasswordTokensService } from '../identity/password-tokens.service';
 import { UsersService } from '../identity/users.service';
+import { mailDate, recipientData } from './mail-data';
 import { MessageKind } from './message-kinds';
 import { NotificationsService } from './notifications.service';
 
@@ -27,9 +28,9 @@ export class AccountMails {
       organizationId: null,
       eventId: event.id,
       data: {
-        recipient: { firstName: user.firstName, lastName: user.lastName, email: user.email },
+        recipient: recipientData(user),
         organization: { name: 'Tessera' },
-        expiresAt: link.expiresAt.toISOString().slice(0, 10),
+        expiresAt: mailDate(link.expiresAt),
       },
       secrets: { setPasswordUrl: link.url },
     });
