@@ -57,6 +57,17 @@ export function unusableReason(
   return null;
 }
 
+/**
+ * The same rules as `unusableReason` as an SQL condition on the code row `alias` (statuses aside,
+ * which the caller names), for the guarded UPDATE that takes a code: a code passes both or neither.
+ */
+export function usableCodeCondition(alias: string): string {
+  return `(${alias}.expires_at IS NULL OR ${alias}.expires_at > now())
+    AND (${alias}.contract_id IS NULL OR EXISTS (
+      SELECT 1 FROM contract WHERE contract.id = ${alias}.contract_id AND contract.status = '${ContractStatus.ACTIVE}'
+         AND (contract.starts_at IS NULL OR contract.starts_at <= now()) AND (contract.ends_at IS NULL OR contract.ends_at > now())))`;
+}
+
 /** The error for a code that cannot be redeemed: NOT_FOUND for a wrong code, CONFLICT otherwise, with the reason. */
 export function codeUnusableError(reason: CodeUnusableReason, typed: string): Error {
   if (reason === CodeUnusableReason.NOT_FOUND) return Object.assign(new NotFoundError('Code', typed), { details: { reason } });

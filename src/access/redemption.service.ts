@@ -13,13 +13,14 @@ import {
   type PageArgs,
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
-import { IsNull } from 'typeorm';
 import type { AppConfig } from '../config/config';
+import { entityFromRow, prefixedColumns } from '../database/raw-entities';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
+import { Organization } from '../identity/entities/organization.entity';
 import { OrganizationsService } from '../identity/organizations.service';
 import { PasswordTokensService } from '../identity/password-tokens.service';
 import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
@@ -31,7 +32,7 @@ import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { mailDate, recipientData } from '../notifications/mail-data';
 import { MessageKind } from '../notifications/message-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
-import { codeUnusableError, CodeUnusableReason, unusableReason } from './code-usability';
+import { codeUnusableError, CodeUnusableReason, unusableReason, usableCodeCondition } from './code-usability';
 import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { CodeRedeemed, RedemptionChannel } from './events/access.events';
 
@@ -115,49 +116,55 @@ export class RedemptionService {
   @Transactional()
   async redeem(redemption: Redemption): Promise<AccessGrant> {
     const typed = redemption.typed ?? redemption.codeId ?? '';
-    const code = redemption.codeId
-      ? ((await this.codes.findByIds([redemption.codeId]))[0] ?? null)
-      : await this.codes.findByValue(normalizeCode(typed));
     // An invitation's seat is PENDING while it is held; the invitation (or an admin) may take it.
     const allowPending = redemption.channel !== 'CODE';
-    await this.assertUsable(code, typed, allowPending);
-    const taken = await this.codes.transition(
-      code!.id,
-      allowPending ? [CodeStatus.AVAILABLE, CodeStatus.PENDING] : [CodeStatus.AVAILABLE],
-      CodeStatus.REDEEMED,
-    );
+    const taken = await this.take(redemption, allowPending);
     if (!taken) {
-      // Someone else took it between the look and the update: say what it is now.
-      await this.assertUsable((await this.codes.findByIds([code!.id]))[0] ?? null, typed, allowPending);
-      throw codeUnusableError(CodeUnusableReason.REDEEMED, typed);
+      // Only a code that could not be taken is looked at again, to say why.
+      const code = redemption.codeId
+        ? ((await this.codes.findByIds([redemption.codeId]))[0] ?? null)
+        : await this.codes.findByValue(normalizeCode(typed));
+      const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
+      // Usable now but not a moment ago: someone else had it and let it go; it was not free to take.
+      throw codeUnusableError(unusableReason(code, contract ?? null, { allowPending }) ?? CodeUnusableReason.REDEEMED, typed);
     }
     return this.grant(taken, redemption);
   }
 
-  private async assertUsable(code: Code | null, typed: string, allowPending: boolean): Promise<void> {
-    const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
-    const reason = unusableReason(code, contract ?? null, { allowPending });
-    if (reason) throw codeUnusableError(reason, typed);
+  /**
+   * Takes the code in one guarded statement (status, expiry and contract checked by the UPDATE
+   * itself, so of two people racing exactly one gets it) and reads, in the same round trip, what
+   * the grant and its mail need: the price, the product, the organisation and the person.
+   */
+  private async take(redemption: Redemption, allowPending: boolean): Promise<TakenCode | null> {
+    const manager = this.txHost.tx;
+    const statuses = allowPending ? [CodeStatus.AVAILABLE, CodeStatus.PENDING] : [CodeStatus.AVAILABLE];
+    const [row] = (await manager.query(
+      `WITH taken AS (
+         UPDATE code SET status = '${CodeStatus.REDEEMED}', updated_at = now()
+          WHERE ${redemption.codeId ? 'id = $1::uuid' : 'code = $1'} AND status = ANY($2::code_status[]) AND ${usableCodeCondition('code')}
+         RETURNING *)
+       SELECT ${prefixedColumns(manager, Code, 'taken', 'code_')}, ${prefixedColumns(manager, Price, 'price', 'price_')},
+              ${prefixedColumns(manager, Product, 'product', 'product_')}, ${prefixedColumns(manager, Organization, 'organization', 'organization_')},
+              ${prefixedColumns(manager, User, 'person', 'person_')}
+         FROM taken
+         JOIN organization ON organization.id = taken.organization_id
+         JOIN user_account person ON person.id = $3
+         LEFT JOIN price ON price.id = taken.price_id
+         LEFT JOIN product ON product.id = price.product_id`,
+      [redemption.codeId ?? normalizeCode(redemption.typed ?? ''), statuses, redemption.userId],
+    )) as Record<string, unknown>[];
+    if (!row) return null;
+    return {
+      code: entityFromRow(manager, Code, row, 'code_')!,
+      price: entityFromRow(manager, Price, row, 'price_'),
+      product: entityFromRow(manager, Product, row, 'product_'),
+      organization: entityFromRow(manager, Organization, row, 'organization_')!,
+      person: entityFromRow(manager, User, row, 'person_')!,
+    };
   }
 
-  private async grant(code: Code, redemption: Redemption): Promise<AccessGrant> {
-    const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
-    const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
-    const alreadyHasAccess = () =>
-      new ConflictError(`This person already has access to ${product!.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
-    // Checked after the code is taken, so the taken code goes back with the rolled-back transaction;
-    // the unique index on grants in force is what settles two seats racing for one person.
-    if (
-      product &&
-      (await this.grants.existsBy({
-        userId: redemption.userId,
-        productId: product.id,
-        role: code.codeType ?? IsNull(),
-        status: GrantStatus.ACTIVE,
-      }))
-    ) {
-      throw alreadyHasAccess();
-    }
+  private async grant({ code, price, product, organization, person }: TakenCode, redemption: Redemption): Promise<AccessGrant> {
     const { startsAt, endsAt } = accessPeriod(price, new Date());
     await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId);
     const grant = this.grants.create({
@@ -173,8 +180,11 @@ export class RedemptionService {
       endsAt,
       revokedAt: null,
     });
+    // The unique index on grants in force settles a second grant for the product (also two seats
+    // racing for one person); the failed insert rolls back the taken code with everything else.
     await this.grants.insert(grant).catch((error: unknown) => {
-      throw isUniqueViolation(error, ACTIVE_PRODUCT_KEY) ? alreadyHasAccess() : error;
+      if (!isUniqueViolation(error, ACTIVE_PRODUCT_KEY)) throw error;
+      throw new ConflictError(`This person already has access to ${product!.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
     });
     await this.events.publish(
       new CodeRedeemed(
@@ -190,8 +200,8 @@ export class RedemptionService {
         { organizationId: code.organizationId, actorId: redemption.actorId },
       ),
     );
-    if (redemption.notify !== false) await this.confirm(grant, product ?? null);
-    return (await this.grants.findOneBy({ id: grant.id }))!;
+    if (redemption.notify !== false) await this.confirm(grant, { product, organization, recipient: person });
+    return grant;
   }
 
   /**
@@ -209,28 +219,29 @@ export class RedemptionService {
   }
 
   /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
-  async confirm(grant: AccessGrant, product?: Product | null): Promise<void> {
+  async confirm(grant: AccessGrant, known: KnownToMail = {}): Promise<void> {
     await this.mailAboutGrant(
       grant,
       MessageKind.REGISTRATION_CONFIRMED,
       { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : null, signInUrl: `${this.config.links.appUrl}/sign-in` },
-      { product },
+      known,
     );
   }
 
   /**
    * Queues a mail about a grant to its person, in the caller's transaction: the person, the
-   * organisation and the product as every grant mail names them, plus `extra`.
+   * organisation and the product as every grant mail names them, plus `extra`. What the caller
+   * already holds (`product`, `organization`, `recipient`) is not read again.
    */
   async mailAboutGrant(
     grant: AccessGrant,
     kind: MessageKind,
     extra: Record<string, unknown>,
-    options: { product?: Product | null; secrets?: Record<string, string>; eventId?: string } = {},
+    options: KnownToMail & { secrets?: Record<string, string>; eventId?: string } = {},
   ): Promise<void> {
     // One after another: these run on the transaction's single connection.
-    const user = (await this.users.findById(grant.userId))!;
-    const [organization] = await this.organizations.findByIds([grant.organizationId]);
+    const user = options.recipient ?? (await this.users.findById(grant.userId))!;
+    const organization = options.organization ?? (await this.organizations.findByIds([grant.organizationId]))[0];
     const product =
       options.product !== undefined
         ? options.product
@@ -302,11 +313,27 @@ export class RedemptionService {
   }
 }
 
+/** A code just taken, with what its grant and mail need, read in the same statement. */
+interface TakenCode {
+  code: Code;
+  price: Price | null;
+  product: Product | null;
+  organization: Organization;
+  person: User;
+}
+
+/** What a grant mail names that the caller may already hold; a product of null means none. */
+export interface KnownToMail {
+  product?: Product | null;
+  organization?: Organization;
+  recipient?: User;
+}
+
 /** The unique index of grants in force per person, product and role. */
 export const ACTIVE_PRODUCT_KEY = 'access_grant_active_product_key';
 
 /** Access starts now (or at a fixed start still ahead) and ends after the price's days or at its fixed end. */
-export function accessPeriod(price: Price | undefined, now: Date): { startsAt: Date; endsAt: Date | null } {
+export function accessPeriod(price: Price | null | undefined, now: Date): { startsAt: Date; endsAt: Date | null } {
   if (price?.accessStartsAt && price.accessEndsAt) {
     return { startsAt: price.accessStartsAt > now ? price.accessStartsAt : now, endsAt: price.accessEndsAt };
   }

@@ -22,7 +22,9 @@ export class RateLimiter {
    * attempt may `giveBack` what it took.
    */
   async take(limits: RateLimit[]): Promise<void> {
-    for (const limit of limits) await this.consume(limit, 1);
+    const counted = await this.add(limits, 1);
+    const exceeded = counted.filter((row, index) => row.attempts > limits[index].max);
+    if (exceeded.length) throw new RateLimitedError(Math.max(...exceeded.map((row) => row.retryAfter), 1));
   }
 
   /** Returns one attempt to each limit (the attempt succeeded and should not count). */
@@ -34,20 +36,25 @@ export class RateLimiter {
 
   /** Counts `amount` attempts at once; RATE_LIMITED when that goes past the limit (they stay counted). */
   async consume(limit: RateLimit, amount: number): Promise<void> {
-    const { attempts, retryAfter } = await this.add(limit, amount);
+    const [{ attempts, retryAfter }] = await this.add([limit], amount);
     if (attempts > limit.max) throw new RateLimitedError(Math.max(retryAfter, 1));
   }
 
-  private async add(limit: RateLimit, amount: number): Promise<{ attempts: number; retryAfter: number }> {
-    const [row] = await this.dataSource.query<{ attempts: number; retry_after: number }[]>(
-      `INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts) VALUES ($1, now(), $3)
+  /** Adds `amount` to each limit's window (a new window when the last one is over), in one statement; the counts in the order given. */
+  private async add(limits: RateLimit[], amount: number): Promise<{ attempts: number; retryAfter: number }[]> {
+    const rows = await this.dataSource.query<{ key: string; attempts: number; retry_after: number }[]>(
+      `WITH limits AS (SELECT key, make_interval(secs => window_seconds) AS length FROM unnest($1::text[], $2::int[]) AS l(key, window_seconds))
+       INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts)
+       SELECT key, now(), $3 FROM limits ORDER BY key
        ON CONFLICT (key) DO UPDATE SET
-         attempts = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.attempts + $3 ELSE $3 END,
-         window_started_at = CASE WHEN b.window_started_at > now() - make_interval(secs => $2) THEN b.window_started_at ELSE now() END
-       RETURNING attempts, ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS retry_after`,
-      [limit.key, limit.windowSeconds, amount],
+         attempts = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.attempts + $3 ELSE $3 END,
+         window_started_at = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.window_started_at ELSE now() END
+       RETURNING key, attempts,
+         ceil(extract(epoch FROM window_started_at + (SELECT length FROM limits WHERE limits.key = b.key) - now()))::int AS retry_after`,
+      [limits.map((limit) => limit.key), limits.map((limit) => limit.windowSeconds), amount],
     );
-    return { attempts: row.attempts, retryAfter: row.retry_after };
+    const byKey = new Map(rows.map((row) => [row.key, { attempts: row.attempts, retryAfter: row.retry_after }]));
+    return limits.map((limit) => byKey.get(limit.key)!);
   }
 
   /** The keys starting with `prefix` that are locked out now (their window is open and its attempts used up). */

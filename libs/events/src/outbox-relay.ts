@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { withTimeout } from '@tessera/common';
 import { JobQueue } from '@tessera/queue';
-import { DataSource, In, IsNull } from 'typeorm';
-import { DomainEventRecord } from './domain-event.entity';
+import { DataSource } from 'typeorm';
 import { DELIVER_EVENT_JOB, EVENTS_QUEUE } from './event-handler';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { EVENTS_OPTIONS, type EventsModuleOptions } from './events.options';
@@ -31,24 +30,26 @@ export class OutboxRelay {
   async relay(eventIds: string[]): Promise<number> {
     if (eventIds.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
-      const events = await manager.find(DomainEventRecord, {
-        where: { id: In(eventIds), relayedAt: IsNull() },
-        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-        order: { id: 'ASC' },
-      });
-      for (const event of events) {
-        for (const handler of this.registry.handlers('after-commit', event.type)) {
-          const job: DeliverEventJob = { eventId: event.id, handler: handler.key };
-          await withTimeout(
-            this.queue.add(EVENTS_QUEUE, DELIVER_EVENT_JOB, job, { jobId: `${event.id}:${handler.key}` }),
-            this.options.enqueueTimeoutMs,
-            `Enqueue took longer than ${this.options.enqueueTimeoutMs} ms (is Redis up?)`,
-          );
-        }
-      }
-      if (events.length > 0) {
-        await manager.update(DomainEventRecord, { id: In(events.map((e) => e.id)) }, { relayedAt: () => 'now()' });
-      }
+      // Marked and locked in one statement; the mark commits only once the jobs are in the queue,
+      // so a queue that fails leaves the events for the sweeper.
+      const [events] = (await manager.query(
+        `UPDATE domain_event SET relayed_at = now()
+          WHERE id IN (SELECT id FROM domain_event WHERE id = ANY($1::uuid[]) AND relayed_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)
+        RETURNING id, type`,
+        [eventIds],
+      )) as [{ id: string; type: string }[], number];
+      const jobs = events.flatMap((event) =>
+        this.registry.handlers('after-commit', event.type).map((handler) => ({
+          name: DELIVER_EVENT_JOB,
+          data: { eventId: event.id, handler: handler.key } satisfies DeliverEventJob,
+          options: { jobId: `${event.id}:${handler.key}` },
+        })),
+      );
+      await withTimeout(
+        this.queue.addMany(EVENTS_QUEUE, jobs),
+        this.options.enqueueTimeoutMs,
+        `Enqueue took longer than ${this.options.enqueueTimeoutMs} ms (is Redis up?)`,
+      );
       return events.length;
     });
   }

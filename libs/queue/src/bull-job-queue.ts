@@ -1,10 +1,10 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Job as BullJob, Queue } from 'bull';
+import type { Job as BullJob, JobOptions as BullJobOptions, Queue } from 'bull';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue, type QueueCounts } from './job-queue';
+import { JobQueue, type NewJob, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 /** Bull on Redis: jobs survive restarts, and any worker process may run them. */
@@ -47,7 +47,16 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
   }
 
   async add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<void> {
-    await this.queue(queue).add(name, data, {
+    await this.queue(queue).add(name, data, this.bullOptions(options));
+  }
+
+  async addMany<T>(queue: string, jobs: NewJob<T>[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(queue).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: this.bullOptions(job.options) })));
+  }
+
+  private bullOptions(options: JobOptions = {}): BullJobOptions {
+    return {
       jobId: options.jobId,
       attempts: options.attempts ?? this.options.defaultAttempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? this.options.defaultBackoffMs },
@@ -55,7 +64,7 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
       // Finished jobs are trimmed; failed ones stay for inspection (queue board, CLI).
       removeOnComplete: 1000,
       removeOnFail: false,
-    });
+    };
   }
 
   async ping(): Promise<boolean> {

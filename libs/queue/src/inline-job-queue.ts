@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue, type QueueCounts } from './job-queue';
+import { JobQueue, type NewJob, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 const REMEMBERED_JOB_IDS = 10_000;
@@ -38,6 +38,10 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
     }
     const job: Job<T> = { id, queue, name, data, attemptsMade: 0, progress: async () => undefined };
     this.track(queue, this.run(job, options));
+  }
+
+  async addMany<T>(queue: string, jobs: NewJob<T>[]): Promise<void> {
+    for (const job of jobs) await this.add(queue, job.name, job.data, job.options);
   }
 
   async ping(): Promise<boolean> {

@@ -1,5 +1,12 @@
 import { JobOptions } from './job';
 
+/** A job for `addMany`. */
+export interface NewJob<T> {
+  name: string;
+  data: T;
+  options?: JobOptions;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -12,6 +19,9 @@ export abstract class JobQueue {
   abstract readonly mode: 'bull' | 'inline';
 
   abstract add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<void>;
+
+  /** Adds several jobs to `queue` at once (one round trip to Redis). */
+  abstract addMany<T>(queue: string, jobs: NewJob<T>[]): Promise<void>;
 
   /** Resolves when Redis answers (always true inline); used by the readiness check. */
   abstract ping(): Promise<boolean>;
