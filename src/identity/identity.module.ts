@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -31,7 +32,13 @@ import { UsersService } from './users.service';
     TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.auth.tokenSecret, signOptions: { algorithm: 'HS256' } }),
+      // A key object made once: given the secret as text, jsonwebtoken would try it as a public key and
+      // then build a key from it on every sign and verify.
+      useFactory: (config: AppConfig) => ({
+        secret: createSecretKey(Buffer.from(config.auth.tokenSecret!)),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   providers: [

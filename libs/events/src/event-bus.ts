@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainEvent } from './domain-event';
 import { DomainEventRecord } from './domain-event.entity';
 import { EventHandlerRegistry } from './event-handler.registry';
-import { addPendingRelay } from './outbox-commit.subscriber';
+import { addPendingEvent } from './outbox-commit.subscriber';
 
 /**
  * Publishes domain events inside the caller's transaction: the event row (audit log + outbox) and
@@ -24,7 +24,7 @@ export class EventBus {
     }
     const manager = this.txHost.tx;
     const needsRelay = this.registry.handlers('after-commit', event.type).length > 0;
-    await manager.insert(DomainEventRecord, {
+    const record = {
       id: event.id,
       type: event.type,
       organizationId: event.organizationId,
@@ -32,10 +32,12 @@ export class EventBus {
       payload: event.payload,
       occurredAt: event.occurredAt,
       relayedAt: needsRelay ? null : event.occurredAt,
-    });
+    };
+    // Written with the transaction's other events just before it commits (one statement for all).
+    if (manager.queryRunner) addPendingEvent(manager.queryRunner, record, needsRelay);
+    else await manager.insert(DomainEventRecord, record);
     for (const handler of this.registry.handlers('in-transaction', event.type)) {
       await handler.handle(event);
     }
-    if (needsRelay && manager.queryRunner) addPendingRelay(manager.queryRunner, event.id);
   }
 }

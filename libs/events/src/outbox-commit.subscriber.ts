@@ -1,23 +1,37 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import {
+  DataSource,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+  type QueryDeepPartialEntity,
+} from 'typeorm';
+import { DomainEventRecord } from './domain-event.entity';
 import { OutboxRelay } from './outbox-relay';
 
+const PENDING_WRITE = 'tessera:pending-events';
 const PENDING_RELAY = 'tessera:pending-relay';
+/** Rows per INSERT when a transaction's events are written (PostgreSQL takes at most 65,535 parameters). */
+const WRITE_CHUNK = 1000;
 
-export function addPendingRelay(queryRunner: QueryRunner, eventId: string): void {
-  const pending = (queryRunner.data[PENDING_RELAY] ??= []) as string[];
-  pending.push(eventId);
+/** Keeps an event of the transaction to be written into the outbox just before it commits. */
+export function addPendingEvent(queryRunner: QueryRunner, record: QueryDeepPartialEntity<DomainEventRecord>, relay: boolean): void {
+  ((queryRunner.data[PENDING_WRITE] ??= []) as QueryDeepPartialEntity<DomainEventRecord>[]).push(record);
+  if (relay) ((queryRunner.data[PENDING_RELAY] ??= []) as string[]).push(record.id as string);
 }
 
-function takePendingRelay(queryRunner: QueryRunner): string[] {
-  const pending = (queryRunner.data[PENDING_RELAY] ?? []) as string[];
-  delete queryRunner.data[PENDING_RELAY];
+function take<T>(queryRunner: QueryRunner, key: string): T[] {
+  const pending = (queryRunner.data[key] ?? []) as T[];
+  delete queryRunner.data[key];
   return pending;
 }
 
 /**
- * Hands a transaction's events to the relay the moment it commits; a rollback forgets them. If
- * this process dies first, the events wait in the outbox for the sweeper.
+ * The outbox's side of a transaction: its events are written in one statement just before it
+ * commits (a redemption publishes three, an import thousands), and handed to the relay the moment
+ * it has committed. A rollback forgets both. If this process dies after the commit, the events
+ * wait in the outbox for the sweeper.
  */
 @Injectable()
 export class OutboxCommitSubscriber implements EntitySubscriberInterface, OnModuleInit {
@@ -32,8 +46,15 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface, OnModu
     this.dataSource.subscribers.push(this);
   }
 
+  async beforeTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
+    const records = take<QueryDeepPartialEntity<DomainEventRecord>>(queryRunner, PENDING_WRITE);
+    for (let from = 0; from < records.length; from += WRITE_CHUNK) {
+      await queryRunner.manager.insert(DomainEventRecord, records.slice(from, from + WRITE_CHUNK));
+    }
+  }
+
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
-    const ids = takePendingRelay(queryRunner);
+    const ids = take<string>(queryRunner, PENDING_RELAY);
     if (ids.length === 0) return;
     this.relay.relay(ids).catch((error: unknown) => {
       this.logger.warn({ message: 'Relay after commit failed; the sweeper will retry', error: String(error), events: ids.length });
@@ -41,6 +62,7 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
-    takePendingRelay(queryRunner);
+    take(queryRunner, PENDING_WRITE);
+    take(queryRunner, PENDING_RELAY);
   }
 }
