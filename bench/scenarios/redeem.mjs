@@ -1,5 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort, gql, rss, SCALE } from '../lib.mjs';
 
@@ -55,14 +56,18 @@ export default async function redeem({ url, db, apiPid, databaseUrl }) {
   const baseline = await startBaseline(databaseUrl, port);
   let base;
   try {
+    const cpu = await cpuMeter(db, baseline.pid);
     base = await load(`http://127.0.0.1:${port}/graphql`, tokens, `RB`, codesPerRun);
+    base.cpu = await cpu.read();
   } finally {
     await baseline.stop();
   }
   await check(db, 'baseline', 'RB', base, codesPerRun);
 
   const rssBefore = await rss(apiPid);
+  const cpu = await cpuMeter(db, apiPid);
   const tessera = await load(`${url}/graphql`, tokens, `RT`, codesPerRun);
+  tessera.cpu = await cpu.read();
   const peak = Math.max(rssBefore, await rss(apiPid));
   await check(db, 'Tessera', 'RT', tessera, codesPerRun);
 
@@ -160,6 +165,7 @@ function startBaseline(databaseUrl, port) {
     exited.then((code) => reject(new Error(`The baseline server stopped (${code})`)));
     child.stdout.once('data', () =>
       resolve({
+        pid: child.pid,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -198,6 +204,11 @@ async function check(db, name, prefix, result, codes) {
   console.error(
     `  redeem ${name}: ${result.ok.toLocaleString('en')} redeemed in ${result.seconds.toFixed(1)} s, ${failures} failed, latency p50 ${result.latency.p50} / p90 ${result.latency.p90} / p99 ${result.latency.p99} / max ${result.latency.max} ms`,
   );
+  // CPU per redemption tells the two apart even when other work shares the cores (the rate does not).
+  const perRedemption = (seconds) => `${((1000 * seconds) / Math.max(result.ok, 1)).toFixed(2)} ms`;
+  console.error(
+    `  redeem ${name}: CPU per redemption: server ${perRedemption(result.cpu.server)}, PostgreSQL ${perRedemption(result.cpu.postgres)}`,
+  );
   if (result.sent >= codes) {
     console.error(`  redeem ${name}: every code was used before the time was up; the rate is a lower bound`);
   }
@@ -226,4 +237,33 @@ async function drainMail(db, prefix, ms) {
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+async function cpuSecondsOf(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The fields after the command name (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Measures the CPU a server process and the PostgreSQL backends of this database use from now until read(). */
+async function cpuMeter(db, serverPid) {
+  const backends = async () =>
+    (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map(
+      (row) => row.pid,
+    );
+  const sum = async (pids) => (await Promise.all(pids.map(cpuSecondsOf))).reduce((a, b) => a + b, 0);
+  const before = new Map();
+  for (const pid of await backends()) before.set(pid, await cpuSecondsOf(pid));
+  const serverBefore = await cpuSecondsOf(serverPid);
+  return {
+    async read() {
+      const now = await backends();
+      const postgres = (await sum(now)) - now.reduce((total, pid) => total + (before.get(pid) ?? 0), 0);
+      return { server: (await cpuSecondsOf(serverPid)) - serverBefore, postgres };
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { DomainEvent } from './domain-event';
 import { DomainEventRecord } from './domain-event.entity';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { addPendingEvent } from './outbox-commit.subscriber';
+import type { OutboxEvent } from './outbox-relay';
 
 /**
  * Publishes domain events inside the caller's transaction: the event row (audit log + outbox) and
@@ -24,18 +25,17 @@ export class EventBus {
     }
     const manager = this.txHost.tx;
     const needsRelay = this.registry.handlers('after-commit', event.type).length > 0;
-    const record = {
+    const record: OutboxEvent = {
       id: event.id,
       type: event.type,
       organizationId: event.organizationId,
       actorId: event.actorId,
       payload: event.payload,
       occurredAt: event.occurredAt,
-      relayedAt: needsRelay ? null : event.occurredAt,
     };
     // Written with the transaction's other events just before it commits (one statement for all).
     if (manager.queryRunner) addPendingEvent(manager.queryRunner, record, needsRelay);
-    else await manager.insert(DomainEventRecord, record);
+    else await manager.insert(DomainEventRecord, { ...record, relayedAt: needsRelay ? null : record.occurredAt });
     for (const handler of this.registry.handlers('in-transaction', event.type)) {
       await handler.handle(event);
     }

@@ -5,7 +5,7 @@ import { DomainEvent } from './domain-event';
 import { DomainEventRecord } from './domain-event.entity';
 import { DELIVER_EVENT_JOB, EVENTS_QUEUE } from './event-handler';
 import { EventHandlerRegistry } from './event-handler.registry';
-import type { DeliverEventJob } from './outbox-relay';
+import type { DeliverEventJob, OutboxEvent } from './outbox-relay';
 
 export type DeliveryResult = 'DELIVERED' | 'SKIPPED';
 
@@ -24,7 +24,9 @@ export class EventDeliveryProcessor {
   async deliver(job: Job<DeliverEventJob>): Promise<DeliveryResult> {
     const { eventId, handler: key } = job.data;
     const handler = this.registry.byHandlerKey(key);
-    const record = await this.dataSource.getRepository(DomainEventRecord).findOneBy({ id: eventId });
+    const record = job.data.event
+      ? { ...job.data.event, occurredAt: new Date(job.data.event.occurredAt) }
+      : await this.dataSource.getRepository(DomainEventRecord).findOneBy({ id: eventId });
     if (!handler || !record) {
       this.logger.warn({ message: 'Nothing to deliver', eventId, handler: key, reason: !record ? 'event gone' : 'handler gone' });
       return 'SKIPPED';
@@ -34,7 +36,7 @@ export class EventDeliveryProcessor {
   }
 }
 
-function rehydrate(eventClass: { prototype: DomainEvent }, record: DomainEventRecord): DomainEvent {
+function rehydrate(eventClass: { prototype: DomainEvent }, record: OutboxEvent): DomainEvent {
   return Object.assign(Object.create(eventClass.prototype) as DomainEvent, {
     id: record.id,
     occurredAt: record.occurredAt,

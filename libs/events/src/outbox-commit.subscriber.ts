@@ -8,7 +8,7 @@ import {
   type QueryDeepPartialEntity,
 } from 'typeorm';
 import { DomainEventRecord } from './domain-event.entity';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, type OutboxEvent } from './outbox-relay';
 
 const PENDING_WRITE = 'tessera:pending-events';
 const PENDING_RELAY = 'tessera:pending-relay';
@@ -16,9 +16,12 @@ const PENDING_RELAY = 'tessera:pending-relay';
 const WRITE_CHUNK = 1000;
 
 /** Keeps an event of the transaction to be written into the outbox just before it commits. */
-export function addPendingEvent(queryRunner: QueryRunner, record: QueryDeepPartialEntity<DomainEventRecord>, relay: boolean): void {
-  ((queryRunner.data[PENDING_WRITE] ??= []) as QueryDeepPartialEntity<DomainEventRecord>[]).push(record);
-  if (relay) ((queryRunner.data[PENDING_RELAY] ??= []) as string[]).push(record.id as string);
+export function addPendingEvent(queryRunner: QueryRunner, event: OutboxEvent, relay: boolean): void {
+  ((queryRunner.data[PENDING_WRITE] ??= []) as QueryDeepPartialEntity<DomainEventRecord>[]).push({
+    ...event,
+    relayedAt: relay ? null : event.occurredAt,
+  });
+  if (relay) ((queryRunner.data[PENDING_RELAY] ??= []) as OutboxEvent[]).push(event);
 }
 
 function take<T>(queryRunner: QueryRunner, key: string): T[] {
@@ -54,10 +57,10 @@ export class OutboxCommitSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
-    const ids = take<string>(queryRunner, PENDING_RELAY);
-    if (ids.length === 0) return;
-    this.relay.relay(ids).catch((error: unknown) => {
-      this.logger.warn({ message: 'Relay after commit failed; the sweeper will retry', error: String(error), events: ids.length });
+    const events = take<OutboxEvent>(queryRunner, PENDING_RELAY);
+    if (events.length === 0) return;
+    this.relay.relayCommitted(events).catch((error: unknown) => {
+      this.logger.warn({ message: 'Relay after commit failed; the sweeper will retry', error: String(error), events: events.length });
     });
   }
 
