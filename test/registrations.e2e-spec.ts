@@ -8,6 +8,7 @@ const REDEEM = `mutation($code: String!) { redeemCode(input: { code: $code }) { 
 const GRANTS = `query($org: UUID!, $filter: AccessGrantFilter) {
   accessGrants(organizationId: $org, filter: $filter) {
     totalCount
+    totalCountIsExact
     edges { node { id status code role startsAt endsAt createdAt user { email firstName lastName } product { name }
       milestones { key label completedAt } history { kind previousEndsAt newEndsAt reason } } }
   }
@@ -113,6 +114,25 @@ describe('registrations: who used which code, milestones, revoke, extend, expiry
     const typed = `${menteeCode.code.slice(0, 3).toLowerCase()}-${menteeCode.code.slice(3).toLowerCase()}`;
     expect((await grants({ search: typed })).edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([menteeGrant]);
     expect((await grants({ search: 'Leadership Programme' })).totalCount).toBe(2);
+  });
+
+  it('searches page by page with exact counts, and with terms too short for the trigram indexes', async () => {
+    const first = await admin.client.ok(
+      `query($org: UUID!) { accessGrants(organizationId: $org, first: 1, filter: { search: "ment" }) {
+        totalCount totalCountIsExact pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+      { org: organization.id },
+    );
+    expect(first.accessGrants).toMatchObject({ totalCount: 2, totalCountIsExact: true, pageInfo: { hasNextPage: true } });
+    const second = await admin.client.ok(
+      `query($org: UUID!, $after: String) { accessGrants(organizationId: $org, first: 1, after: $after, filter: { search: "ment" }) {
+        pageInfo { hasNextPage } edges { node { id } } } }`,
+      { org: organization.id, after: first.accessGrants.pageInfo.endCursor },
+    );
+    expect(second.accessGrants.pageInfo.hasNextPage).toBe(false);
+    expect([first.accessGrants.edges[0].node.id, second.accessGrants.edges[0].node.id].sort()).toEqual([menteeGrant, mentorGrant].sort());
+    expect((await grants({ search: 'ax' })).edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([mentorGrant]);
+    expect((await grants({ search: 'zq' })).totalCount).toBe(0);
+    expect((await grants({ search: 'mia', status: ['REVOKED'] })).totalCount).toBe(0);
   });
 
   it('exports the registrations as CSV with the same filter', async () => {

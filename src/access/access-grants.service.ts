@@ -1,20 +1,20 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { normalizeCode } from '@tessera/codes';
 import {
   BadUserInputError,
   ConflictError,
-  containsPattern,
   copyCsv,
   csvSafeSql,
+  decodeCursor,
   ForbiddenError,
   isoTimestampSql,
   isUniqueViolation,
   newId,
   NotFoundError,
+  pageSize,
   paginate,
-  type ConnectionShape,
+  toConnection,
   type PageArgs,
 } from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
@@ -32,12 +32,13 @@ import { CodesService } from '../inventory/codes.service';
 import { CodeStatus } from '../inventory/entities/code.entity';
 import { mailDate } from '../notifications/mail-data';
 import { MessageKind } from '../notifications/message-kinds';
-import type { AccessGrantFilter } from './dto/access.dto';
+import type { AccessGrantConnection, AccessGrantFilter } from './dto/access.dto';
 import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { GrantChange, GrantChangeKind } from './entities/grant-change.entity';
 import { MilestoneCompletion } from './entities/milestone-completion.entity';
 import { AccessExpired, AccessExtended, AccessRevoked, MilestoneRecorded } from './events/access.events';
 import { ACTIVE_PRODUCT_KEY, RedemptionService } from './redemption.service';
+import { RegistrationSearchSql, SEARCH_COUNT_CAP, searchPatterns, statusSql } from './registration-search.sql';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 /** Grants the expiry round ends in one transaction. */
@@ -76,9 +77,38 @@ export class AccessGrantsService {
   }
 
   /** The registrations of an organisation (its admins; platform admins for any customer). */
-  async list(actor: Actor, organizationId: string, page: PageArgs, filter: AccessGrantFilter = {}): Promise<ConnectionShape<AccessGrant>> {
+  async list(actor: Actor, organizationId: string, page: PageArgs, filter: AccessGrantFilter = {}): Promise<AccessGrantConnection> {
     await this.access.requireOrganization(actor, organizationId, { ...ADMIN, apiKey: true });
-    return paginate(this.filtered(organizationId, filter), page);
+    const term = filter.search?.trim();
+    if (term) return this.search(organizationId, filter, term, page);
+    return { ...(await paginate(this.filtered(organizationId, filter), page)), totalCountIsExact: true };
+  }
+
+  /**
+   * The list with a search term: the matches are looked up per table (see RegistrationSearchSql)
+   * and counted up to SEARCH_COUNT_CAP; past the cap the page comes from a walk by id instead.
+   */
+  private async search(organizationId: string, filter: AccessGrantFilter, term: string, page: PageArgs): Promise<AccessGrantConnection> {
+    const first = pageSize(page);
+    const afterId = page.after ? decodeCursor(page.after) : null;
+    const search = new RegistrationSearchSql(
+      { organizationId, status: filter.status, productId: filter.productId, userId: filter.userId },
+      term,
+    );
+    const matches = search.matchesQuery(afterId, first + 1);
+    const [{ matchCount, pageIds }] = (await this.txHost.tx.query(matches.sql, matches.params)) as {
+      matchCount: number;
+      pageIds: string[];
+    }[];
+    const totalCountIsExact = matchCount <= SEARCH_COUNT_CAP;
+    let ids = pageIds;
+    if (!totalCountIsExact) {
+      const walk = search.pageQuery(afterId, first + 1);
+      ids = ((await this.txHost.tx.query(walk.sql, walk.params)) as { id: string }[]).map((row) => row.id);
+    }
+    const byId = new Map((ids.length ? await this.grants.findBy({ id: In(ids) }) : []).map((grant) => [grant.id, grant]));
+    const rows = ids.flatMap((id) => byId.get(id) ?? []);
+    return { ...toConnection(rows, first, Math.min(matchCount, SEARCH_COUNT_CAP), (grant) => grant.id), totalCountIsExact };
   }
 
   /** The same rows as the list, as a CSV writer; access is checked before the first byte. */
@@ -105,7 +135,7 @@ export class AccessGrantsService {
     return (output) => copyCsv(this.dataSource, select, output);
   }
 
-  /** The filter of the list and the export, once: search looks at the code, the person, the product, the role and milestones. */
+  /** The filter of the export and of the list without a search: search looks at the code, the person, the product, the role and milestones. */
   private filtered(organizationId: string, filter: AccessGrantFilter): SelectQueryBuilder<AccessGrant> {
     const query = this.grants
       .createQueryBuilder('access')
@@ -114,24 +144,18 @@ export class AccessGrantsService {
       .leftJoin('product', 'product', 'product.id = access.product_id')
       .where('access.organization_id = :organizationId', { organizationId });
     if (filter.status?.length) {
-      const conditions = filter.status.map((status) =>
-        status === GrantStatus.ACTIVE
-          ? `(access.status = 'ACTIVE' AND (access.ends_at IS NULL OR access.ends_at > now()))`
-          : status === GrantStatus.EXPIRED
-            ? `(access.status = 'EXPIRED' OR (access.status = 'ACTIVE' AND access.ends_at <= now()))`
-            : `access.status = 'REVOKED'`,
-      );
-      query.andWhere(`(${conditions.join(' OR ')})`);
+      query.andWhere(`(${filter.status.map((status) => statusSql(status, 'access')).join(' OR ')})`);
     }
     if (filter.productId) query.andWhere('access.product_id = :productId', { productId: filter.productId });
     if (filter.userId) query.andWhere('access.user_id = :userId', { userId: filter.userId });
     if (filter.search?.trim()) {
-      const term = filter.search.trim();
+      // The export reads every match anyway: one pass with the same rules as RegistrationSearchSql.
+      const { canonical, codePart, text } = searchPatterns(filter.search.trim());
       query.andWhere(
         `(code.code = :canonical OR code.code LIKE :codePart OR person.email ILIKE :term
           OR (person.first_name || ' ' || person.last_name) ILIKE :term OR product.name ILIKE :term OR access.role ILIKE :term
           OR EXISTS (SELECT 1 FROM milestone_completion m WHERE m.grant_id = access.id AND m.key ILIKE :term))`,
-        { canonical: normalizeCode(term), codePart: containsPattern(normalizeCode(term) || term), term: containsPattern(term) },
+        { canonical, codePart, term: text },
       );
     }
     return query;

@@ -3,9 +3,17 @@ import { User } from '../../identity/entities/user.entity';
 import { Connection, IsFutureDate, UUIDScalar } from '@tessera/common';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { AccessGrant, GrantStatus } from '../entities/access-grant.entity';
+import { SEARCH_COUNT_CAP } from '../registration-search.sql';
 
 @ObjectType({ description: 'A page of access grants.' })
-export class AccessGrantConnection extends Connection(AccessGrant) {}
+export class AccessGrantConnection extends Connection(AccessGrant) {
+  // Only a search counts with a cap; every other list of grants counts exactly.
+  @Field(() => Boolean, {
+    description: `False when a search matches more grants than it counts (${SEARCH_COUNT_CAP}): totalCount is then that cap, a lower bound.`,
+    middleware: [async (_context, next) => ((await next()) as boolean | undefined) ?? true],
+  })
+  totalCountIsExact?: boolean;
+}
 
 @InputType({ description: 'A code to redeem, as the person typed it.' })
 export class RedeemCodeInput {

@@ -33,6 +33,11 @@ registerEnumType(GrantStatus, {
 // One grant in force per person, product and role, made by the migration (an expression index):
 // two seats racing for one person cannot both be taken.
 @Index('access_grant_active_product_key', { synchronize: false })
+// From a code or a product back to its grants, for the registrations search.
+@Index('access_grant_code_idx', ['codeId'])
+@Index('access_grant_product_idx', ['productId'])
+// GIN trigram index on role for the registrations search, made by the migration.
+@Index('access_grant_role_trgm_idx', { synchronize: false })
 export class AccessGrant {
   @Field(() => UUIDScalar, { description: 'Id of the grant.' })
   @PrimaryColumn('uuid')

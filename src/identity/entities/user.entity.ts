@@ -1,9 +1,12 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 @ObjectType({ description: 'A person who can sign in.' })
 @Entity('user_account')
+// GIN trigram indexes on the e-mail and the full name for the registrations search, made by the migration.
+@Index('user_account_email_trgm_idx', { synchronize: false })
+@Index('user_account_name_trgm_idx', { synchronize: false })
 export class User {
   @Field(() => UUIDScalar, { description: 'Id of the user.' })
   @PrimaryColumn('uuid')
