@@ -50,6 +50,7 @@ import {
   type InviteByEmailPayload,
 } from './dto/invitation.dto';
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
+import { InvitationStore } from './invitation-store';
 import {
   InvitationAccepted,
   InvitationCreated,
@@ -104,6 +105,7 @@ export class InvitationsService {
     private readonly limiter: RateLimiter,
     private readonly auth: AuthService,
     private readonly participants: ParticipantsService,
+    private readonly store: InvitationStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -368,29 +370,31 @@ export class InvitationsService {
     message: string | null,
     accounts: readonly User[],
   ): Promise<Invitation[]> {
-    const actorId = actorUserId(actor);
-    const expiresAt = this.expiry();
-    // The mail is queued in this same transaction: it counts as sent from now.
-    const sentAt = new Date();
-    const made = entries.map(({ email, seat }) => {
-      const { token, hash } = newSecretToken();
-      const invitation = this.invitations.create({
-        id: newId(),
+    // The mails are queued in this same transaction: they count as sent from now.
+    const shared = { message, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
+    const links = entries.map(({ email, seat }) => ({ email, seat, id: newId(), ...newSecretToken() }));
+    const createdAt = await this.store.insertPending(
+      shared,
+      links.map(({ id, email, seat, hash }) => ({ id, organizationId: seat.organizationId, codeId: seat.id, email, tokenHash: hash })),
+    );
+    const made = links.map(({ id, email, seat, token, hash }) => ({
+      token,
+      seat,
+      invitation: this.invitations.create({
+        ...shared,
+        id,
         organizationId: seat.organizationId,
         codeId: seat.id,
         email,
-        message,
         tokenHash: hash,
         status: InvitationStatus.PENDING,
-        expiresAt,
-        invitedByUserId: actorId,
         acceptedByUserId: null,
         closedAt: null,
-        lastSentAt: sentAt,
-      });
-      return { invitation, token, seat };
-    });
-    await this.invitations.insert(made.map(({ invitation }) => invitation));
+        createdAt,
+        updatedAt: createdAt,
+      }),
+    }));
+    const actorId = shared.invitedByUserId;
     for (const { invitation } of made) {
       await this.events.publish(
         new InvitationCreated(

@@ -3,6 +3,20 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Injectable } from '@nestjs/common';
 import type { MessageKind } from './message-kinds';
 
+/** A message to queue, as the delivery log stores it. */
+export interface QueuedMessageRow {
+  id: string;
+  kind: MessageKind;
+  recipient: string;
+  organizationId: string | null;
+  data: Record<string, unknown>;
+  sealedData: string | null;
+  eventId: string | null;
+  codeId: string | null;
+  invitationId: string | null;
+  grantId: string | null;
+}
+
 /** A message a sender has claimed: what it needs to render and send it. */
 export interface ClaimedMessage {
   id: string;
@@ -23,12 +37,38 @@ export interface AcceptedSend {
 }
 
 /**
- * The delivery log's SQL for sending many messages: claims and accepted sends of many messages in
- * one statement each. Ordinary reads and writes use the ORM.
+ * The delivery log's SQL for many messages: queueing, claims and accepted sends of many messages
+ * in one statement each. Ordinary reads and writes use the ORM.
  */
 @Injectable()
 export class MessageStore {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** Inserts QUEUED messages; returns the ids of those inserted (one that its event queued already for the person is left out). */
+  async insertQueued(rows: readonly QueuedMessageRow[]): Promise<string[]> {
+    if (!rows.length) return [];
+    // TypeORM answers an INSERT with its rows (an UPDATE with [rows, count]).
+    const inserted = (await this.txHost.tx.query(
+      `INSERT INTO message (id, kind, recipient, organization_id, data, sealed_data, event_id, code_id, invitation_id, grant_id, status)
+       SELECT m.*, 'QUEUED'::message_status
+         FROM unnest($1::uuid[], $2::message_kind[], $3::text[], $4::uuid[], $5::jsonb[], $6::text[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[])
+           AS m(id, kind, recipient, organization_id, data, sealed_data, event_id, code_id, invitation_id, grant_id)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.kind),
+        rows.map((row) => row.recipient),
+        rows.map((row) => row.organizationId),
+        rows.map((row) => JSON.stringify(row.data)),
+        rows.map((row) => row.sealedData),
+        rows.map((row) => row.eventId),
+        rows.map((row) => row.codeId),
+        rows.map((row) => row.invitationId),
+        rows.map((row) => row.grantId),
+      ],
+    )) as { id: string }[];
+    return inserted.map((row) => row.id);
+  }
 
   /**
    * Claims those of the messages that are unfinished and not claimed by a live sender, for

@@ -14,6 +14,7 @@ import { Message, MessageStatus } from './entities/message.entity';
 import { MessageQueued, MessagesQueued } from './events/notification.events';
 import { MessageKind } from './message-kinds';
 import { MessageSender, type DeliveryReport, type DeliveryResult } from './message-sender';
+import { MessageStore } from './message-store';
 
 export interface NewMessage {
   kind: MessageKind;
@@ -66,6 +67,7 @@ export class NotificationsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly sender: MessageSender,
+    private readonly store: MessageStore,
     private readonly access: AccessPolicy,
     private readonly events: EventBus,
     private readonly jobs: JobQueue,
@@ -90,36 +92,25 @@ export class NotificationsService {
   @Transactional()
   async queueMany(messages: readonly NewMessage[], actorId: string | null = null): Promise<string[]> {
     if (!messages.length) return [];
-    const rows = messages.map((message) =>
-      this.messages.create({
-        id: newId(),
-        kind: message.kind,
-        recipient: message.recipient.trim().toLowerCase(),
-        organizationId: message.organizationId,
-        data: message.data,
-        sealedData: message.sealedData ?? (message.secrets ? this.sender.seal(message.secrets) : null),
-        eventId: message.eventId ?? null,
-        codeId: message.codeId ?? null,
-        invitationId: message.invitationId ?? null,
-        grantId: message.grantId ?? null,
-        status: MessageStatus.QUEUED,
-      }),
-    );
-    // Entities are not updated from RETURNING: with rows left out by a conflict, its rows would not line up with them.
-    const inserted = await this.messages
-      .createQueryBuilder()
-      .insert()
-      .values(rows)
-      .orIgnore()
-      .returning('id')
-      .updateEntity(false)
-      .execute();
-    const queued = new Set((inserted.raw as { id: string }[]).map((row) => row.id));
+    const rows = messages.map((message) => ({
+      id: newId(),
+      kind: message.kind,
+      recipient: message.recipient.trim().toLowerCase(),
+      organizationId: message.organizationId,
+      data: message.data,
+      sealedData: message.sealedData ?? (message.secrets ? this.sender.seal(message.secrets) : null),
+      eventId: message.eventId ?? null,
+      codeId: message.codeId ?? null,
+      invitationId: message.invitationId ?? null,
+      grantId: message.grantId ?? null,
+    }));
+    const queued = new Set(await this.store.insertQueued(rows));
     const byOrganization = new Map<string | null, string[]>();
     for (const row of rows) {
       if (!queued.has(row.id)) continue;
-      const ids = byOrganization.get(row.organizationId) ?? [];
-      byOrganization.set(row.organizationId, ids.concat(row.id));
+      const ids = byOrganization.get(row.organizationId);
+      if (ids) ids.push(row.id);
+      else byOrganization.set(row.organizationId, [row.id]);
     }
     for (const [organizationId, messageIds] of byOrganization) {
       await this.events.publish(new MessagesQueued({ messageIds }, { organizationId, actorId }));
