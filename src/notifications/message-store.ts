@@ -17,16 +17,10 @@ export interface QueuedMessageRow {
   grantId: string | null;
 }
 
-/** A message a sender has claimed: what it needs to render and send it. */
-export interface ClaimedMessage {
-  id: string;
-  kind: MessageKind;
-  recipient: string;
-  organizationId: string | null;
-  data: Record<string, unknown>;
-  sealedData: string | null;
+/** A message a sender has claimed: what it needs to render and send it, and which attempt this is. */
+export type ClaimedMessage = Pick<QueuedMessageRow, 'id' | 'kind' | 'recipient' | 'organizationId' | 'data' | 'sealedData'> & {
   attempts: number;
-}
+};
 
 /** A send the mail server accepted, to be recorded. */
 export interface AcceptedSend {
