@@ -7,13 +7,14 @@ import { InventoryModule } from '../inventory/inventory.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { Invitation } from './entities/invitation.entity';
 import { InvitationExpiry } from './invitation-expiry';
+import { InvitationStore } from './invitation-store';
 import { InvitationsResolver } from './invitations.resolver';
 import { InvitationsService } from './invitations.service';
 
 /** E-mail invitations: links, accept, first-accept-wins, expiry. */
 @Module({
   imports: [TypeOrmModule.forFeature([Invitation]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule, AccessModule],
-  providers: [InvitationsService, InvitationsResolver, InvitationExpiry],
+  providers: [InvitationsService, InvitationsResolver, InvitationExpiry, InvitationStore],
   exports: [InvitationsService],
 })
 export class InvitationsModule {}

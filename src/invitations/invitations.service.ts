@@ -41,14 +41,16 @@ import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { CodeVoided } from '../inventory/events/inventory.events';
 import { MessageKind } from '../notifications/message-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
-import type {
-  AcceptInvitationInput,
-  InvitationFilter,
-  InvitationInfo,
-  InviteByEmailInput,
-  InviteByEmailPayload,
+import {
+  MAX_INVITATIONS_PER_CALL,
+  type AcceptInvitationInput,
+  type InvitationFilter,
+  type InvitationInfo,
+  type InviteByEmailInput,
+  type InviteByEmailPayload,
 } from './dto/invitation.dto';
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
+import { InvitationStore } from './invitation-store';
 import {
   InvitationAccepted,
   InvitationCreated,
@@ -103,6 +105,7 @@ export class InvitationsService {
     private readonly limiter: RateLimiter,
     private readonly auth: AuthService,
     private readonly participants: ParticipantsService,
+    private readonly store: InvitationStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -118,16 +121,21 @@ export class InvitationsService {
   ): Promise<InviteByEmailPayload> {
     const emails = checkInvite(input);
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
-    await this.refuseHolders(emails, input);
+    const accounts = await this.users.findByEmails(emails);
+    await this.refuseHolders(emails, input, accounts);
     const seats = input.priceId
       ? await this.holdSeatsOfPrice(input.organizationId, input.priceId, emails.length)
       : emails.map(() => undefined);
     const shared = input.codeId ? await this.holdNamedSeat(input.organizationId, input.codeId, emails) : undefined;
+    const message = input.message?.trim() || null;
     const invitations: Invitation[] = [];
-    for (const [index, email] of emails.entries()) {
-      const seat = shared ?? seats[index]!;
-      invitations.push(await this.create(actor, seat, email, input.message?.trim() || null));
-      await onProgress?.(index + 1, emails.length);
+    // A part at a time: a CSV of thousands of addresses reports progress, and no statement grows without bound.
+    for (let from = 0; from < emails.length; from += MAX_INVITATIONS_PER_CALL) {
+      const part = emails
+        .slice(from, from + MAX_INVITATIONS_PER_CALL)
+        .map((email, index) => ({ email, seat: shared ?? seats[from + index]! }));
+      invitations.push(...(await this.createAll(actor, part, message, accounts)));
+      await onProgress?.(invitations.length, emails.length);
     }
     const seatsRemaining = input.priceId ? await this.codes.countSeats(input.organizationId, input.priceId) : null;
     return { invitations, seatsRemaining };
@@ -333,18 +341,19 @@ export class InvitationsService {
   private async renew(actor: Actor, invitationId: string, resend: boolean): Promise<{ invitation: Invitation; url: string }> {
     const found = await this.load(actor, invitationId);
     // The code first, as everywhere: an acceptance, a revocation or the expiry cannot slip in between.
-    await this.codes.lockById(found.codeId);
+    const code = await this.codes.lockById(found.codeId);
     const { token, hash } = newSecretToken();
     const [renewed] = (await this.txHost.tx.query(
-      `UPDATE invitation SET token_hash = $2, expires_at = $3, updated_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-      [invitationId, hash, this.expiry()],
+      `UPDATE invitation SET token_hash = $2, expires_at = $3, last_sent_at = CASE WHEN $4 THEN now() ELSE last_sent_at END, updated_at = now()
+        WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      [invitationId, hash, this.expiry(), resend],
     )) as [{ id: string }[], number];
     if (!renewed.length) {
       const now = (await this.invitations.findOneBy({ id: invitationId }))!;
       throw new ConflictError(`Only a pending invitation has a link; this one is ${now.status}.`, { reason: now.status });
     }
     const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
-    if (resend) await this.mail(invitation, token, actorUserId(actor));
+    if (resend) await this.mailAll([{ invitation, token, seat: code! }], actorUserId(actor));
     await this.events.publish(
       new InvitationLinkRenewed(
         { invitationId, resent: resend },
@@ -354,67 +363,103 @@ export class InvitationsService {
     return { invitation: (await this.invitations.findOneBy({ id: invitationId }))!, url: this.acceptUrl(token) };
   }
 
-  private async create(actor: Actor, seat: Code, email: string, message: string | null): Promise<Invitation> {
-    const { token, hash } = newSecretToken();
-    const invitation = this.invitations.create({
-      id: newId(),
-      organizationId: seat.organizationId,
-      codeId: seat.id,
-      email,
-      message,
-      tokenHash: hash,
-      status: InvitationStatus.PENDING,
-      expiresAt: this.expiry(),
-      invitedByUserId: actorUserId(actor),
-      acceptedByUserId: null,
-      closedAt: null,
-      lastSentAt: null,
-    });
-    await this.invitations.insert(invitation);
-    await this.events.publish(
-      new InvitationCreated(
-        { invitationId: invitation.id, codeId: seat.id, email },
-        { organizationId: seat.organizationId, actorId: actorUserId(actor) },
-      ),
+  /** Invitations for the held seats, their InvitationCreated events and their mails, in a few statements. */
+  private async createAll(
+    actor: Actor,
+    entries: { email: string; seat: Code }[],
+    message: string | null,
+    accounts: readonly User[],
+  ): Promise<Invitation[]> {
+    // The mails are queued in this same transaction: they count as sent from now.
+    const shared = { message, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
+    const links = entries.map(({ email, seat }) => ({ email, seat, id: newId(), ...newSecretToken() }));
+    const createdAt = await this.store.insertPending(
+      shared,
+      links.map(({ id, email, seat, hash }) => ({ id, organizationId: seat.organizationId, codeId: seat.id, email, tokenHash: hash })),
     );
-    await this.mail(invitation, token, actorUserId(actor));
-    return (await this.invitations.findOneBy({ id: invitation.id }))!;
+    const made = links.map(({ id, email, seat, token, hash }) => ({
+      token,
+      seat,
+      invitation: this.invitations.create({
+        ...shared,
+        id,
+        organizationId: seat.organizationId,
+        codeId: seat.id,
+        email,
+        tokenHash: hash,
+        status: InvitationStatus.PENDING,
+        acceptedByUserId: null,
+        closedAt: null,
+        createdAt,
+        updatedAt: createdAt,
+      }),
+    }));
+    const actorId = shared.invitedByUserId;
+    for (const { invitation } of made) {
+      await this.events.publish(
+        new InvitationCreated(
+          { invitationId: invitation.id, codeId: invitation.codeId, email: invitation.email },
+          { organizationId: invitation.organizationId, actorId },
+        ),
+      );
+    }
+    await this.mailAll(made, actorId, accounts);
+    return made.map(({ invitation }) => invitation);
   }
 
-  /** Queues the invitation mail (the only place the token leaves the server) in the caller's transaction. */
-  private async mail(invitation: Invitation, token: string, actorId: string | null): Promise<void> {
-    const code = (await this.codes.findByIds([invitation.codeId]))[0];
-    const [organization] = await this.organizations.findByIds([invitation.organizationId]);
-    const product = await this.productOf(code);
-    const known = await this.users.findByEmail(invitation.email);
-    await this.notifications.queue(
-      {
-        kind: MessageKind.INVITATION,
-        recipient: invitation.email,
-        organizationId: invitation.organizationId,
-        codeId: invitation.codeId,
-        invitationId: invitation.id,
-        data: {
-          recipient: { firstName: known?.firstName ?? '', lastName: known?.lastName ?? '', email: invitation.email },
-          organization: { name: organization?.name ?? '' },
-          product: { name: product?.name ?? '' },
-          message: invitation.message,
-          expiresAt: mailDate(invitation.expiresAt),
-        },
-        secrets: { acceptUrl: this.acceptUrl(token) },
-      },
+  /**
+   * Queues the invitations' mails (the only place a token leaves the server) in the caller's
+   * transaction; what the mails show is read once for all of them.
+   */
+  private async mailAll(
+    mails: { invitation: Invitation; token: string; seat: Code }[],
+    actorId: string | null,
+    accounts?: readonly User[],
+  ): Promise<void> {
+    const distinct = <T>(values: T[]) => [...new Set(values)];
+    const organizations = new Map(
+      (await this.organizations.findByIds(distinct(mails.map((mail) => mail.invitation.organizationId)))).map((o) => [o.id, o]),
+    );
+    const prices = await this.contracts.findPricesByIds(distinct(mails.flatMap(({ seat }) => seat.priceId ?? [])));
+    const products = new Map(
+      (await this.contracts.findProductsByIds(distinct(prices.map((price) => price.productId)))).map((product) => [product.id, product]),
+    );
+    const productOfPrice = new Map(prices.map((price) => [price.id, products.get(price.productId)]));
+    const known = new Map(
+      (accounts ?? (await this.users.findByEmails(mails.map((mail) => mail.invitation.email)))).map((user) => [
+        normalizeEmail(user.email),
+        user,
+      ]),
+    );
+    await this.notifications.queueMany(
+      mails.map(({ invitation, token, seat }) => {
+        const person = known.get(invitation.email);
+        return {
+          kind: MessageKind.INVITATION,
+          recipient: invitation.email,
+          organizationId: invitation.organizationId,
+          codeId: invitation.codeId,
+          invitationId: invitation.id,
+          data: {
+            recipient: { firstName: person?.firstName ?? '', lastName: person?.lastName ?? '', email: invitation.email },
+            organization: { name: organizations.get(invitation.organizationId)?.name ?? '' },
+            product: { name: (seat.priceId && productOfPrice.get(seat.priceId)?.name) || '' },
+            message: invitation.message,
+            expiresAt: mailDate(invitation.expiresAt),
+          },
+          secrets: { acceptUrl: this.acceptUrl(token) },
+        };
+      }),
       actorId,
     );
-    await this.invitations.update({ id: invitation.id }, { lastSentAt: new Date() });
   }
 
   /** Inviting someone who already has the product would hold a seat nobody can take. */
-  private async refuseHolders(emails: string[], input: InviteByEmailInput): Promise<void> {
+  private async refuseHolders(emails: string[], input: InviteByEmailInput, accounts: readonly User[]): Promise<void> {
     const [code] = input.codeId ? await this.codes.findByIds([input.codeId]) : [];
     const priceId = input.priceId ?? code?.priceId;
     const [price] = priceId ? await this.contracts.findPricesByIds([priceId]) : [];
     if (!price) return;
-    const accounts = await this.users.findByEmails(emails);
     const holders = await this.redemption.holdersOf(
       price.productId,
       accounts.map((user) => user.id),

@@ -75,13 +75,14 @@ export class MessageTemplatesService {
     return renderMessage(parts, sampleData(input.kind));
   }
 
-  /** What the mail processor sends: the organisation's text (or the default) with the message's data. */
+  /** An organisation's message of a kind with the given data, as it would be sent. */
   async render(organizationId: string | null, kind: MessageKind, data: Record<string, unknown>): Promise<RenderedMessage> {
-    const parts = organizationId ? await this.partsFor(organizationId, kind) : DEFAULT_TEMPLATES[kind];
-    return renderMessage(parts, data);
+    return renderMessage(await this.partsFor(organizationId, kind), data);
   }
 
-  private async partsFor(organizationId: string, kind: MessageKind): Promise<TemplateParts> {
+  /** What the mail processor renders: the organisation's own text of a kind, or the default (also for mail of no organisation). */
+  async partsFor(organizationId: string | null, kind: MessageKind): Promise<TemplateParts> {
+    if (!organizationId) return DEFAULT_TEMPLATES[kind];
     return (await this.templates.findOneBy({ organizationId, kind })) ?? DEFAULT_TEMPLATES[kind];
   }
 }

@@ -6,6 +6,8 @@ import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
 import { AccountMails } from './account-mails';
 import { MessageRecovery } from './message-recovery';
+import { MessageSender } from './message-sender';
+import { MessageStore } from './message-store';
 import { MessagesResolver } from './messages.resolver';
 import { NotificationsService } from './notifications.service';
 import { MessageTemplatesResolver } from './message-templates.resolver';
@@ -18,6 +20,8 @@ import { MessageTemplatesService } from './message-templates.service';
     MessageTemplatesService,
     MessageTemplatesResolver,
     NotificationsService,
+    MessageSender,
+    MessageStore,
     MailTransport,
     MessagesResolver,
     MessageRecovery,

@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, SecretBox, type ConnectionShape } from '@tessera/common';
+import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
 import { JobHandler, JobProcessor, JobQueue, type Job } from '@tessera/queue';
 import type { AppConfig } from '../config/config';
@@ -11,11 +11,10 @@ import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import type { MessageFilter } from './dto/message.dto';
 import { Message, MessageStatus } from './entities/message.entity';
-import { MessageQueued } from './events/notification.events';
-import { MailTransport, PermanentMailError } from './mail-transport';
+import { MessageQueued, MessagesQueued } from './events/notification.events';
 import { MessageKind } from './message-kinds';
-import { MessageTemplatesService } from './message-templates.service';
-import { TemplateRenderError, type RenderedMessage } from './template-renderer';
+import { MessageSender, type DeliveryReport, type DeliveryResult } from './message-sender';
+import { MessageStore } from './message-store';
 
 export interface NewMessage {
   kind: MessageKind;
@@ -34,23 +33,31 @@ export interface NewMessage {
 }
 
 export const MAIL_QUEUE = 'mail';
+/** One message: a retry, a recovery, or a message queued before messages were sent in batches. */
 export const SEND_MESSAGE_JOB = 'send-message';
+export const SEND_MESSAGES_JOB = 'send-messages';
 
 interface SendMessageJob {
   messageId: string;
 }
 
-export type DeliveryResult = 'SENT' | 'FAILED' | 'SKIPPED';
+interface SendMessagesJob {
+  messageIds: string[];
+}
+
+export type { DeliveryResult } from './message-sender';
 
 /** How many claimed messages one recovery round re-queues at most. */
 const RECOVERY_BATCH = 500;
+/** Messages per send job: big enough that queue overhead vanishes, small enough to spread over workers. */
+const SEND_BATCH = 100;
 
 /**
- * The mail pipeline: a message is queued in the transaction that causes it (delivery log row +
- * outbox event); after commit the event becomes one send job on the mail queue, which a worker
- * runs at least once. The log is what makes a send happen once: a job claims the message for a
- * while before sending, and a SENT or FAILED message is never sent by a retry. A worker that dies
- * mid-send leaves its claim to lapse; `recoverAbandoned` queues those messages again.
+ * The mail pipeline: messages are queued in the transaction that causes them (delivery log rows +
+ * one outbox event for them); after commit the event becomes send jobs on the mail queue, which
+ * workers run at least once. MessageSender makes each send happen once. A temporary failure goes
+ * back on the queue as a job of its own, with backoff; a worker that dies mid-send leaves its
+ * claims to lapse, and `recoverAbandoned` queues those messages again.
  */
 @Injectable()
 @JobProcessor(MAIL_QUEUE)
@@ -59,17 +66,13 @@ export class NotificationsService {
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly templates: MessageTemplatesService,
-    private readonly transport: MailTransport,
+    private readonly sender: MessageSender,
+    private readonly store: MessageStore,
     private readonly access: AccessPolicy,
     private readonly events: EventBus,
     private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.sealer = new SecretBox(config.auth.tokenSecret!, 'message-secrets');
-  }
-
-  private readonly sealer: SecretBox;
+  ) {}
 
   private get messages() {
     return this.txHost.tx.getRepository(Message);
@@ -78,42 +81,86 @@ export class NotificationsService {
   /** Queues a message in the caller's transaction; null if this event already queued it. */
   @Transactional()
   async queue(message: NewMessage, actorId: string | null = null): Promise<Message | null> {
-    const id = newId();
-    const inserted = await this.messages
-      .createQueryBuilder()
-      .insert()
-      .values(
-        this.messages.create({
-          id,
-          kind: message.kind,
-          recipient: message.recipient.trim().toLowerCase(),
-          organizationId: message.organizationId,
-          data: message.data,
-          sealedData: message.sealedData ?? (message.secrets ? this.sealer.seal(JSON.stringify(message.secrets)) : null),
-          eventId: message.eventId ?? null,
-          codeId: message.codeId ?? null,
-          invitationId: message.invitationId ?? null,
-          grantId: message.grantId ?? null,
-          status: MessageStatus.QUEUED,
-        }),
-      )
-      .orIgnore()
-      .returning('id')
-      .execute();
-    if ((inserted.raw as unknown[]).length === 0) return null;
-    await this.events.publish(new MessageQueued({ messageId: id }, { organizationId: message.organizationId, actorId }));
-    return this.messages.findOneBy({ id });
+    const [id] = await this.queueMany([message], actorId);
+    return id ? this.messages.findOneBy({ id }) : null;
   }
 
+  /**
+   * Queues messages in the caller's transaction, in one insert and one MessagesQueued event per
+   * organisation; returns the ids of those queued (a message its event queued already is left out).
+   */
+  @Transactional()
+  async queueMany(messages: readonly NewMessage[], actorId: string | null = null): Promise<string[]> {
+    if (!messages.length) return [];
+    const rows = messages.map((message) => ({
+      id: newId(),
+      kind: message.kind,
+      recipient: message.recipient.trim().toLowerCase(),
+      organizationId: message.organizationId,
+      data: message.data,
+      sealedData: message.sealedData ?? (message.secrets ? this.sender.seal(message.secrets) : null),
+      eventId: message.eventId ?? null,
+      codeId: message.codeId ?? null,
+      invitationId: message.invitationId ?? null,
+      grantId: message.grantId ?? null,
+    }));
+    const queued = new Set(await this.store.insertQueued(rows));
+    const byOrganization = new Map<string | null, string[]>();
+    for (const row of rows) {
+      if (!queued.has(row.id)) continue;
+      const ids = byOrganization.get(row.organizationId);
+      if (ids) ids.push(row.id);
+      else byOrganization.set(row.organizationId, [row.id]);
+    }
+    for (const [organizationId, messageIds] of byOrganization) {
+      await this.events.publish(new MessagesQueued({ messageIds }, { organizationId, actorId }));
+    }
+    return rows.filter((row) => queued.has(row.id)).map((row) => row.id);
+  }
+
+  @OnEventAfterCommit(MessagesQueued)
+  async onMessagesQueued(event: MessagesQueued): Promise<void> {
+    const { messageIds } = event.payload;
+    for (let from = 0, part = 0; from < messageIds.length; from += SEND_BATCH, part++) {
+      // Job ids from the event's: a re-run of this handler queues nothing more.
+      await this.jobs.add<SendMessagesJob>(
+        MAIL_QUEUE,
+        SEND_MESSAGES_JOB,
+        { messageIds: messageIds.slice(from, from + SEND_BATCH) },
+        { jobId: `${event.id}:${part}`, attempts: this.config.mail.maxAttempts, backoffMs: this.config.mail.retryDelayMs },
+      );
+    }
+  }
+
+  /** Events of messages queued one by one, before batches: those still in an outbox are sent too. */
   @OnEventAfterCommit(MessageQueued)
   async onMessageQueued(event: MessageQueued): Promise<void> {
-    // The job id is the message's: a re-run of this handler queues nothing more.
     await this.enqueueSend(event.payload.messageId, event.payload.messageId, this.config.mail.maxAttempts);
   }
 
   @JobHandler(SEND_MESSAGE_JOB)
   send(job: Job<SendMessageJob>): Promise<DeliveryResult> {
     return this.deliver(job.data.messageId);
+  }
+
+  /** Sends a batch; each temporary failure gets a job of its own, with the attempts it has left and the usual backoff. */
+  @JobHandler(SEND_MESSAGES_JOB)
+  async sendMany(job: Job<SendMessagesJob>): Promise<Omit<DeliveryReport, 'retrying'> & { retrying: number }> {
+    const { retrying, ...report } = await this.sender.deliverMany(job.data.messageIds);
+    const { maxAttempts, retryDelayMs } = this.config.mail;
+    for (const { messageId, attempts } of retrying) {
+      // The first retry waits as a job's first retry would; the job's own backoff continues the doubling.
+      await this.enqueueSend(messageId, `${messageId}:retry:${attempts}`, maxAttempts - attempts, {
+        delayMs: retryDelayMs * 2 ** (attempts - 1),
+        backoffMs: retryDelayMs * 2 ** attempts,
+      });
+    }
+    return { ...report, retrying: retrying.length };
+  }
+
+  /** Sends one message unless it is sent, refused for good, or claimed by a live sender; a temporary failure throws. */
+  deliver(messageId: string): Promise<DeliveryResult> {
+    return this.sender.deliver(messageId);
   }
 
   /**
@@ -138,80 +185,18 @@ export class NotificationsService {
     return abandoned.length;
   }
 
-  private enqueueSend(messageId: string, jobId: string, attempts: number): Promise<void> {
+  private enqueueSend(
+    messageId: string,
+    jobId: string,
+    attempts: number,
+    timing: { delayMs?: number; backoffMs?: number } = {},
+  ): Promise<void> {
     return this.jobs.add<SendMessageJob>(
       MAIL_QUEUE,
       SEND_MESSAGE_JOB,
       { messageId },
-      {
-        jobId,
-        attempts,
-        backoffMs: this.config.mail.retryDelayMs,
-      },
+      { jobId, attempts, backoffMs: timing.backoffMs ?? this.config.mail.retryDelayMs, delayMs: timing.delayMs },
     );
-  }
-
-  /**
-   * Sends one message unless it is sent, refused for good, or claimed by a live sender. A
-   * temporary failure throws, so the queue retries with backoff, until the last attempt, which
-   * is recorded FAILED; a permanent failure is recorded FAILED at once.
-   */
-  async deliver(messageId: string): Promise<DeliveryResult> {
-    const [claimed] = await this.txHost.tx
-      .query<Message[]>(
-        `UPDATE message SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $2), updated_at = now()
-        WHERE id = $1 AND status IN ('QUEUED', 'RETRYING') AND (claimed_until IS NULL OR claimed_until < now())
-       RETURNING id, kind, recipient, organization_id AS "organizationId", data, sealed_data AS "sealedData", attempts`,
-        [messageId, this.config.mail.claimMs / 1000],
-      )
-      .then((result) => (result as unknown as [Message[], number])[0] ?? []);
-    if (!claimed) return 'SKIPPED';
-    const { maxAttempts } = this.config.mail;
-    if (claimed.attempts > maxAttempts) {
-      await this.messages.update({ id: claimed.id }, { status: MessageStatus.FAILED, claimedUntil: null, attempts: maxAttempts });
-      return 'FAILED';
-    }
-    let rendered: RenderedMessage | undefined;
-    let providerMessageId: string;
-    try {
-      const secrets = claimed.sealedData ? this.openSecrets(claimed.sealedData) : {};
-      rendered = await this.templates.render(claimed.organizationId, claimed.kind, { ...claimed.data, ...secrets });
-      ({ providerMessageId } = await this.transport.send({ to: claimed.recipient, messageId: claimed.id, ...rendered }));
-    } catch (error) {
-      const permanent = error instanceof PermanentMailError || error instanceof TemplateRenderError || claimed.attempts >= maxAttempts;
-      const lastError = error instanceof Error ? error.message : String(error);
-      await this.messages.update(
-        { id: claimed.id },
-        {
-          status: permanent ? MessageStatus.FAILED : MessageStatus.RETRYING,
-          subject: rendered?.subject ?? null,
-          lastError,
-          claimedUntil: null,
-        },
-      );
-      this.logger.warn({
-        message: permanent ? 'Mail failed for good' : 'Mail failed, will retry',
-        messageId: claimed.id,
-        attempt: claimed.attempts,
-        error: lastError,
-      });
-      if (permanent) return 'FAILED';
-      throw error;
-    }
-    // Outside the try: once the server took the mail, a failure here must not mark it for a retry.
-    await this.messages.update(
-      { id: claimed.id },
-      { status: MessageStatus.SENT, subject: rendered.subject, providerMessageId, sentAt: new Date(), lastError: null, claimedUntil: null },
-    );
-    return 'SENT';
-  }
-
-  private openSecrets(sealed: string): Record<string, string> {
-    try {
-      return JSON.parse(this.sealer.open(sealed)) as Record<string, string>;
-    } catch {
-      throw new TemplateRenderError("The message's links cannot be unsealed: was AUTH_TOKEN_SECRET changed since it was queued?");
-    }
   }
 
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: MessageFilter = {}): Promise<ConnectionShape<Message>> {

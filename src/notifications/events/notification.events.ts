@@ -6,7 +6,12 @@ export class MessageTemplateChanged extends DomainEvent<{ kind: MessageKind; res
   static override readonly type = 'MessageTemplateChanged';
 }
 
-/** A message entered the delivery log; its after-commit handler sends it. */
+/** Messages entered the delivery log together; the after-commit handler queues their sending. */
+export class MessagesQueued extends DomainEvent<{ messageIds: string[] }> {
+  static override readonly type = 'MessagesQueued';
+}
+
+/** A message entered the delivery log (published before messages were queued together; still handled). */
 export class MessageQueued extends DomainEvent<{ messageId: string }> {
   static override readonly type = 'MessageQueued';
 }
