@@ -47,12 +47,12 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
   const log = async (filter: Record<string, unknown> = {}) => (await admin.client.ok(MESSAGES, { org: organization.id, filter })).messages;
 
   it('delivers a queued message once over SMTP, with headers, HTML and text parts and escaped user text', async () => {
-    const message = await t.get(NotificationsService).queue(codeSent(organization, 'Ada@Example.test'));
+    const messageId = await t.get(NotificationsService).queue(codeSent(organization, 'Ada@Example.test'));
     await eventually(() => expect(smtp.mailsTo('ada@example.test')).toHaveLength(1));
     const [mail] = smtp.mailsTo('ada@example.test');
     expect(mail.subject).toBe('Your registration code for Sailing course');
     expect(mail.headers.get('from')).toMatchObject({ value: [{ address: 'codes@harbour.test', name: 'Harbour' }] });
-    expect(mail.headers.get('x-tessera-message-id')).toBe(message!.id);
+    expect(mail.headers.get('x-tessera-message-id')).toBe(messageId!);
     expect(mail.html).toContain('HBK7M2Q9');
     expect(mail.html).toContain('See you &quot;soon&quot; &amp; bring &lt;boots&gt;');
     expect(mail.html).not.toContain('<boots>');
@@ -61,7 +61,7 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
     expect((await log({ recipient: 'ada@' })).edges[0].node.providerMessageId).toBeTruthy();
 
     // A retried job finds the message SENT and sends nothing.
-    expect(await t.get(NotificationsService).deliver(message!.id)).toBe('SKIPPED');
+    expect(await t.get(NotificationsService).deliver(messageId!)).toBe('SKIPPED');
     expect(smtp.mailsTo('ada@example.test')).toHaveLength(1);
   });
 
@@ -99,12 +99,12 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
 
   it('sends a message whose sender died mid-send once the claim lapses, and only once', async () => {
     smtp.rejectRecipients.add('abandoned@example.test');
-    const message = await t.get(NotificationsService).queue(codeSent(organization, 'abandoned@example.test'));
+    const messageId = await t.get(NotificationsService).queue(codeSent(organization, 'abandoned@example.test'));
     await eventually(async () => expect((await log({ recipient: 'abandoned@' })).edges[0].node.status).toBe('FAILED'));
     smtp.rejectRecipients.delete('abandoned@example.test');
     // As a worker leaves it when killed between claiming and recording: unfinished, claimed, claim lapsed.
     await t.dataSource.query(`UPDATE message SET status = 'QUEUED', claimed_until = now() - interval '1 second' WHERE id = $1`, [
-      message!.id,
+      messageId!,
     ]);
     await eventually(async () =>
       expect((await log({ recipient: 'abandoned@' })).edges[0].node).toMatchObject({ status: 'SENT', attempts: 2 }),
@@ -148,9 +148,9 @@ describe('notifications in zero-setup mode: .eml files instead of SMTP', () => {
     const t = await TestApp.create({ env: { DATA_DIR: dataDir } });
     try {
       const { organization } = await new Fixtures(t).organization('File Mail');
-      const message = await t.get(NotificationsService).queue(codeSent(organization, 'file@example.test'));
-      const file = join(dataDir, 'mail', `${message!.id}.eml`);
-      await eventually(async () => expect(await readdir(join(dataDir, 'mail'))).toContain(`${message!.id}.eml`));
+      const messageId = await t.get(NotificationsService).queue(codeSent(organization, 'file@example.test'));
+      const file = join(dataDir, 'mail', `${messageId!}.eml`);
+      await eventually(async () => expect(await readdir(join(dataDir, 'mail'))).toContain(`${messageId!}.eml`));
       const eml = await readFile(file, 'utf8');
       expect(eml).toContain('To: file@example.test');
       expect(eml).toContain('Subject: Your registration code for Sailing course');

@@ -340,7 +340,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
       invitationId: yInvitation.invitations[0].id,
-      messageId: yMessage!.id,
+      messageId: yMessage!,
       participantId: yParticipant.id,
       importId: yImport.data!.uploadParticipantCodes.id,
       productId: yProduct.id,

@@ -79,7 +79,7 @@ export class CodeSendingService {
     if (!sent) throw new ConflictError('This code was used or withdrawn while it was being sent.', { reason: 'NOT_AVAILABLE' });
 
     const message = input.message?.trim() || null;
-    const delivery = await this.notifications.queue(
+    const messageId = await this.notifications.queue(
       {
         kind: MessageKind.CODE_SENT,
         recipient: recipient.email,
@@ -100,7 +100,7 @@ export class CodeSendingService {
       message,
       adminComment: input.adminComment?.trim() || null,
       sentByUserId: actorUserId(actor),
-      messageId: delivery?.id ?? null,
+      messageId,
     });
     await this.sends.insert(send);
     await this.events.publish(

@@ -239,6 +239,8 @@ export class InvitationsService {
   /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */
   @OnEventInTransaction(CodeRedeemed)
   async onCodeRedeemed(event: CodeRedeemed): Promise<void> {
+    // A code typed in was AVAILABLE, and an invitation always holds its seat PENDING: nothing to close.
+    if (event.payload.channel === 'CODE') return;
     await this.txHost.tx.query(
       `UPDATE invitation SET status = 'INVALIDATED', closed_at = now(), updated_at = now()
         WHERE code_id = $1 AND status = 'PENDING' AND id IS DISTINCT FROM $2::uuid`,

@@ -80,9 +80,9 @@ export class NotificationsService {
 
   /** Queues a message in the caller's transaction; null if this event already queued it. */
   @Transactional()
-  async queue(message: NewMessage, actorId: string | null = null): Promise<Message | null> {
+  async queue(message: NewMessage, actorId: string | null = null): Promise<string | null> {
     const [id] = await this.queueMany([message], actorId);
-    return id ? this.messages.findOneBy({ id }) : null;
+    return id ?? null;
   }
 
   /**
@@ -226,7 +226,7 @@ export class NotificationsService {
     if (original.status === MessageStatus.QUEUED || original.status === MessageStatus.RETRYING) {
       throw new ConflictError('This message is still on its way: wait for it to be sent or to fail.');
     }
-    const copy = await this.queue(
+    const copyId = await this.queue(
       {
         kind: original.kind,
         recipient: original.recipient,
@@ -239,6 +239,6 @@ export class NotificationsService {
       },
       actorUserId(actor),
     );
-    return copy!;
+    return (await this.messages.findOneBy({ id: copyId! }))!;
   }
 }
