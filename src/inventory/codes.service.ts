@@ -138,6 +138,16 @@ export class CodesService {
     return rows.length ? this.codes.findOneBy({ id: codeId }) : null;
   }
 
+  /** Moves these codes from one of `from` to `to` in one guarded statement; the ids of those that moved. */
+  async transitionMany(codeIds: readonly string[], from: CodeStatus[], to: CodeStatus): Promise<string[]> {
+    if (!codeIds.length) return [];
+    const [rows] = (await this.txHost.tx.query(
+      `UPDATE code SET status = $2, updated_at = now() WHERE id = ANY($1::uuid[]) AND status = ANY($3::code_status[]) RETURNING id`,
+      [[...codeIds], to, from],
+    )) as [{ id: string }[], number];
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Locks one code row for the caller's transaction (no access check: for modules with their own).
    * Callers that also change rows pointing at the code lock the code first, so they never deadlock.

@@ -483,9 +483,14 @@ export class InvitationsService {
         available: seats.length,
       });
     }
-    const held: Code[] = [];
-    for (const seat of seats) held.push((await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING))!);
-    return held;
+    // The seats are locked, so all of them move; the guard keeps that a rule, not a hope.
+    const moved = await this.codes.transitionMany(
+      seats.map((seat) => seat.id),
+      [CodeStatus.AVAILABLE],
+      CodeStatus.PENDING,
+    );
+    if (moved.length < seats.length) throw new ConflictError('Some seats were taken while they were being held: nobody was invited.');
+    return seats.map((seat) => Object.assign(seat, { status: CodeStatus.PENDING }));
   }
 
   /** One seat for everyone invited now: an AVAILABLE code becomes PENDING; a PENDING one gains invitations. */
