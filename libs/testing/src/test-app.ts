@@ -155,17 +155,25 @@ function builtWorker(): string {
   const root = resolve(__dirname, '../../..');
   const worker = join(root, 'dist/src/worker.js');
   if (!existsSync(worker)) throw new Error('dist/src/worker.js is missing: run `npm run build` first.');
-  const newestSource = Math.max(...['src', 'libs'].map((dir) => newestMtime(join(root, dir))));
-  if (statSync(worker).mtimeMs < newestSource) throw new Error('dist/ is older than the sources: run `npm run build` first.');
+  // The sources the build compiles (the test harness is not among them).
+  const built = [
+    'src',
+    ...readdirSync(join(root, 'libs'))
+      .filter((lib) => lib !== 'testing')
+      .map((lib) => `libs/${lib}`),
+  ];
+  const newestSource = Math.max(...built.map((dir) => newestMtime(join(root, dir), '.ts')));
+  // The newest output, not worker.js: an incremental build rewrites only the files that changed.
+  if (newestMtime(join(root, 'dist'), '.js') < newestSource) throw new Error('dist/ is older than the sources: run `npm run build` first.');
   return worker;
 }
 
-function newestMtime(dir: string): number {
+function newestMtime(dir: string, extension: '.ts' | '.js'): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, extension));
+    else if (entry.name.endsWith(extension) && !entry.name.endsWith(`.spec${extension}`)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
