@@ -58,7 +58,7 @@ export async function startEnvironment({ env = {} } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-data-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const api = spawn(process.execPath, ['dist/src/main.js'], {
+  const api = spawn(process.execPath, [...(await apiNodeFlags()), 'dist/src/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: appUrl.toString(),
@@ -117,6 +117,12 @@ export async function startEnvironment({ env = {} } = {}) {
       for (const c of cleanups) await c();
     },
   };
+}
+
+/** The node flags the project's start scripts give the API (package.json config.nodeFlags): the benchmark measures the process as it runs. */
+export async function apiNodeFlags() {
+  const { config } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+  return config?.nodeFlags?.split(/\s+/).filter(Boolean) ?? [];
 }
 
 async function deleteRedisKeys(redisUrl, pattern) {

@@ -2,7 +2,10 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, StartupError } from './config/config';
 import { createAppContext, onShutdownSignal, prepareRuntime } from './runtime';
 
-/** Queue workers only (no HTTP), for scaling out beside API processes started with WORKERS=off. */
+/**
+ * Queue workers only (no HTTP), for scaling out beside API processes started with WORKERS=off.
+ * Started with package.json `config.nodeFlags` (`npm run start:worker`), for the reasons in main.ts.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const missing = [

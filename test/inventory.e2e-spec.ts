@@ -228,8 +228,12 @@ describe('inventory: generate, import, search, change, void, export', () => {
           .join('\n'),
       },
     });
-    expect(first.importCodes).toMatchObject({ imported: 0, alreadyStoredCount: 5 });
+    expect(first.importCodes).toMatchObject({ imported: 0, alreadyStoredCount: 5, batch: null });
     expect(first.importCodes.alreadyStored[0].reason).toMatch(/Already in use/);
+    const [{ batches }] = await t.dataSource.query('SELECT count(*)::int AS batches FROM code_batch WHERE organization_id = $1', [
+      other.id,
+    ]);
+    expect(batches).toBe(0);
     const probe = await otherAdmin.client.fails(IMPORT, {
       input: { organizationId: other.id, text: [...theirs.slice(5).map((r) => r.code), 'FRESHCODE99'].join('\n') },
     });

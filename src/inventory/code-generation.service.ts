@@ -226,7 +226,7 @@ export class CodeGenerationService {
       if (rounds > batch.requestedQuantity / CHUNK + 20) throw new Error('Too many collisions: the code space is nearly full.');
       const wanted = Math.min(CHUNK, batch.requestedQuantity - done);
       const codes = [...new Set(generator.generate(wanted))];
-      done += (await this.store.insertCodes(codes, defaults)).count;
+      done += await this.store.insertCodes(codes, defaults);
       await onChunk?.(done);
     }
     batch.createdCount = done;

@@ -102,23 +102,14 @@ export class CodeImportService {
       throw BadUserInputError.field(field, 'holds no codes: give one code per line.');
     }
 
-    const holders = await this.store.holders(candidates.map((c) => c.code));
-    // Each code found in another organisation says "this code exists": charged to a daily allowance,
-    // so imports cannot be used to guess other organisations' codes.
-    const foreign = candidates.filter((c) => holders.has(c.code) && holders.get(c.code) !== input.organizationId).length;
-    if (foreign > 0) {
-      await this.limiter.consume(
-        { key: `import:taken-elsewhere:${input.organizationId}`, max: FOREIGN_COLLISIONS_PER_DAY, windowSeconds: 86_400 },
-        foreign,
-      );
-    }
-    const fresh = candidates.filter((c) => !holders.has(c.code));
     let batch: CodeBatch | null = null;
-    let inserted = new Set<string>();
-    if (fresh.length > 0) {
-      batch = await this.createBatch(actor, input, contract?.id ?? null, fresh.length);
-      const result = await this.store.insertCodes(
-        fresh.map((c) => c.code),
+    let imported = 0;
+    let taken = new Map<string, string>();
+    if (candidates.length > 0) {
+      // The insert itself finds the codes stored already (ON CONFLICT): no look-up of every code first.
+      batch = await this.createBatch(actor, input, contract?.id ?? null, candidates.length);
+      ({ count: imported, taken } = await this.store.importCodes(
+        candidates.map((c) => c.code),
         {
           organizationId: input.organizationId,
           batchId: batch.id,
@@ -127,23 +118,29 @@ export class CodeImportService {
           codeType: batch.codeType,
           expiresAt: batch.expiresAt,
         },
-        true,
-      );
-      inserted = new Set(result.inserted);
-      batch = await this.completeBatch(batch, inserted.size);
+      ));
+      // Each code found in another organisation says "this code exists": charged to a daily allowance,
+      // so imports cannot be used to guess other organisations' codes. Refused, the transaction undoes the import.
+      const foreign = [...taken.values()].filter((holder) => holder !== input.organizationId).length;
+      if (foreign > 0) {
+        await this.limiter.consume(
+          { key: `import:taken-elsewhere:${input.organizationId}`, max: FOREIGN_COLLISIONS_PER_DAY, windowSeconds: 86_400 },
+          foreign,
+        );
+      }
+      batch = imported > 0 ? await this.completeBatch(batch, imported) : await this.dropEmptyBatch(batch);
     }
-    // A code stored by someone else between our look-up and our insert counts as taken too.
     const alreadyStored = candidates
-      .filter((c) => !inserted.has(c.code))
+      .filter((c) => taken.has(c.code))
       .map((c) => ({
         line: c.line,
         value: c.value,
         reason:
-          holders.get(c.code) === input.organizationId ? 'Already in your inventory.' : 'Already in use: codes are unique across Tessera.',
+          taken.get(c.code) === input.organizationId ? 'Already in your inventory.' : 'Already in use: codes are unique across Tessera.',
       }));
     return {
       batch,
-      imported: inserted.size,
+      imported,
       duplicateCount: duplicates.length,
       alreadyStoredCount: alreadyStored.length,
       malformedCount: malformed.length,
@@ -178,9 +175,18 @@ export class CodeImportService {
     return batch;
   }
 
+  /** Every code was stored already: no batch is left behind for an import that added nothing. */
+  private async dropEmptyBatch(batch: CodeBatch): Promise<null> {
+    await this.txHost.tx.getRepository(CodeBatch).delete({ id: batch.id });
+    return null;
+  }
+
   private async completeBatch(batch: CodeBatch, count: number): Promise<CodeBatch> {
     const batches = this.txHost.tx.getRepository(CodeBatch);
-    await batches.update({ id: batch.id }, { status: BatchStatus.COMPLETED, progress: 100, createdCount: count, completedAt: new Date() });
+    await batches.update(
+      { id: batch.id },
+      { status: BatchStatus.COMPLETED, progress: 100, requestedQuantity: count, createdCount: count, completedAt: new Date() },
+    );
     await this.events.publish(
       new CodeBatchCompleted(
         { batchId: batch.id, source: batch.source, count },

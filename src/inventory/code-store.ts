@@ -20,6 +20,15 @@ export interface CodeDefaults {
 
 const COPY_CHUNK = 10_000;
 
+/**
+ * The trigram index behind code search. With the default gin_pending_list_limit (4 MB) new entries
+ * are merged into it every few thousand rows, and each merge rewrites the posting lists of most
+ * trigrams of a large table: over half of an import's database time. An import lets its
+ * entries wait in the pending list (256 MB holds 100,000 codes of 64 characters) and merges them
+ * once before it commits, so searches never meet a long pending list.
+ */
+const SEARCH_INDEX = { name: 'code_search_trgm_idx', importPendingListLimit: '256MB' };
+
 /** Advisory lock namespaces (first key) of the inventory; the second key is a hash of the subject. */
 const LOCKS = { codeShape: 7_246_101, batchRun: 7_246_102 };
 
@@ -36,32 +45,45 @@ export class CodeStore {
 
   /**
    * Inserts the codes (canonical, distinct) in the current transaction; codes that already exist
-   * anywhere are skipped. Returns the codes inserted when `returnInserted`, else only their count.
+   * anywhere are skipped. Returns how many were inserted.
    */
-  async insertCodes(codes: string[], defaults: CodeDefaults, returnInserted = false): Promise<{ count: number; inserted?: string[] }> {
-    const queryRunner = this.txHost.tx.queryRunner;
-    if (!queryRunner?.isTransactionActive) throw new Error('insertCodes runs inside a transaction (@Transactional).');
-    const client = (await queryRunner.connect()) as PoolClient;
-    await client.query('CREATE TEMP TABLE IF NOT EXISTS code_staging (id uuid NOT NULL, code text NOT NULL) ON COMMIT DROP');
-    await client.query('TRUNCATE code_staging');
-    await pipeline(Readable.from(copyLines(codes)), client.query(copyFrom('COPY code_staging (id, code) FROM STDIN')));
-    const result = await client.query<{ code: string }>(
-      `INSERT INTO code (id, organization_id, batch_id, code, status, contract_id, price_id, code_type, expires_at)
-       SELECT s.id, $1, $2, s.code, 'AVAILABLE', $3, $4, $5, $6 FROM code_staging s
-       ON CONFLICT (code) DO NOTHING ${returnInserted ? 'RETURNING code' : ''}`,
-      [defaults.organizationId, defaults.batchId, defaults.contractId, defaults.priceId, defaults.codeType, defaults.expiresAt],
-    );
-    return { count: result.rowCount ?? 0, inserted: returnInserted ? result.rows.map((row) => row.code) : undefined };
+  async insertCodes(codes: string[], defaults: CodeDefaults): Promise<number> {
+    const client = await this.transactionClient('insertCodes');
+    await stage(client, codes);
+    return insertStaged(client, defaults);
   }
 
-  /** Which of these canonical codes exist already (anywhere in the system), and who holds them. */
-  async holders(codes: string[]): Promise<Map<string, string>> {
-    if (codes.length === 0) return new Map();
-    const rows = await this.txHost.tx.query<{ code: string; organization_id: string }[]>(
-      'SELECT code, organization_id FROM code WHERE code = ANY($1::text[])',
-      [codes],
-    );
-    return new Map(rows.map((row) => [row.code, row.organization_id]));
+  /**
+   * An import's insert, in the current transaction: the codes (canonical, distinct) go in; those
+   * already stored anywhere are skipped and come back with the organisation that holds them. The
+   * search index takes the new entries in one merge (see SEARCH_INDEX).
+   */
+  async importCodes(codes: string[], defaults: CodeDefaults): Promise<{ count: number; taken: Map<string, string> }> {
+    const client = await this.transactionClient('importCodes');
+    await stage(client, codes);
+    const mergeOnce = await ownsSearchIndex(client);
+    if (mergeOnce) await client.query(`SET LOCAL gin_pending_list_limit = '${SEARCH_INDEX.importPendingListLimit}'`);
+    const count = await insertStaged(client, defaults);
+    const taken = new Map<string, string>();
+    if (count < codes.length) {
+      // The staged codes that did not go in were stored before, by this organisation or another.
+      const { rows } = await client.query<{ code: string; organization_id: string }>(
+        'SELECT s.code, c.organization_id FROM code_staging s JOIN code c ON c.code = s.code WHERE c.batch_id <> $1',
+        [defaults.batchId],
+      );
+      for (const row of rows) taken.set(row.code, row.organization_id);
+    }
+    if (mergeOnce) {
+      await client.query('SELECT gin_clean_pending_list($1::regclass)', [SEARCH_INDEX.name]);
+      await client.query('SET LOCAL gin_pending_list_limit TO DEFAULT');
+    }
+    return { count, taken };
+  }
+
+  private async transactionClient(caller: string): Promise<PoolClient> {
+    const queryRunner = this.txHost.tx.queryRunner;
+    if (!queryRunner?.isTransactionActive) throw new Error(`${caller} runs inside a transaction (@Transactional).`);
+    return (await queryRunner.connect()) as PoolClient;
   }
 
   /**
@@ -154,6 +176,36 @@ export class CodeStore {
       [organizationId],
     );
   }
+}
+
+/** The codes, with new ids, into code_staging: a temporary table that goes with the transaction. */
+async function stage(client: PoolClient, codes: string[]): Promise<void> {
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS code_staging (id uuid NOT NULL, code text NOT NULL) ON COMMIT DROP');
+  await client.query('TRUNCATE code_staging');
+  await pipeline(Readable.from(copyLines(codes)), client.query(copyFrom('COPY code_staging (id, code) FROM STDIN')));
+}
+
+/** The staged codes into code; those that exist anywhere already are skipped. Returns how many went in. */
+async function insertStaged(client: PoolClient, defaults: CodeDefaults): Promise<number> {
+  const result = await client.query(
+    `INSERT INTO code (id, organization_id, batch_id, code, status, contract_id, price_id, code_type, expires_at)
+     SELECT s.id, $1, $2, s.code, 'AVAILABLE', $3, $4, $5, $6 FROM code_staging s
+     ON CONFLICT (code) DO NOTHING`,
+    [defaults.organizationId, defaults.batchId, defaults.contractId, defaults.priceId, defaults.codeType, defaults.expiresAt],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * gin_clean_pending_list needs the index's owner (as VACUUM does); an app role that does not own
+ * the schema keeps the default behaviour (merging as it goes).
+ */
+async function ownsSearchIndex(client: PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ owns: boolean }>(
+    `SELECT pg_has_role(relowner, 'USAGE') AS owns FROM pg_class WHERE oid = to_regclass($1)`,
+    [SEARCH_INDEX.name],
+  );
+  return rows[0]?.owns ?? false;
 }
 
 function* copyLines(codes: string[]): Generator<string> {
