@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, rss, seconds } from '../lib.mjs';
+import { apiNodeFlags, freePort, rss, seconds } from '../lib.mjs';
 
 /** Needs no shared environment: it starts the API with nothing but a fresh DATA_DIR. */
 export const ownEnvironment = true;
@@ -38,7 +38,7 @@ async function startOnce(dataDir) {
     delete env[name];
   const port = await freePort();
   const started = performance.now();
-  const api = spawn(process.execPath, ['dist/src/main.js'], {
+  const api = spawn(process.execPath, [...(await apiNodeFlags()), 'dist/src/main.js'], {
     env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'log', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
