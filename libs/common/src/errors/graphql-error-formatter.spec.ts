@@ -109,6 +109,19 @@ describe('formatGraphQLError', () => {
     });
   });
 
+  it('cuts the middle out of a long message, keeping what graphql-js says is wrong at its end', () => {
+    const pasted = 'HBK7M2Q9\\n'.repeat(100_000);
+    const message = `Variable "$input" got invalid value { text: "${pasted}" }; Field "organizationId" of required type "UUID!" was not provided.`;
+    const error = new GraphQLError(message);
+
+    const result = formatGraphQLError({ message, extensions: { code: 'BAD_USER_INPUT' } }, error);
+
+    expect(result.message.length).toBeLessThan(700);
+    expect(result.message).toMatch(/^Variable "\$input" got invalid value/);
+    expect(result.message).toMatch(/Field "organizationId" of required type "UUID!" was not provided\.$/);
+    expect(result.message).toContain('characters left out');
+  });
+
   describe('unknown errors', () => {
     it.each<[string, unknown, string]>([
       ['an Error thrown by a resolver', thrownByResolver(new Error('relation "secret_table" does not exist')), 'secret_table'],

@@ -35,13 +35,27 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   const apolloCode = formatted.extensions?.code;
   if (typeof apolloCode === 'string' && CALLER_INPUT_CODES.has(apolloCode)) {
-    return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    return { ...base, message: shortened(formatted.message), extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   if (typeof apolloCode === 'string' && (Object.values(ErrorCode) as string[]).includes(apolloCode)) {
     return { ...base, extensions: { code: apolloCode } };
   }
   logger.error({ message: 'Unhandled error in a GraphQL operation', path: formatted.path, error: describe(original) });
   return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Past this length a message is cut in the middle. */
+const MESSAGE_MAX = 600;
+
+/**
+ * graphql-js quotes the whole value of a variable it cannot coerce ("Variable "$input" got invalid
+ * value { text: … }; Field "organizationId" …"): a 1 MB paste would come back whole. The start and
+ * the end (where graphql-js says what is wrong) are kept.
+ */
+function shortened(message: string): string {
+  if (message.length <= MESSAGE_MAX) return message;
+  const half = MESSAGE_MAX / 2;
+  return `${message.slice(0, half)} … (${message.length - MESSAGE_MAX} characters left out) … ${message.slice(-half)}`;
 }
 
 /** PostgreSQL's deadlock (40P01) and serialisation failure (40001): the caller may simply retry. */
