@@ -76,9 +76,11 @@ export async function startEnvironment({ env = {} } = {}) {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  const exited = new Promise((r) => api.once('exit', r));
   cleanups.unshift(async () => {
+    // An API that died already has sent its 'exit': waiting for another would hang the run.
     api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await exited;
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
