@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { graphiqlMiddleware } from './api/graphiql';
 import { ADMIN_PATH, QueueBoard } from './api/queue-board';
+import { securityHeaders } from './api/security-headers';
+import { guardedUploads } from './api/upload-guard';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig, StartupError } from './config/config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -59,11 +61,14 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
     },
   );
   app.set('trust proxy', runtime.config.http.trustProxy);
-  app.use(graphiqlMiddleware());
+  // Which framework answers is nobody's business.
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  if (runtime.config.graphql.graphiql) app.use(graphiqlMiddleware());
   app.use(ADMIN_PATH, app.get(QueueBoard).router());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });
-  app.use('/graphql', graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes + 1, maxFiles: 1 }));
+  app.use('/graphql', guardedUploads(graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes + 1, maxFiles: 1 })));
   return app;
 }
 

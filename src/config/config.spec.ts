@@ -148,6 +148,18 @@ describe('loadConfig', () => {
     expect(config.seedDemo).toBe(false); // demo data only by default in zero-setup mode
   });
 
+  it('hides introspection and GraphiQL in production unless turned on, and shows them elsewhere unless turned off', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/t', AUTH_TOKEN_SECRET: SECRET };
+    expect(loadConfig(production).graphql).toMatchObject({ introspection: false, graphiql: false });
+    expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'on' }).graphql).toMatchObject({
+      introspection: true,
+      graphiql: true,
+    });
+    expect(loadConfig({ NODE_ENV: 'development' }).graphql).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ GRAPHIQL: 'off' }).graphql).toMatchObject({ introspection: true, graphiql: false });
+    expect(configErrorOf({ GRAPHIQL: 'maybe' }).problems).toEqual(['GRAPHIQL: GRAPHIQL must be true or false']);
+  });
+
   it('lets SEED_DEMO override the default either way', () => {
     expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
     expect(loadConfig({ SEED_DEMO: 'true', DATABASE_URL: 'postgres://db/t', AUTH_TOKEN_SECRET: SECRET }).seedDemo).toBe(true);

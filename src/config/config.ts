@@ -85,9 +85,16 @@ class Environment {
   @WholeNumber(1)
   LOGIN_WINDOW_SECONDS = 900;
 
+  // Both default to off in production: the schema and a playground are for developers.
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
-  GRAPHQL_INTROSPECTION = true;
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHIQL must be true or false' })
+  GRAPHIQL?: boolean;
 
   @WholeNumber(2, 50)
   GRAPHQL_MAX_DEPTH = 10;
@@ -183,7 +190,8 @@ export interface AppConfig {
     tokenTtlSeconds: number;
     login: { maxPerAccount: number; maxPerClient: number; windowSeconds: number };
   };
-  graphql: { introspection: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** introspection and graphiql (the playground at GET /graphql) default to off in production. */
+  graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
   log: { level: 'error' | 'warn' | 'log' | 'debug' | 'verbose'; format: 'json' | 'pretty' };
   outbox: { sweepIntervalMs: number; sweepAfterMs: number };
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
@@ -267,7 +275,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     graphql: {
-      introspection: env.GRAPHQL_INTROSPECTION,
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+      graphiql: env.GRAPHIQL ?? env.NODE_ENV !== 'production',
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxAliases: env.GRAPHQL_MAX_ALIASES,
       maxCost: env.GRAPHQL_MAX_COST,
