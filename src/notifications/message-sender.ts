@@ -34,7 +34,7 @@ export interface DeliveryReport {
  * while the next claims and writes are on their way (the mail benchmark sends a third faster than
  * with four), and a claimed message waits behind at most that many sends, far inside its claim.
  */
-const SENDS_IN_FLIGHT = 50;
+export const SENDS_IN_FLIGHT = 50;
 /** Messages claimed by one statement. */
 const CLAIM_WINDOW = 25;
 
