@@ -134,7 +134,10 @@ describeWithRedis('races across two API processes on one database', () => {
       for (const failed of results.filter((result) => result.errors)) expect(failed.errors![0].extensions!.code).toBe('CONFLICT');
       const [send, ...redemptions] = results;
       outcomes.sent += send.errors ? 0 : 1;
-      outcomes.redeemed += redemptions.slice(0, 2).filter((result) => !result.errors).length;
+      // The revocation frees the previous grant's code, so the two redeemers still share one chance.
+      const redeemedNow = redemptions.slice(0, 2).filter((result) => !result.errors).length;
+      expect(redeemedNow).toBeLessThanOrEqual(1);
+      outcomes.redeemed += redeemedNow;
       outcomes.revoked += active && !results[3].errors ? 1 : 0;
       // At most one active grant, and the code is REDEEMED exactly when one is in force.
       const state = await codeRow(code.id);
@@ -149,10 +152,12 @@ describeWithRedis('races across two API processes on one database', () => {
     expect(grants).toBe(outcomes.redeemed);
     expect(revoked).toBe(outcomes.revoked);
     expect(grants - revoked).toBe((await codeRow(code.id)).activeGrants);
-    // The rounds did race: each of the three operations won some of them.
+    // The rounds did race: revocations and redemptions each won several.
     expect(outcomes.redeemed).toBeGreaterThan(1);
     expect(outcomes.revoked).toBeGreaterThan(0);
-    expect(outcomes.sent + outcomes.revoked + outcomes.redeemed).toBeGreaterThan(rounds);
+    // A send is recorded only when it went through (it needs the code AVAILABLE at the time).
+    const [{ sends }] = await t.dataSource.query(`SELECT count(*)::int AS sends FROM code_send WHERE code_id = $1`, [code.id]);
+    expect(sends).toBe(outcomes.sent);
   }, 60_000);
 
   it('imports overlapping pastes at once through both processes without duplicates, each report exact', async () => {
