@@ -185,11 +185,15 @@ async function stage(client: PoolClient, codes: string[]): Promise<void> {
   await pipeline(Readable.from(copyLines(codes)), client.query(copyFrom('COPY code_staging (id, code) FROM STDIN')));
 }
 
-/** The staged codes into code; those that exist anywhere already are skipped. Returns how many went in. */
+/**
+ * The staged codes into code; those that exist anywhere already are skipped. Returns how many went in.
+ * In code order: an insert waits on a code another import holds uncommitted, and two imports taking
+ * shared codes in different orders would wait on each other (a deadlock, one import refused).
+ */
 async function insertStaged(client: PoolClient, defaults: CodeDefaults): Promise<number> {
   const result = await client.query(
     `INSERT INTO code (id, organization_id, batch_id, code, status, contract_id, price_id, code_type, expires_at)
-     SELECT s.id, $1, $2, s.code, 'AVAILABLE', $3, $4, $5, $6 FROM code_staging s
+     SELECT s.id, $1, $2, s.code, 'AVAILABLE', $3, $4, $5, $6 FROM code_staging s ORDER BY s.code
      ON CONFLICT (code) DO NOTHING`,
     [defaults.organizationId, defaults.batchId, defaults.contractId, defaults.priceId, defaults.codeType, defaults.expiresAt],
   );

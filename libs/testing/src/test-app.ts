@@ -1,6 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
 import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,8 @@ export class TestApp {
     readonly runtime: Runtime,
     readonly url: string,
     readonly database: string,
+    /** The environment overrides the app was created with; a second API process gets them too. */
+    private readonly env: Record<string, string>,
   ) {}
 
   static async create(options: TestAppOptions = {}): Promise<TestApp> {
@@ -40,7 +43,7 @@ export class TestApp {
     const app = await createHttpApp(runtime, options.extraModules);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return new TestApp(app, runtime, `http://127.0.0.1:${address.port}`, new URL(runtime.databaseUrl).pathname.slice(1));
+    return new TestApp(app, runtime, `http://127.0.0.1:${address.port}`, new URL(runtime.databaseUrl).pathname.slice(1), options.env ?? {});
   }
 
   /** A fresh database and the configuration a test process gets. */
@@ -94,24 +97,63 @@ export class TestApp {
    * and Redis prefix: for tests that kill one. `env` adds to the test configuration.
    */
   startWorkerProcess(env: Record<string, string> = {}): WorkerProcess {
+    if (!this.runtime.config.queue.redisUrl) throw new Error('A worker process needs REDIS_URL.');
+    return this.spawnBuilt('dist/src/worker.js', env);
+  }
+
+  /**
+   * A second real API process (`dist/src/main.js`, so `npm run build` first) on this app's
+   * database, Redis prefix and token secret, listening on a free port: for races between
+   * processes. Resolves once its /health/ready answers 200. `env` adds to the test configuration.
+   */
+  async startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // Configured as this app was; its queue work is left to this app's workers: it only answers requests.
+    const child = this.spawnBuilt('dist/src/main.js', {
+      ...this.env,
+      SEED_DEMO: 'false',
+      WORKERS: 'off',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const exitCode = await Promise.race([child.exited, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+      if (exitCode !== 'waiting') throw new Error(`The API process exited (${exitCode}) before it was ready:\n${child.stderr()}`);
+      const ready = await fetch(`${url}/health/ready`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (ready) return { ...child, url, client: new GraphQLClient(url) };
+      if (Date.now() > deadline) {
+        await child.kill();
+        throw new Error(`The API process was not ready within 30 s:\n${child.stderr()}`);
+      }
+    }
+  }
+
+  /** A built entry point as a child process with this app's configuration; killed on close. */
+  private spawnBuilt(entry: string, env: Record<string, string>): WorkerProcess {
     const { redisUrl, prefix } = this.runtime.config.queue;
-    if (!redisUrl) throw new Error('A worker process needs REDIS_URL.');
-    const child = spawn(process.execPath, [builtWorker()], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: this.runtime.databaseUrl,
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        AUTH_TOKEN_SECRET: this.runtime.config.auth.tokenSecret,
-        SMTP_URL: this.runtime.config.mail.smtpUrl,
-        MIGRATIONS_RUN: 'false',
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        OUTBOX_SWEEP_INTERVAL_MS: '200',
-        OUTBOX_SWEEP_AFTER_MS: '500',
-        ...env,
-      },
+    const inherited: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: this.runtime.databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      AUTH_TOKEN_SECRET: this.runtime.config.auth.tokenSecret,
+      SMTP_URL: this.runtime.config.mail.smtpUrl,
+      MIGRATIONS_RUN: 'false',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      OUTBOX_SWEEP_INTERVAL_MS: '200',
+      OUTBOX_SWEEP_AFTER_MS: '500',
+      ...env,
+    };
+    const child = spawn(process.execPath, [builtEntry(entry)], {
+      env: Object.fromEntries(Object.entries(inherited).filter(([, value]) => value !== undefined)),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let errors = '';
@@ -150,11 +192,29 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** The built worker; refuses a build older than the sources, which would test yesterday's code. */
-function builtWorker(): string {
+/** An API process started by `startApiProcess`: its address and a client for it. */
+export interface ApiProcess extends WorkerProcess {
+  url: string;
+  client: GraphQLClient;
+}
+
+/** A port nobody listens on now (the OS picks it), for a child process to listen on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A built entry point; refuses a build older than the sources, which would test yesterday's code. */
+function builtEntry(entry: string): string {
   const root = resolve(__dirname, '../../..');
-  const worker = join(root, 'dist/src/worker.js');
-  if (!existsSync(worker)) throw new Error('dist/src/worker.js is missing: run `npm run build` first.');
+  const path = join(root, entry);
+  if (!existsSync(path)) throw new Error(`${entry} is missing: run \`npm run build\` first.`);
   // The sources the build compiles (the test harness is not among them).
   const built = [
     'src',
@@ -163,9 +223,9 @@ function builtWorker(): string {
       .map((lib) => `libs/${lib}`),
   ];
   const newestSource = Math.max(...built.map((dir) => newestMtime(join(root, dir), '.ts')));
-  // The newest output, not worker.js: an incremental build rewrites only the files that changed.
+  // The newest output, not the entry point: an incremental build rewrites only the files that changed.
   if (newestMtime(join(root, 'dist'), '.js') < newestSource) throw new Error('dist/ is older than the sources: run `npm run build` first.');
-  return worker;
+  return path;
 }
 
 function newestMtime(dir: string, extension: '.ts' | '.js'): number {
