@@ -25,7 +25,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'unavailable'; checks: Record<string, Check> }> {
     const [database, redis] = await Promise.all([
-      withTimeout(
+      upWithin(
         this.dataSource.query('SELECT 1').then(() => true),
         2000,
       ),
