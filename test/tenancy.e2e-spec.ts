@@ -379,6 +379,14 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     expect(code).toBe('FORBIDDEN');
   });
 
+  it.each(Object.keys(ORGANIZATION_SCOPED))('an anonymous caller gets UNAUTHENTICATED for %s on Y', async (operation) => {
+    const [query, variables, files] = ORGANIZATION_SCOPED[operation](y);
+    const code = files
+      ? (await t.client.upload(query, variables, files)).errors?.[0]?.extensions?.code
+      : (await t.client.fails(query, variables)).code;
+    expect(code).toBe('UNAUTHENTICATED');
+  });
+
   it.each(['admin of X', 'member of X', 'API key of X'])(
     '%s looking Y’s code up by its value gets NOT_FOUND (no hint it exists)',
     async (caller) => {
