@@ -185,7 +185,7 @@ async function rssMegabytes(pid: number): Promise<number> {
       );
       const received = new Set(smtp.mails.map((m) => String(m.headers.get('x-tessera-message-id'))));
 
-      console.info(
+      console.log(
         `soak: ${sequence} operations in ${MINUTES} min; ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}; mail sent ${mail.sent}, received ${received.size}, failed ${mail.failed}; API RSS ${rss.join(' ')} MB`,
       );
       expect(serverErrors).toEqual([]);
