@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { isWellFormedImportedCode, normalizeCode } from '@tessera/codes';
-import { BadUserInputError, newId, readCsv, uploadedFile } from '@tessera/common';
+import { BadUserInputError, newId, readCsv, shortened, uploadedFile } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -206,7 +206,7 @@ export function classify(lines: InputLine[]): { candidates: Candidate[]; duplica
   lines.forEach(({ line, value: raw }) => {
     const value = raw.trim();
     if (value === '') return;
-    const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
+    const shown = shortened(value, 100);
     const code = normalizeCode(value);
     if (!isWellFormedImportedCode(code)) {
       malformed.push({ line, value: shown, reason: 'Not a code: use 4 to 64 letters and digits (spaces and hyphens are ignored).' });

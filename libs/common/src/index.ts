@@ -17,3 +17,4 @@ export * from './secret-box';
 export * from './csv/copy-csv';
 export * from './errors/database-errors';
 export * from './csv/uploaded-file';
+export * from './shortened';
