@@ -41,6 +41,9 @@ const UPLOAD_SEATS = `mutation($input: UploadSeatAssignmentsInput!) { uploadSeat
 const UPLOAD_INVITES = `mutation($input: UploadInvitationsInput!) { uploadInvitations(input: $input) { id status problems { row column message } } }`;
 const UPLOAD_PARTICIPANTS = `mutation($input: UploadParticipantCodesInput!) { uploadParticipantCodes(input: $input) { id status problems { row column message } } }`;
 const GENERATE = `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id } } }`;
+const CODES_MATCHING = `query($org: UUID!, $search: String) { codes(organizationId: $org, filter: { search: $search }) { totalCount } }`;
+const CREATE_PARTICIPANT = `mutation($i: CreateParticipantInput!) { createParticipant(input: $i) { participant { id } } }`;
+const CREATE_PRODUCT = `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }`;
 const CODES = `query($org: UUID!, $first: Int!, $after: String) { codes(organizationId: $org, first: $first, after: $after) { totalCount edges { node { id } } } }`;
 
 type Endpoint = 'codes' | 'seats' | 'participants';
@@ -368,6 +371,90 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       const result = await writesNothing(() => admin.client.request(query, { s: huge, org: organization.id }));
       expectRefused(result, 'BAD_USER_INPUT', field);
       expect(JSON.stringify(result).length).toBeLessThan(10_000);
+    });
+
+    describe('100 kB in a free-text field is BAD_USER_INPUT on that field', () => {
+      const long = 'y'.repeat(100_000);
+      const cases: [string, string, () => Record<string, unknown>][] = [
+        [
+          'adminComment',
+          `mutation($i: UpdateCodeInput!) { updateCode(input: $i) { __typename } }`,
+          () => ({ i: { codeId: codeIds[1], adminComment: long } }),
+        ],
+        ['prefix', GENERATE, () => ({ input: { organizationId: organization.id, priceId, quantity: 1, width: 10, prefix: long } })],
+        ['codeType', GENERATE, () => ({ input: { organizationId: organization.id, priceId, quantity: 1, width: 10, codeType: long } })],
+        [
+          'externalReference',
+          `mutation($i: RecordOrderInput!) { recordOrder(input: $i) { created } }`,
+          () => ({
+            i: { organizationId: organization.id, priceId, quantity: 1, externalReference: long, placedAt: '2026-01-01T00:00:00Z' },
+          }),
+        ],
+        ['firstName', CREATE_PARTICIPANT, () => ({ i: { contractId, firstName: long, lastName: 'B' } })],
+        ['phone', CREATE_PARTICIPANT, () => ({ i: { contractId, firstName: 'A', lastName: 'B', phone: long } })],
+        ['email', CREATE_PARTICIPANT, () => ({ i: { contractId, firstName: 'A', lastName: 'B', email: long } })],
+        ['description', CREATE_PRODUCT, () => ({ i: { ownerOrganizationId: organization.id, name: 'P', description: long } })],
+        [
+          'milestones.0.key',
+          CREATE_PRODUCT,
+          () => ({ i: { ownerOrganizationId: organization.id, name: 'P', milestones: [{ key: long, label: 'L' }] } }),
+        ],
+        [
+          'subject',
+          `mutation($i: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $i) { __typename } }`,
+          () => ({ i: { organizationId: organization.id, kind: 'CODE_SENT', subject: long, text: 'x', html: 'x' } }),
+        ],
+        [
+          'name',
+          `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { __typename } }`,
+          () => ({ i: { organizationId: organization.id, name: long } }),
+        ],
+        ['code', `mutation($c: String!) { redeemCode(input: { code: $c }) { grant { id } } }`, () => ({ c: long })],
+        ['search', CODES_MATCHING, () => ({ org: organization.id, search: long })],
+      ];
+      it.each(cases)('%s', async (field, query, variables) => {
+        expectRefused(await writesNothing(() => admin.client.request(query, variables())), 'BAD_USER_INPUT', field);
+      });
+    });
+
+    it.each(['%', '_', '\\', '%_\\', '[(*+?', '😀'])('a search for %p matches it literally, not as a pattern', async (search) => {
+      const all = await admin.client.ok(CODES_MATCHING, { org: organization.id, search: '' });
+      expect(all.codes.totalCount).toBeGreaterThan(0);
+      expect((await admin.client.ok(CODES_MATCHING, { org: organization.id, search })).codes.totalCount).toBe(0);
+    });
+
+    describe('a date out of range or not a date is BAD_USER_INPUT on that field', () => {
+      const dates = ['+275760-09-13T00:00:00.001Z', '99999-01-01', '0000-01-01', 'yesterday', '2026-01-01T25:00:00Z'];
+      const fields: [string, string, (d: string) => Record<string, unknown>][] = [
+        ['expiresAt', GENERATE, (d) => ({ input: { organizationId: organization.id, priceId, quantity: 1, width: 10, expiresAt: d } })],
+        [
+          'placedAt',
+          `mutation($i: RecordOrderInput!) { recordOrder(input: $i) { created } }`,
+          (d) => ({ i: { organizationId: organization.id, priceId, quantity: 1, externalReference: `when-${d}`, placedAt: d } }),
+        ],
+        [
+          'expiresAt',
+          `mutation($i: UpdateCodeInput!) { updateCode(input: $i) { __typename } }`,
+          (d) => ({ i: { codeId: codeIds[1], expiresAt: d } }),
+        ],
+        [
+          'startsAt',
+          `mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }`,
+          (d) => ({ i: { organizationId: organization.id, name: 'Dated', startsAt: d } }),
+        ],
+        [
+          'createdAfter',
+          `query($org: UUID!, $d: DateTime) { codes(organizationId: $org, filter: { createdAfter: $d }) { totalCount } }`,
+          (d) => ({ org: organization.id, d }),
+        ],
+        ['dateOfBirth', CREATE_PARTICIPANT, (d) => ({ i: { contractId, firstName: 'A', lastName: 'B', dateOfBirth: d } })],
+      ];
+      it.each(fields.flatMap(([field, query, variables]) => dates.map((date) => [field, date, query, variables] as const)))(
+        '%s: %s',
+        async (field, date, query, variables) => {
+          expectRefused(await writesNothing(() => admin.client.request(query, variables(date))), 'BAD_USER_INPUT', field);
+        },
+      );
     });
 
     it('a pasted megabyte on one line is one malformed line, shown shortened', async () => {
