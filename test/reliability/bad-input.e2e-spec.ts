@@ -424,7 +424,17 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
     });
 
     describe('a date out of range or not a date is BAD_USER_INPUT on that field', () => {
-      const dates = ['+275760-09-13T00:00:00.001Z', '99999-01-01', '0000-01-01', 'yesterday', '2026-01-01T25:00:00Z'];
+      const dates = [
+        '+275760-09-13T00:00:00.001Z',
+        '99999-01-01',
+        '0000-01-01',
+        'yesterday',
+        '2026-01-01T25:00:00Z',
+        '2030-02-30',
+        '2030-02-29T12:00:00Z',
+        '2030-04-31',
+        '2030-13-01',
+      ];
       const fields: [string, string, (d: string) => Record<string, unknown>][] = [
         ['expiresAt', GENERATE, (d) => ({ input: { organizationId: organization.id, priceId, quantity: 1, width: 10, expiresAt: d } })],
         [
@@ -455,6 +465,14 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
           expectRefused(await writesNothing(() => admin.client.request(query, variables(date))), 'BAD_USER_INPUT', field);
         },
       );
+    });
+
+    it('a date as a number of milliseconds is BAD_USER_INPUT; a real 29 February is read', async () => {
+      const order = `mutation($i: RecordOrderInput!) { recordOrder(input: $i) { created } }`;
+      const input = { organizationId: organization.id, priceId, quantity: 1, externalReference: 'epoch', placedAt: 1_700_000_000_000 };
+      expectRefused(await writesNothing(() => admin.client.request(order, { i: input })), 'BAD_USER_INPUT', 'placedAt');
+      const leap = `query($org: UUID!) { codes(organizationId: $org, filter: { createdBefore: "2028-02-29T00:00:00Z" }) { totalCount } }`;
+      expect((await admin.client.ok(leap, { org: organization.id })).codes.totalCount).toBeGreaterThan(0);
     });
 
     it('a pasted megabyte on one line is one malformed line, shown shortened', async () => {

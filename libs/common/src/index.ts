@@ -4,6 +4,7 @@ export * from './errors/graphql-error-formatter';
 export * from './errors/validation-pipe';
 export * from './graphql/loaders';
 export * from './graphql/uuid.scalar';
+export * from './graphql/date-time.scalar';
 export * from './ids';
 export * from './pagination/connection';
 export * from './search';
