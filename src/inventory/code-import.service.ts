@@ -79,10 +79,7 @@ export class CodeImportService {
     });
     const column = headers.find((header) => header.toLowerCase() === input.column.trim().toLowerCase());
     if (!column) {
-      throw BadUserInputError.field(
-        'column',
-        `The file has no column "${input.column}"; its columns are: ${headers.join(', ') || '(none)'}.`,
-      );
+      throw BadUserInputError.field('column', `The file has no column "${input.column}"; its columns are: ${columnList(headers)}.`);
     }
     return this.importLines(
       actor,
@@ -195,6 +192,16 @@ export class CodeImportService {
     );
     return (await batches.findOneBy({ id: batch.id }))!;
   }
+}
+
+/** How many of a file's column names an error message lists: a header row may hold thousands. */
+const LISTED_COLUMNS = 20;
+
+function columnList(headers: string[]): string {
+  if (headers.length === 0) return '(none)';
+  const listed = headers.slice(0, LISTED_COLUMNS).map((header) => shortened(header, 100));
+  const more = headers.length - listed.length;
+  return more > 0 ? `${listed.join(', ')} and ${more.toLocaleString('en')} more` : listed.join(', ');
 }
 
 /** Sorts pasted lines into codes to import, repeats, and lines that are not codes; blank lines vanish. */

@@ -70,9 +70,19 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
   });
   if (problem) throw refuse(problem);
   if (headers.length === 0) throw refuse('is empty: it needs a header row.');
-  const repeated = headers.find((header, index) => header && headers.indexOf(header) !== index);
+  const repeated = firstRepeated(headers.filter(Boolean));
   if (repeated) throw refuse(`has the column "${repeated}" twice.`);
   return { headers, rows, delimiter };
+}
+
+/** The first name that appears twice (a Set: a header row may have a great many columns). */
+function firstRepeated(names: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 /** Comma, or semicolon when the header row has more semicolons than commas (outside quotes). */
