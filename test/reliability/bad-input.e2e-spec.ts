@@ -198,25 +198,24 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expectRefused(await writesNothing(() => upload('codes', 'Code number,Note\r\nABCD-EFGH-JK,x\r\n')), 'BAD_USER_INPUT', 'column');
     });
 
-    // Checking a header row for repeated names was quadratic: 200,000 columns took minutes of CPU.
+    // Parsing costs per cell: a 16 MB file of commas held the event loop for seconds, and the
+    // check for repeated column names was quadratic (200,000 columns: over a minute).
     it.each(['codes', 'seats', 'participants'] as Endpoint[])(
-      '%s: a header row of 200,000 columns is answered at once',
+      '%s: a header row of 200,000 columns is refused at once',
       async (endpoint) => {
         const header = Array.from({ length: 200_000 }, (_, i) => `column ${i}`).join(',');
-        const result = await writesNothing(
-          () => upload(endpoint, `${header}\r\n${','.repeat(199_999)}x\r\n`),
-          ['people_import', 'participant_import'],
-        );
-        expect(result.status).toBeLessThan(500);
-        expect(JSON.stringify(result).length).toBeLessThan(10_000);
-        if (endpoint === 'codes') {
-          expectRefused(result, 'BAD_USER_INPUT', 'column');
-          expect(result.errors![0].message).toContain('column 19 and 199,980 more');
-        } else {
-          expect(Object.values(result.data!)[0]).toMatchObject({ status: 'INVALID' });
-        }
+        const result = await writesNothing(() => upload(endpoint, `${header}\r\n${','.repeat(199_999)}x\r\n`));
+        expectRefused(result, 'BAD_USER_INPUT', 'file');
+        expect(result.errors![0].message).toContain('has 200,000 columns; a file may have at most 1,000');
       },
     );
+
+    it('codes: a file of 1,000 columns without the named one lists 20 of them', async () => {
+      const header = Array.from({ length: 1000 }, (_, i) => `column ${i}`).join(',');
+      const result = await writesNothing(() => upload('codes', `${header}\r\n${','.repeat(999)}x\r\n`));
+      expectRefused(result, 'BAD_USER_INPUT', 'column');
+      expect(result.errors![0].message).toContain('column 19 and 980 more');
+    });
 
     it('seats and invitations: missing columns are listed in an INVALID report; nothing but the report is written', async () => {
       const seats = await writesNothing(() => upload('seats', 'Name,Address\r\nOla,ola@example.test\r\n'), ['people_import']);
