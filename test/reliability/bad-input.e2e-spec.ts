@@ -184,6 +184,61 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expect(response.status).toBeLessThan(500);
     });
 
+    it('a string where the file should be (a JSON request) is BAD_USER_INPUT', async () => {
+      const result = await writesNothing(() =>
+        admin.client.request(IMPORT_FILE, { input: { organizationId: organization.id, column: 'code', file: 'code\nABCD-EFGH-JK' } }),
+      );
+      expectRefused(result, 'BAD_USER_INPUT');
+    });
+
+    it('a multipart request without the CSRF preflight header is a 400, not a 500', async () => {
+      const form = new FormData();
+      form.append(
+        'operations',
+        JSON.stringify({ query: IMPORT_FILE, variables: { input: { organizationId: organization.id, file: null } } }),
+      );
+      form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+      form.append('0', new Blob(['code\r\nABCD-EFGH-JK\r\n']), 'a.csv');
+      const response = await writesNothing(() =>
+        fetch(`${t.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` }, body: form }),
+      );
+      expect(response.status).toBe(400);
+    });
+
+    it('an upload the client abandons halfway writes nothing, and the next upload is served', async () => {
+      const before = await rowCounts();
+      const aborted = new AbortController();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          const boundary = '--cut';
+          const operations = JSON.stringify({ query: IMPORT_FILE, variables: { input: { organizationId: organization.id, file: null } } });
+          controller.enqueue(
+            new TextEncoder().encode(
+              `${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+                `${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.input.file"]}\r\n` +
+                `${boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\ncode\r\nABCD-EFGH-JK\r\n`,
+            ),
+          );
+          setTimeout(() => aborted.abort(), 200);
+        },
+      });
+      const request = fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'apollo-require-preflight': 'true',
+          authorization: `Bearer ${admin.token}`,
+          'content-type': 'multipart/form-data; boundary=cut',
+        },
+        body,
+        duplex: 'half',
+        signal: aborted.signal,
+      } as RequestInit);
+      await expect(request).rejects.toThrow();
+      const next = await upload('codes', fixture('codes-formulas.csv'));
+      expect(next.data!.importCodesFromFile).toMatchObject({ imported: 0 });
+      expect(await rowCounts()).toEqual(before);
+    });
+
     it('a multipart request whose "operations" is not JSON is a 400, not a 500', async () => {
       const form = new FormData();
       form.append('operations', '{ not json');
