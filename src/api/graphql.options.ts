@@ -1,6 +1,6 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { formatGraphQLError, Loaders } from '@tessera/common';
+import { DateTimeScalar, formatGraphQLError, Loaders } from '@tessera/common';
 import type { Request } from 'express';
 import type { AppConfig } from '../config/config';
 import { requestLoggingPlugin } from './request-logging.plugin';
@@ -26,6 +26,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // Dates parse strictly: Nest's own DateTime would take 2026-02-30 as 2 March.
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection,
     playground: false,
     context: ({ req }: { req: Request }): GraphQLContext => ({ req, loaders: new Loaders() }),

@@ -1,4 +1,4 @@
-import { csvSafe, isUuid, undoCsvSafe } from '@tessera/common';
+import { csvSafe, isUuid, shortened, undoCsvSafe } from '@tessera/common';
 import { isEmail } from 'class-validator';
 import type { Price } from '../contracts/entities/price.entity';
 import type { Participant } from '../contracts/entities/participant.entity';
@@ -80,7 +80,7 @@ export function checkUpload(
     return column ? (values[column] ?? '').trim() : '';
   };
   const problem = (row: number, column: string, value: string, message: string) =>
-    problems.push({ row, column, value: value.length > 100 ? `${value.slice(0, 100)}…` : value, message });
+    problems.push({ row, column, value: shortened(value, 100), message });
   const byCode = new Map<string, Price[]>();
   for (const price of allowedPrices) {
     const key = price.priceCode.toUpperCase();

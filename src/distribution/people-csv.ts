@@ -1,4 +1,4 @@
-import { undoCsvSafe, type CsvRow } from '@tessera/common';
+import { shortened, undoCsvSafe, type CsvRow } from '@tessera/common';
 import { isEmail } from 'class-validator';
 import type { ImportRowProblem } from './entities/participant-import.entity';
 
@@ -53,7 +53,7 @@ export function checkPeopleFile(
     problems.push({
       row,
       column: column(key) ?? PEOPLE_COLUMNS[key].name,
-      value: value.length > 100 ? `${value.slice(0, 100)}…` : value,
+      value: shortened(value, 100),
       message,
     });
   const cell = (values: Record<string, string>, key: Column) => {

@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { isWellFormedImportedCode, normalizeCode } from '@tessera/codes';
-import { BadUserInputError, newId, readCsv, uploadedFile } from '@tessera/common';
+import { BadUserInputError, newId, readCsv, shortened, uploadedFile } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -79,10 +79,7 @@ export class CodeImportService {
     });
     const column = headers.find((header) => header.toLowerCase() === input.column.trim().toLowerCase());
     if (!column) {
-      throw BadUserInputError.field(
-        'column',
-        `The file has no column "${input.column}"; its columns are: ${headers.join(', ') || '(none)'}.`,
-      );
+      throw BadUserInputError.field('column', `The file has no column "${input.column}"; its columns are: ${columnList(headers)}.`);
     }
     return this.importLines(
       actor,
@@ -197,6 +194,16 @@ export class CodeImportService {
   }
 }
 
+/** How many of a file's column names an error message lists: a header row may hold thousands. */
+const LISTED_COLUMNS = 20;
+
+function columnList(headers: string[]): string {
+  if (headers.length === 0) return '(none)';
+  const listed = headers.slice(0, LISTED_COLUMNS).map((header) => shortened(header, 100));
+  const more = headers.length - listed.length;
+  return more > 0 ? `${listed.join(', ')} and ${more.toLocaleString('en')} more` : listed.join(', ');
+}
+
 /** Sorts pasted lines into codes to import, repeats, and lines that are not codes; blank lines vanish. */
 export function classify(lines: InputLine[]): { candidates: Candidate[]; duplicates: ImportProblem[]; malformed: ImportProblem[] } {
   const candidates: Candidate[] = [];
@@ -206,7 +213,7 @@ export function classify(lines: InputLine[]): { candidates: Candidate[]; duplica
   lines.forEach(({ line, value: raw }) => {
     const value = raw.trim();
     if (value === '') return;
-    const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
+    const shown = shortened(value, 100);
     const code = normalizeCode(value);
     if (!isWellFormedImportedCode(code)) {
       malformed.push({ line, value: shown, reason: 'Not a code: use 4 to 64 letters and digits (spaces and hyphens are ignored).' });

@@ -2,6 +2,9 @@ import { parseString } from 'fast-csv';
 import type { Readable } from 'node:stream';
 import { BadUserInputError } from '../errors/app-error';
 
+/** More columns than any spreadsheet of people or codes has, far fewer than a file of commas. */
+export const MAX_COLUMNS = 1000;
+
 export interface CsvRow {
   /** Row number as a spreadsheet shows it: the header is row 1; blank rows are skipped but counted. */
   row: number;
@@ -37,7 +40,11 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
     throw refuse('is not UTF-8 text: save it as "CSV UTF-8" in your spreadsheet program.');
   }
   if (text.includes('\u0000')) throw refuse('is not a text file (it holds NUL bytes).');
-  const delimiter = sniffDelimiter(text);
+  const { delimiter, columns } = sniffHeaderRow(text);
+  // Refused before parsing: the parser's cost is per cell, and a 16 MB row of commas has millions.
+  if (columns > MAX_COLUMNS) {
+    throw refuse(`has ${columns.toLocaleString('en')} columns; a file may have at most ${MAX_COLUMNS.toLocaleString('en')}.`);
+  }
   const rows: CsvRow[] = [];
   let headers: string[] = [];
   let row = 1;
@@ -70,13 +77,26 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
   });
   if (problem) throw refuse(problem);
   if (headers.length === 0) throw refuse('is empty: it needs a header row.');
-  const repeated = headers.find((header, index) => header && headers.indexOf(header) !== index);
+  const repeated = firstRepeated(headers.filter(Boolean));
   if (repeated) throw refuse(`has the column "${repeated}" twice.`);
   return { headers, rows, delimiter };
 }
 
-/** Comma, or semicolon when the header row has more semicolons than commas (outside quotes). */
-function sniffDelimiter(text: string): string {
+/** The first name that appears twice (a Set: a header row may have a great many columns). */
+function firstRepeated(names: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/**
+ * The header row's separator — comma, or semicolon when it has more semicolons than commas
+ * (outside quotes) — and how many columns that makes.
+ */
+function sniffHeaderRow(text: string): { delimiter: string; columns: number } {
   let commas = 0;
   let semicolons = 0;
   let quoted = false;
@@ -86,7 +106,7 @@ function sniffDelimiter(text: string): string {
     else if (!quoted && char === ',') commas++;
     else if (!quoted && char === ';') semicolons++;
   }
-  return semicolons > commas ? ';' : ',';
+  return semicolons > commas ? { delimiter: ';', columns: semicolons + 1 } : { delimiter: ',', columns: commas + 1 };
 }
 
 class TooLarge extends Error {}

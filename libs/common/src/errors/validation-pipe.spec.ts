@@ -112,4 +112,24 @@ describe('createValidationPipe', () => {
     const error = await rejectionOf({ ...valid(), email: 'hunter2-secret' });
     expect(JSON.stringify(error.fields)).not.toContain('hunter2-secret');
   });
+
+  it('refuses a NUL character and half a surrogate pair in any string, by path', async () => {
+    const error = await rejectionOf({ ...valid(), note: 'a\u0000b', people: [{ email: 'grace@example.com', firstName: 'Gr\ud83d' }] });
+    expect(error.fields).toHaveLength(2);
+    expect(error.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'input.note', message: 'must not contain a NUL character' },
+        { field: 'input.people.0.firstName', message: expect.stringContaining('valid Unicode') },
+      ]),
+    );
+  });
+
+  it('lets a whole emoji through', async () => {
+    await expect(createValidationPipe().transform({ ...valid(), note: 'sailing 😀⛵' }, metadata)).resolves.toBeInstanceOf(RegisterInput);
+  });
+
+  it('scans input objects without a prototype, as graphql-js builds inline ones', async () => {
+    const inline = Object.assign(Object.create(null) as object, valid(), { note: 'a\u0000b' });
+    expect((await rejectionOf(inline)).fields).toEqual([{ field: 'input.note', message: 'must not contain a NUL character' }]);
+  });
 });

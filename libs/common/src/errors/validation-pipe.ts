@@ -9,14 +9,35 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Paths of strings holding a NUL character, which PostgreSQL cannot store. */
-function nulCharacters(value: unknown, path: string, found: string[] = []): string[] {
+/** Half of a UTF-16 surrogate pair with no other half: JSON can carry it (\ud83d), UTF-8 and jsonb cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What PostgreSQL cannot store in a string, or undefined when it can. */
+function unstorable(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it holds half of an emoji or other character pair)';
+  return undefined;
+}
+
+/**
+ * An object of fields. graphql-js builds an input object written inline in the document
+ * (`input: { name: $name }`) without a prototype, so that counts too.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Strings PostgreSQL cannot store, by path. */
+function unstorableStrings(value: unknown, path: string, found: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(path);
+    const message = unstorable(value);
+    if (message) found.push({ field: path, message });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => nulCharacters(item, `${path}.${index}`, found));
-  } else if (value && typeof value === 'object' && !(value instanceof Date) && Object.getPrototypeOf(value) !== null) {
-    for (const [key, item] of Object.entries(value)) nulCharacters(item, path ? `${path}.${key}` : key, found);
+    value.forEach((item, index) => unstorableStrings(item, `${path}.${index}`, found));
+  } else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) unstorableStrings(item, path ? `${path}.${key}` : key, found);
   }
   return found;
 }
@@ -26,12 +47,12 @@ const SCANNED_PARAMETERS = new Set<unknown>(['body', 'query', 'param', 3]);
 
 /**
  * class-validator at the edge: every failing field is reported, as BAD_USER_INPUT. Strings with
- * a NUL character are refused for every argument, decorated or not.
+ * a NUL character or half a surrogate pair are refused for every argument, decorated or not.
  */
 class EdgeValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const nul = SCANNED_PARAMETERS.has(metadata.type) ? nulCharacters(value, metadata.data ?? '') : [];
-    if (nul.length > 0) throw new BadUserInputError(nul.map((field) => ({ field, message: 'must not contain a NUL character' })));
+    const unstorableFields = SCANNED_PARAMETERS.has(metadata.type) ? unstorableStrings(value, metadata.data ?? '') : [];
+    if (unstorableFields.length > 0) throw new BadUserInputError(unstorableFields);
     return super.transform(value, metadata);
   }
 }
