@@ -1,5 +1,6 @@
-import { parseString } from 'fast-csv';
-import type { Readable } from 'node:stream';
+import { parse } from 'fast-csv';
+import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BadUserInputError } from '../errors/app-error';
 
 /** More columns than any spreadsheet of people or codes has, far fewer than a file of commas. */
@@ -51,13 +52,17 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
   let problem: string | undefined;
   const isBlank = (values: unknown) => Object.values(values as object).every((value) => String(value ?? '').trim() === '');
   await new Promise<void>((resolve) => {
-    const stream = parseString(text, {
-      delimiter,
-      headers: (names) => (headers = names.map((name) => (name ?? '').trim())),
-      strictColumnHandling: true,
-    });
+    const source = Readable.from(inSlices(text));
+    const stream = source.pipe(
+      parse({
+        delimiter,
+        headers: (names) => (headers = names.map((name) => (name ?? '').trim())),
+        strictColumnHandling: true,
+      }),
+    );
     const stop = (message: string) => {
       problem ??= message;
+      source.destroy();
       stream.destroy();
       resolve();
     };
@@ -80,6 +85,24 @@ export async function readCsv(input: Readable, limits: CsvLimits): Promise<{ hea
   const repeated = firstRepeated(headers.filter(Boolean));
   if (repeated) throw refuse(`has the column "${repeated}" twice.`);
   return { headers, rows, delimiter };
+}
+
+/** Characters the parser gets at least at a time (about 10 ms of parsing here). */
+const SLICE = 64 * 1024;
+
+/**
+ * The text a slice of whole lines at a time, with a turn of the event loop between slices: parsing
+ * costs about 1.4 µs per cell, and a 16 MB file parsed in one go held the server (every other
+ * request) for 20 s. Cut at line ends: the parser scans a row cut in two again from its start.
+ */
+async function* inSlices(text: string): AsyncGenerator<string> {
+  for (let from = 0; from < text.length;) {
+    const lineEnd = text.indexOf('\n', from + SLICE);
+    const to = lineEnd === -1 ? text.length : lineEnd + 1;
+    yield text.slice(from, to);
+    from = to;
+    await nextTurn();
+  }
 }
 
 /** The first name that appears twice (a Set: a header row may have a great many columns). */
