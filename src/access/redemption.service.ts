@@ -13,6 +13,7 @@ import {
   type PageArgs,
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
+import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { entityFromRow, prefixedColumns } from '../database/raw-entities';
 import { APP_CONFIG } from '../config/config.module';
@@ -89,6 +90,8 @@ export class RedemptionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private readonly takeStatements: Partial<Record<'id' | 'code', string>> = {};
+
   private get grants() {
     return this.txHost.tx.getRepository(AccessGrant);
   }
@@ -139,21 +142,14 @@ export class RedemptionService {
   private async take(redemption: Redemption, allowPending: boolean): Promise<TakenCode | null> {
     const manager = this.txHost.tx;
     const statuses = allowPending ? [CodeStatus.AVAILABLE, CodeStatus.PENDING] : [CodeStatus.AVAILABLE];
-    const [row] = (await manager.query(
-      `WITH taken AS (
-         UPDATE code SET status = '${CodeStatus.REDEEMED}', updated_at = now()
-          WHERE ${redemption.codeId ? 'id = $1::uuid' : 'code = $1'} AND status = ANY($2::code_status[]) AND ${usableCodeCondition('code')}
-         RETURNING *)
-       SELECT ${prefixedColumns(manager, Code, 'taken', 'code_')}, ${prefixedColumns(manager, Price, 'price', 'price_')},
-              ${prefixedColumns(manager, Product, 'product', 'product_')}, ${prefixedColumns(manager, Organization, 'organization', 'organization_')},
-              ${prefixedColumns(manager, User, 'person', 'person_')}
-         FROM taken
-         JOIN organization ON organization.id = taken.organization_id
-         JOIN user_account person ON person.id = $3
-         LEFT JOIN price ON price.id = taken.price_id
-         LEFT JOIN product ON product.id = price.product_id`,
-      [redemption.codeId ?? normalizeCode(redemption.typed ?? ''), statuses, redemption.userId],
-    )) as Record<string, unknown>[];
+    const by = redemption.codeId ? 'id' : 'code';
+    // The same two statements every time: built once from the entities' columns, not per redemption.
+    const sql = (this.takeStatements[by] ??= takeStatement(manager, by));
+    const [row] = (await manager.query(sql, [
+      redemption.codeId ?? normalizeCode(redemption.typed ?? ''),
+      statuses,
+      redemption.userId,
+    ])) as Record<string, unknown>[];
     if (!row) return null;
     return {
       code: entityFromRow(manager, Code, row, 'code_')!,
@@ -311,6 +307,25 @@ export class RedemptionService {
     if (actor.kind !== 'user') throw new ForbiddenError('`myAccess` is for people; an API key has no user.');
     return paginate(this.grants.createQueryBuilder('access').where('access.user_id = :userId', { userId: actor.userId }), page);
   }
+}
+
+/**
+ * Takes a code by id or by value if it is usable (status from $2, expiry, contract), and reads its
+ * price, product, organisation and the person $3 in the same statement.
+ */
+function takeStatement(manager: EntityManager, by: 'id' | 'code'): string {
+  return `WITH taken AS (
+      UPDATE code SET status = '${CodeStatus.REDEEMED}', updated_at = now()
+       WHERE ${by === 'id' ? 'id = $1::uuid' : 'code = $1'} AND status = ANY($2::code_status[]) AND ${usableCodeCondition('code')}
+      RETURNING *)
+    SELECT ${prefixedColumns(manager, Code, 'taken', 'code_')}, ${prefixedColumns(manager, Price, 'price', 'price_')},
+           ${prefixedColumns(manager, Product, 'product', 'product_')}, ${prefixedColumns(manager, Organization, 'organization', 'organization_')},
+           ${prefixedColumns(manager, User, 'person', 'person_')}
+      FROM taken
+      JOIN organization ON organization.id = taken.organization_id
+      JOIN user_account person ON person.id = $3
+      LEFT JOIN price ON price.id = taken.price_id
+      LEFT JOIN product ON product.id = price.product_id`;
 }
 
 /** A code just taken, with what its grant and mail need, read in the same statement. */

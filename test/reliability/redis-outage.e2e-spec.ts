@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { eventually, Fixtures, Person, SmtpSink, TestApp } from '@tessera/testing';
+import { eventually, Fixtures, freePort, Person, SmtpSink, TestApp } from '@tessera/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Organization } from '../../src/identity/entities/organization.entity';
 
 const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id } } }`;
@@ -31,19 +31,6 @@ async function startRedis(port: number): Promise<{ stop(): Promise<void> }> {
     },
   };
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reliability: Redis goes away while invitations are made', () => {
   let smtp: SmtpSink;

@@ -199,7 +199,7 @@ export interface ApiProcess extends WorkerProcess {
 }
 
 /** A port nobody listens on now (the OS picks it), for a child process to listen on. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
