@@ -29,6 +29,26 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The playground's browser script (classic script over the UMD builds of React and GraphiQL).
+    files: ['src/api/playground/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        Headers: 'readonly',
+        FormData: 'readonly',
+        URL: 'readonly',
+        sessionStorage: 'readonly',
+        setTimeout: 'readonly',
+        GraphiQL: 'readonly',
+        ReactDOM: 'readonly',
+        React: 'readonly',
+      },
+    },
+  },
+  {
     // Plain Node scripts (benchmarks): Node's own globals.
     files: ['bench/**/*.mjs'],
     languageOptions: {
