@@ -64,9 +64,20 @@ export function queryParameter(req: Request, name: string): string | undefined {
 
 const validation = createValidationPipe();
 
-/** The API's own input class and validation for a form: what the GraphQL mutation would refuse, the page refuses the same way. */
+/**
+ * The API's own input class and validation for a form: what the GraphQL mutation would refuse,
+ * the page refuses the same way. A field left empty fails every rule it has; it is just empty.
+ */
 export async function validatedForm<Input extends object>(type: Type<Input>, fields: Record<string, string | undefined>): Promise<Input> {
-  return (await validation.transform(fields, { type: 'body', metatype: type })) as Input;
+  try {
+    return (await validation.transform(fields, { type: 'body', metatype: type })) as Input;
+  } catch (error) {
+    if (!(error instanceof BadUserInputError)) throw error;
+    const empty = new Set(error.fields.filter(({ field }) => fields[field] === undefined).map(({ field }) => field));
+    if (!empty.size) throw error;
+    const filled = error.fields.filter(({ field }) => !empty.has(field));
+    throw new BadUserInputError([...[...empty].map((field) => ({ field, message: 'must be filled in' })), ...filled]);
+  }
 }
 
 /** What a form page shows of a problem: marks beside fields, or one problem above the form. */

@@ -69,7 +69,8 @@ const FIELD = `<label for="{{name}}">{{label}}</label>{{#if hint}}
 <input id="{{name}}" name="{{name}}" type="{{type}}" autocomplete="{{autocomplete}}"{{#if value}} value="{{value}}"{{/if}} required
 {{~#if hint}} aria-describedby="{{name}}-hint{{#if error}} {{name}}-error{{/if}}"{{else if error}} aria-describedby="{{name}}-error"{{/if}}
 {{~#if error}} aria-invalid="true"{{/if}}>
-{{#if error}}<p class="field-error" id="{{name}}-error">{{error}}</p>{{/if}}`;
+{{#if error}}<p class="field-error" id="{{name}}-error">{{error}}</p>{{/if}}
+`;
 
 const PROBLEM = `{{#if problem}}<p class="problem" role="alert">{{problem}}</p>{{/if}}`;
 
