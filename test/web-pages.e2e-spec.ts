@@ -77,7 +77,9 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
     expect(shown.headers.get('cache-control')).toBe('no-store');
     expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
     const policy = shown.headers.get('content-security-policy')!;
-    expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/);
+    expect(policy).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/,
+    );
     expect(shown.html).toContain('Acme &lt;b&gt;Training&lt;/b&gt; &amp; &quot;Co&quot;');
     expect(shown.html).toContain('Course &lt;i&gt;One&lt;/i&gt;');
     expect(shown.html).toContain('&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt; See you on Monday &amp; bring a laptop');
@@ -122,7 +124,9 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
     expect(accepted.headers.get('cache-control')).toBe('no-store');
     expect(accepted.html).toContain('Welcome, Nora: the invitation is accepted.');
     const until = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
-    expect(accepted.html).toContain(`<strong>Course &lt;i&gt;One&lt;/i&gt;</strong> from Acme &lt;b&gt;Training&lt;/b&gt; &amp; &quot;Co&quot;: active`);
+    expect(accepted.html).toContain(
+      `<strong>Course &lt;i&gt;One&lt;/i&gt;</strong> from Acme &lt;b&gt;Training&lt;/b&gt; &amp; &quot;Co&quot;: active`,
+    );
     expect(accepted.html).toContain(`until ${until}.`);
     expect(accepted.html).toContain('<a href="/sign-in">');
     expect(await grantsOf('newcomer@example.test')).toEqual([{ product: PRODUCT, status: 'ACTIVE' }]);
@@ -175,7 +179,11 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
 
   it('sets a password from the account mail, then signs in and lists the access', async () => {
     await admin.client.ok(ASSIGN, {
-      input: { organizationId: organization.id, priceId, people: [{ email: 'assigned@example.test', firstName: 'Ada', lastName: '<Assigned>' }] },
+      input: {
+        organizationId: organization.id,
+        priceId,
+        people: [{ email: 'assigned@example.test', firstName: 'Ada', lastName: '<Assigned>' }],
+      },
     });
     const link = linkIn(await mailTo('assigned@example.test'), 'set-password');
 
@@ -253,14 +261,24 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
       404,
       'This invitation link is not valid',
     ],
-    ['accepting with a token as a list', () => post('/invitations/accept', 'token[]=a&token[]=b&password=x'), 400, 'This link is not complete'],
+    [
+      'accepting with a token as a list',
+      () => post('/invitations/accept', 'token[]=a&token[]=b&password=x'),
+      400,
+      'This link is not complete',
+    ],
     [
       'setting a password with an unknown token',
       () => post('/set-password', { token: 'nope', password: 'long enough password', confirmPassword: 'long enough password' }),
       409,
       'This link has expired or has been used.',
     ],
-    ['a NUL character in a field', () => post('/sign-in', { email: 'a@example.test', password: 'x\u0000y' }), 400, 'must not contain a NUL character'],
+    [
+      'a NUL character in a field',
+      () => post('/sign-in', { email: 'a@example.test', password: 'x\u0000y' }),
+      400,
+      'must not contain a NUL character',
+    ],
   ])('answers %s with a page that explains (never a 500)', async (_label, request, status, text) => {
     const page = await request();
     expect(page.status).toBe(status);

@@ -81,7 +81,11 @@ export class AccountPagesController {
       const input = await validatedForm(LoginInput, fields);
       const { user } = await this.auth.login(input.email, input.password, clientAddress(req));
       const access = await this.access.ofPerson(user.id);
-      sendPage(res, 200, pages.signedIn('Your access', { ...access, name: `${user.firstName} ${user.lastName}`.trim(), email: user.email }));
+      sendPage(
+        res,
+        200,
+        pages.signedIn('Your access', { ...access, name: `${user.firstName} ${user.lastName}`.trim(), email: user.email }),
+      );
     } catch (error) {
       await showFormProblem(res, error, { shown: SIGN_IN_FIELDS }, (state) =>
         pages.signInForm(SIGN_IN, { ...state, values: { email: fields.email } }),

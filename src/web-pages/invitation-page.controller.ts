@@ -69,10 +69,18 @@ export class InvitationPageController {
       });
       if (mismatch.length) throw new BadUserInputError(mismatch);
       const { user, grant } = await this.invitations.accept(input, clientAddress(req));
-      sendPage(res, 200, pages.accepted('Invitation accepted', { ...(await this.access.of([grant])), firstName: user.firstName, email: user.email }));
+      sendPage(
+        res,
+        200,
+        pages.accepted('Invitation accepted', { ...(await this.access.of([grant])), firstName: user.firstName, email: user.email }),
+      );
     } catch (error) {
       if (error instanceof ConflictError) {
-        return sendPage(res, HTTP_STATUS[ErrorCode.CONFLICT], pages.notice(CANNOT_ACCEPT, closedNotice(error.details.reason, error.message)));
+        return sendPage(
+          res,
+          HTTP_STATUS[ErrorCode.CONFLICT],
+          pages.notice(CANNOT_ACCEPT, closedNotice(error.details.reason, error.message)),
+        );
       }
       const values = { firstName: fields.firstName, lastName: fields.lastName };
       await showFormProblem(res, error, { shown: FORM_FIELDS, extra: mismatch, wrongPasswordField: 'password' }, async (state) => {
@@ -92,9 +100,7 @@ export class InvitationPageController {
     const info = await this.invitations.lookUp(token, clientAddress(req));
     if (!info.canAccept) {
       const message =
-        info.status === InvitationStatus.PENDING
-          ? 'The seat this invitation was for is no longer available.'
-          : CLOSED_MESSAGE[info.status];
+        info.status === InvitationStatus.PENDING ? 'The seat this invitation was for is no longer available.' : CLOSED_MESSAGE[info.status];
       return { status: HTTP_STATUS[ErrorCode.CONFLICT], html: pages.notice(CANNOT_ACCEPT, closedNotice(info.status, message)) };
     }
     const html = pages.acceptForm('Accept your invitation', {

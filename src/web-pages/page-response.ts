@@ -127,7 +127,9 @@ export async function showFormProblem(
   if (error instanceof BadUserInputError) {
     state = fieldErrors([...error.fields, ...(options.extra ?? [])], options.shown);
   } else if (error instanceof UnauthenticatedError) {
-    state = options.wrongPasswordField ? { errors: { [options.wrongPasswordField]: error.message } } : { errors: {}, problem: error.message };
+    state = options.wrongPasswordField
+      ? { errors: { [options.wrongPasswordField]: error.message } }
+      : { errors: {}, problem: error.message };
   } else if (error instanceof RateLimitedError) {
     res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
     state = { errors: {}, problem: error.message };
