@@ -27,7 +27,8 @@ const SIGN_IN = { href: '/sign-in', text: 'Sign in to see your access' };
 
 /** Why an invitation cannot be accepted, and what the person can do about it. */
 function closedNotice(reason: unknown, message: string): NoticeView {
-  if (reason === InvitationStatus.ACCEPTED) return { problem: message, link: SIGN_IN };
+  // Accepted already, or the person has the product by another way: their access is there to see.
+  if (reason === InvitationStatus.ACCEPTED || reason === 'ALREADY_HAS_ACCESS') return { problem: message, link: SIGN_IN };
   if (reason === InvitationStatus.EXPIRED) return { problem: message };
   return { problem: message, advice: 'Ask the organisation for a new invitation if you still need access.' };
 }
