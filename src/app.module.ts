@@ -21,6 +21,7 @@ import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { QUEUES } from './queues';
 import { InventoryModule } from './inventory/inventory.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { WebPagesModule } from './web-pages/web-pages.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -89,7 +90,7 @@ export class AppModule {
         NotificationsModule,
         AccessModule,
         InvitationsModule,
-        ...(http ? [ApiModule] : []),
+        ...(http ? [ApiModule, WebPagesModule] : []),
         ...extraModules,
       ],
       providers: [

@@ -71,7 +71,8 @@ function closedReason(invitation: Invitation, now = new Date()): InvitationStatu
   return invitation.expiresAt <= now ? InvitationStatus.EXPIRED : null;
 }
 
-const CLOSED_MESSAGE: Record<Exclude<InvitationStatus, 'PENDING'>, string> = {
+/** Why an invitation cannot be accepted, as the API and the accept page say it. */
+export const CLOSED_MESSAGE: Record<Exclude<InvitationStatus, 'PENDING'>, string> = {
   ACCEPTED: 'This invitation has already been accepted.',
   INVALIDATED: 'Someone else accepted an invitation for this seat first: it is no longer available.',
   REVOKED: 'This invitation was withdrawn by the organisation.',

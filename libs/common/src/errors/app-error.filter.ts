@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError, ErrorCode } from './app-error';
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
+/** The HTTP status of each error code (plain routes and the web pages answer with it). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
