@@ -169,6 +169,13 @@ describe('the operator CLI (the built dist/src/cli.js as a child process)', () =
       expect(run.stderr).toContain('--created-after: createdAfter must be a date');
       expect(run.stdout).toBe('');
     });
+
+    it('refuses an --out it cannot write', async () => {
+      const out = join(workDir, 'no-such-folder', 'codes.csv');
+      const run = await t.runCli(['export', '--organization', organization.id, '--out', out]);
+      expectExit(run, 1);
+      expect(run.stderr).toContain(`--out: ${out} cannot be written (ENOENT).`);
+    });
   });
 
   describe('upload-people', () => {

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { BadUserInputError } from '@tessera/common';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OPERATOR } from '../identity/auth/actor';
@@ -57,7 +57,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     const started = Date.now();
     const bar = new ProgressBar('Exporting', totalCount);
     const counter = new CsvCounter((rows) => bar.update(rows));
-    const destination = out ? createWriteStream(out) : process.stdout;
+    const destination = out ? await writableFile(out) : process.stdout;
     // stdout is not ended: the process may still write to it, and node never closes it.
     const written = pipeline(counter, destination, { end: Boolean(out) });
     try {
@@ -77,6 +77,14 @@ export async function exportCommand(args: string[]): Promise<number> {
     );
     return 0;
   });
+}
+
+/** The --out file, opened (and emptied) before any work: a path that cannot be written is bad input. */
+async function writableFile(path: string): Promise<NodeJS.WritableStream> {
+  const handle = await open(path, 'w').catch((error: NodeJS.ErrnoException) => {
+    throw BadUserInputError.field('out', `${path} cannot be written (${error.code ?? error.message}).`);
+  });
+  return handle.createWriteStream();
 }
 
 /**

@@ -86,7 +86,7 @@ export async function importCommand(args: string[]): Promise<number> {
 
 /** `malformed, line 3 ("ab"): Not a code: …`, the first few, and how many more. */
 function firstProblems(kind: string, unit: string, problems: ImportProblem[], count: number): string[] {
-  const shown = problems.slice(0, SHOWN_PROBLEMS).map(({ line, value, reason }) => `${kind}, ${unit} ${line} ("${value}"): ${reason}`);
+  const shown = problems.slice(0, SHOWN_PROBLEMS).map(({ line, value, reason }) => `  ${kind}, ${unit} ${line} ("${value}"): ${reason}`);
   return count > shown.length ? [...shown, `  … and ${(count - shown.length).toLocaleString('en')} more ${kind}`] : shown;
 }
 
