@@ -1,26 +1,52 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { validate } from 'class-validator';
-import { plainToInstance } from 'class-transformer';
-import { BadUserInputError } from '@tessera/common';
 import { OPERATOR } from '../identity/auth/actor';
 import { CodeGenerationService } from '../inventory/code-generation.service';
 import { CodesService } from '../inventory/codes.service';
 import { GenerateCodesInput } from '../inventory/dto/batch.dto';
 import { BatchStatus, CodeBatch } from '../inventory/entities/code-batch.entity';
+import { withApp } from './app-context';
+import { dateOption, idOption, organizationOf, parseOptions, required, validatedInput } from './cli-input';
 import { ProgressBar } from './progress-bar';
+
+/** `generate --organization … --quantity … --width …`: prints the batch it made. */
+export async function generateCommand(args: string[]): Promise<number> {
+  const values = parseOptions('generate', args, {
+    organization: { type: 'string' },
+    quantity: { type: 'string' },
+    width: { type: 'string' },
+    prefix: { type: 'string' },
+    price: { type: 'string' },
+    contract: { type: 'string' },
+    'code-type': { type: 'string' },
+    'expires-at': { type: 'string' },
+    'check-character': { type: 'boolean', default: false },
+  });
+  const organizationRef = required('generate', 'organization', values.organization);
+  const fields = {
+    // Numbers as typed: a quantity of "ten" is the input's validation error, as in the API.
+    quantity: Number(required('generate', 'quantity', values.quantity)),
+    width: Number(required('generate', 'width', values.width)),
+    prefix: values.prefix,
+    priceId: idOption('price', values.price),
+    contractId: idOption('contract', values.contract),
+    codeType: values['code-type'],
+    expiresAt: dateOption(values['expires-at']),
+    checkCharacter: values['check-character'],
+  };
+  return withApp(async (app) => {
+    const organization = await organizationOf(app, organizationRef);
+    const batch = await generateWithProgress(app, { ...fields, organizationId: organization.id });
+    console.log(`Batch ${batch.id}: ${batch.createdCount.toLocaleString('en')} codes for ${organization.name}`);
+    return 0;
+  });
+}
 
 /**
  * The operator's `generate`: the same rules as the generateCodes mutation, then the batch is run
  * here with a progress bar. If a worker took the batch first, its progress is followed instead.
  */
 export async function generateWithProgress(app: INestApplicationContext, fields: Partial<GenerateCodesInput>): Promise<CodeBatch> {
-  const input = plainToInstance(GenerateCodesInput, { checkCharacter: false, ...fields });
-  const errors = await validate(input);
-  if (errors.length > 0) {
-    throw new BadUserInputError(
-      errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => ({ field: e.property, message }))),
-    );
-  }
+  const input = await validatedInput(GenerateCodesInput, { checkCharacter: false, ...fields });
   const generation = app.get(CodeGenerationService);
   const codes = app.get(CodesService);
   const requested = await generation.generate(OPERATOR, input);

@@ -16,6 +16,7 @@ import { MemberRole } from '../identity/entities/membership.entity';
 import { UsersService } from '../identity/users.service';
 import { InvitationsService } from '../invitations/invitations.service';
 import { CodesService } from '../inventory/codes.service';
+import type { AssignSeatsPayload } from './dto/seat-assignment.dto';
 import { CheckedPerson, PeopleImport, PeopleImportPurpose, PeopleImportStatus } from './entities/people-import.entity';
 import type { ImportRowProblem } from './entities/participant-import.entity';
 import { LISTED_PROBLEMS } from './participants-csv';
@@ -150,11 +151,29 @@ export class PeopleImportService {
     return this.load(importId);
   }
 
+  /**
+   * Carries out a VALID import in this process whatever its size, telling `onProgress` how far it
+   * is: for the operator CLI, which shows a progress bar and has no worker to hand large files to.
+   * What was done comes back (null for invitations).
+   */
+  async completeHere(
+    actor: Actor,
+    importId: string,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<AssignSeatsPayload | null> {
+    await this.get(actor, importId);
+    return this.completeNow(actor, importId, onProgress);
+  }
+
   @Transactional()
-  private async completeNow(actor: Actor, importId: string): Promise<void> {
+  private async completeNow(
+    actor: Actor,
+    importId: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<AssignSeatsPayload | null> {
     const record = await this.imports.findOne({ where: { id: importId }, lock: { mode: 'pessimistic_write' } });
     assertStatus(record!, PeopleImportStatus.VALID);
-    await this.carryOut(actor, record!);
+    return this.carryOut(actor, record!, onProgress);
   }
 
   @Transactional()
@@ -199,12 +218,20 @@ export class PeopleImportService {
     await this.carryOut(OPERATOR, record);
   }
 
-  private async carryOut(actor: Actor, record: PeopleImport): Promise<void> {
+  private async carryOut(
+    actor: Actor,
+    record: PeopleImport,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<AssignSeatsPayload | null> {
     const people = (await this.imports.findOne({ where: { id: record.id }, select: { id: true, people: true } }))!.people ?? [];
-    const progress = (done: number, total: number) => this.reportProgress(record.id, done, total);
+    const progress = async (done: number, total: number) => {
+      onProgress?.(done, total);
+      await this.reportProgress(record.id, done, total);
+    };
+    let assigned: AssignSeatsPayload | null = null;
     try {
       if (record.purpose === PeopleImportPurpose.ASSIGN_SEATS) {
-        await this.seats.assignHashed(
+        assigned = await this.seats.assignHashed(
           actor,
           {
             organizationId: record.organizationId,
@@ -239,6 +266,7 @@ export class PeopleImportService {
         { organizationId: record.organizationId, actorId: actorUserId(actor) },
       ),
     );
+    return assigned;
   }
 
   /** Progress is written outside the import's transaction, so others see it while it runs. */

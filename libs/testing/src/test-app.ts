@@ -134,8 +134,27 @@ export class TestApp {
     }
   }
 
-  /** A built entry point as a child process with this app's configuration; killed on close. */
-  private spawnBuilt(entry: string, env: Record<string, string>): WorkerProcess {
+  /**
+   * The operator CLI (`dist/src/cli.js`, so `npm run build` first) on this app's database and
+   * configuration (APP_URL included, for the links it mails): runs one command to its end; its exit
+   * code and what it wrote.
+   */
+  async runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    const child = spawn(process.execPath, [builtEntry('dist/src/cli.js'), ...args], {
+      env: this.childEnv({ ...this.env, ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // 'close', not 'exit': the output streams are read to their end.
+    const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+    return { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+  }
+
+  /** The environment of a child process: this app's database, Redis prefix, secrets and SMTP, plus `env`. */
+  private childEnv(env: Record<string, string>): Record<string, string> {
     const { redisUrl, prefix } = this.runtime.config.queue;
     const inherited: Record<string, string | undefined> = {
       PATH: process.env.PATH,
@@ -152,8 +171,13 @@ export class TestApp {
       OUTBOX_SWEEP_AFTER_MS: '500',
       ...env,
     };
+    return Object.fromEntries(Object.entries(inherited).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  }
+
+  /** A built entry point as a child process with this app's configuration; killed on close. */
+  private spawnBuilt(entry: string, env: Record<string, string>): WorkerProcess {
     const child = spawn(process.execPath, [builtEntry(entry)], {
-      env: Object.fromEntries(Object.entries(inherited).filter(([, value]) => value !== undefined)),
+      env: this.childEnv(env),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let errors = '';
@@ -190,6 +214,13 @@ export interface WorkerProcess {
   /** The end of what it wrote to stderr, for a failing test's message. */
   stderr(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A finished run of the operator CLI. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 /** An API process started by `startApiProcess`: its address and a client for it. */
