@@ -166,7 +166,7 @@ describe('the operator CLI (the built dist/src/cli.js as a child process)', () =
       const run = await t.runCli(['export', '--organization', organization.id, '--status', 'SOLD', '--created-after', '2026-02-30']);
       expectExit(run, 1);
       expect(run.stderr).toContain('--status: each value in status must be one of the following values');
-      expect(run.stderr).toContain('--created-after: createdAfter must be a date');
+      expect(run.stderr).toContain('--created-after: must be a date');
       expect(run.stdout).toBe('');
     });
 

@@ -9,7 +9,9 @@ import { NotificationsService } from './notifications.service';
 export class MessagesResolver {
   constructor(private readonly service: NotificationsService) {}
 
-  @Query(() => MessageConnection, { description: "The organisation's delivery log: every e-mail, its status and attempts (its admins)." })
+  @Query(() => MessageConnection, {
+    description: "The organisation's delivery log, newest first: every e-mail, its status and attempts (its admins).",
+  })
   messages(
     @CurrentActor() actor: Actor,
     @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,

@@ -206,7 +206,8 @@ export class NotificationsService {
     if (filter.kind) query.andWhere('message.kind = :kind', { kind: filter.kind });
     if (filter.recipient?.trim())
       query.andWhere('message.recipient ILIKE :recipient', { recipient: containsPattern(filter.recipient.trim()) });
-    return paginate(query, page);
+    // A log is read from its latest entry.
+    return paginate(query, page, { newestFirst: true });
   }
 
   /** Delivery-log entries by id, without an access check: for fields of data already checked (a DataLoader batch). */

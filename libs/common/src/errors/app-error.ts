@@ -62,7 +62,7 @@ export class BadUserInputError extends AppError {
   readonly fields: FieldError[];
 
   constructor(fields: FieldError[], message?: string) {
-    super(message ?? fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
+    super(message ?? fields.map((f) => `${f.field}: ${f.message.replace(/\.$/, '')}`).join('; ') + '.', { fields });
     this.fields = fields;
   }
 

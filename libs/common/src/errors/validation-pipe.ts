@@ -4,9 +4,21 @@ import { BadUserInputError, FieldError } from './app-error';
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: plainMessage(error.property, message) }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+/**
+ * class-validator's default wording, for a rule declared without a message of its own: the field
+ * is named beside the message already, and "longer than or equal to 1 characters" reads badly.
+ */
+export function plainMessage(property: string, message: string): string {
+  const own = message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+  if (own === 'must be longer than or equal to 1 characters') return 'must not be empty';
+  return own
+    .replace(/^must be longer than or equal to (\d+) characters$/, 'must be at least $1 characters long')
+    .replace(/^must be shorter than or equal to (\d+) characters$/, 'must be at most $1 characters long');
 }
 
 /** Half of a UTF-16 surrogate pair with no other half: JSON can carry it (\ud83d), UTF-8 and jsonb cannot. */

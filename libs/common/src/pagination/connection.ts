@@ -112,20 +112,22 @@ export function toConnection<T>(rows: T[], first: number, totalCount: number, cu
 }
 
 /**
- * Keyset pagination over UUIDv7 ids (time-ordered, so "by id" is "by creation"). The query
- * builder carries the filter; this adds the cursor, order and limit, and counts the filtered set.
+ * Keyset pagination over UUIDv7 ids (time-ordered, so "by id" is "by creation"): oldest first, or
+ * newest first for logs. The query builder carries the filter; this adds the cursor, order and
+ * limit, and counts the filtered set.
  */
 export async function paginate<T extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<T>,
   args: PageArgs,
+  order: { newestFirst?: boolean } = {},
 ): Promise<ConnectionShape<T>> {
   const alias = query.alias;
   const first = pageSize(args);
   const page = query
     .clone()
-    .orderBy(`${alias}.id`, 'ASC')
+    .orderBy(`${alias}.id`, order.newestFirst ? 'DESC' : 'ASC')
     .take(first + 1);
-  if (args.after) page.andWhere(`${alias}.id > :afterCursorId`, { afterCursorId: decodeCursor(args.after) });
+  if (args.after) page.andWhere(`${alias}.id ${order.newestFirst ? '<' : '>'} :afterCursorId`, { afterCursorId: decodeCursor(args.after) });
   const [rows, totalCount] = await Promise.all([page.getMany(), query.clone().getCount()]);
   return toConnection(rows, first, totalCount, (node) => node.id);
 }
