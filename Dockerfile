@@ -21,7 +21,8 @@ COPY src src
 # copy of its binary, which is not in the lock file: one 120 MB binary is left, not two).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-# The runtime needs no npm and no second Node.js: only glibc (the `node` binary is linked to it).
+# The runtime needs no npm and no second Node.js: only glibc and libstdc++, which the `node` binary
+# links to (the base image has both: its apt needs them).
 FROM debian:trixie-slim
 RUN useradd --system --uid 10001 --home-dir /app --no-create-home tessera
 WORKDIR /app
