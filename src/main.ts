@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   await app.listen(port, host);
   const url = `http://localhost:${port}/graphql`;
   const logger = new Logger('Tessera');
-  logger.log(`GraphQL API and playground at ${url}`);
+  logger.log(`GraphQL API${runtime.config.graphql.graphiql ? ' and playground' : ''} at ${url}`);
   if (runtime.config.seedDemo) {
     const signIn = await seedDemoIfEmpty(app);
     if (signIn) logger.log(`Demo data ready. Open ${url} and sign in as ${signIn.email} / ${signIn.password}`);

@@ -61,6 +61,17 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
     },
   );
   app.set('trust proxy', runtime.config.http.trustProxy);
+  const { corsOrigins } = runtime.config.http;
+  if (corsOrigins.length > 0) {
+    // Tokens travel in headers, never in cookies: no credentials, so no cookie of ours rides along.
+    app.enableCors({
+      origin: corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id', 'apollo-require-preflight'],
+      exposedHeaders: ['x-request-id', 'content-disposition', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   // Which framework answers is nobody's business.
   app.disable('x-powered-by');
   app.use(securityHeaders());

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       retryDelayMs: 10_000,
       claimMs: 120_000,
     });
-    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', trustProxy: false });
+    expect(config.http).toEqual({ port: 3000, host: '0.0.0.0', trustProxy: false, corsOrigins: [] });
     expect(config.env).toBe('development');
     expect(config.auth.tokenSecret).toBeUndefined();
     expect(config.auth.tokenTtlSeconds).toBe(3600);
@@ -131,7 +131,7 @@ describe('loadConfig', () => {
     });
 
     expect(config.env).toBe('production');
-    expect(config.http).toEqual({ port: 8080, host: '127.0.0.1', trustProxy: 2 });
+    expect(config.http).toEqual({ port: 8080, host: '127.0.0.1', trustProxy: 2, corsOrigins: [] });
     expect(config.database).toEqual({ url: 'postgresql://tessera:pw@db:5432/tessera', runMigrations: false });
     expect(config.queue).toEqual({
       redisUrl: 'rediss://cache:6380',
@@ -163,5 +163,16 @@ describe('loadConfig', () => {
   it('lets SEED_DEMO override the default either way', () => {
     expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
     expect(loadConfig({ SEED_DEMO: 'true', DATABASE_URL: 'postgres://db/t', AUTH_TOKEN_SECRET: SECRET }).seedDemo).toBe(true);
+  });
+
+  it('reads CORS_ORIGINS as a list of origins, *, or none, and refuses anything else', () => {
+    expect(loadConfig({}).http.corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).http.corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe('*');
+    expect(() => loadConfig({ CORS_ORIGINS: 'app.example.com' })).toThrow(/CORS_ORIGINS must be/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS must be/);
   });
 });

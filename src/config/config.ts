@@ -34,6 +34,11 @@ class Environment {
   })
   TRUST_PROXY = 'false';
 
+  @Matches(/^\s*(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)?\s*$/, {
+    message: 'CORS_ORIGINS must be empty, *, or a comma-separated list of origins such as https://app.example.com',
+  })
+  CORS_ORIGINS = '';
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -180,7 +185,8 @@ class Environment {
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   /** Express "trust proxy": which proxies' X-Forwarded-For to believe for the client address (rate limits). */
-  http: { port: number; host: string; trustProxy: boolean | number | string };
+  /** corsOrigins: the web apps on other origins that may call the API from a browser ([] = none). */
+  http: { port: number; host: string; trustProxy: boolean | number | string; corsOrigins: string[] | '*' };
   dataDir: string;
   database: { url?: string; runMigrations: boolean };
   queue: { redisUrl?: string; prefix: string; workers: boolean; concurrency: number; lockMs: number; stalledCheckMs: number };
@@ -229,6 +235,14 @@ export class ConfigError extends StartupError {
   }
 }
 
+function corsOrigins(value: string): string[] | '*' {
+  if (value.trim() === '*') return '*';
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
 function trustProxy(value: string): boolean | number | string {
   if (value === 'false' || value === 'true') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
@@ -254,7 +268,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: env.NODE_ENV as AppConfig['env'],
-    http: { port: env.PORT, host: env.HOST, trustProxy: trustProxy(env.TRUST_PROXY) },
+    http: { port: env.PORT, host: env.HOST, trustProxy: trustProxy(env.TRUST_PROXY), corsOrigins: corsOrigins(env.CORS_ORIGINS) },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, runMigrations: env.MIGRATIONS_RUN },
     queue: {
