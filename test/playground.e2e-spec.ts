@@ -20,6 +20,7 @@ describe('the playground in a browser', () => {
   let admin: Person;
   let priceId: string;
   let productName: string;
+  let mentee: Person;
   const pageErrors: string[] = [];
 
   /** The answer pane's whole text (CodeMirror draws only the lines in view). */
@@ -38,6 +39,37 @@ describe('the playground in a browser', () => {
       editor.CodeMirror.setValue(text);
     }, JSON.stringify(json));
 
+  const signIn = async (email: string) => {
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(FIXTURE_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectText(page.locator('.tessera-who'), email);
+  };
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  };
+  /** What an admin does with an example: open it, fill in what its variables ask for, run it. */
+  const runExample = async (operationName: string, variables: Record<string, unknown>) => {
+    await page.getByRole('button', { name: operationName, exact: true }).click();
+    await page.getByRole('tab', { name: operationName }).last().waitFor();
+    const offered = JSON.parse(await editorText('.graphiql-editor-tool')) as Record<string, unknown>;
+    await setVariables({ ...offered, ...variables });
+    await run();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const text = await response();
+      if (text.trim().startsWith('{')) return JSON.parse(text) as { data?: any; errors?: { message: string }[] };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${operationName} gave no answer`);
+  };
+  const editorText = (container: string) =>
+    page.evaluate(
+      (selector) => (globalThis as any).document.querySelector(`${selector} .CodeMirror`).CodeMirror.getValue() as string,
+      container,
+    );
+
   beforeAll(async () => {
     t = await TestApp.create();
     const fixtures = new Fixtures(t);
@@ -45,6 +77,7 @@ describe('the playground in a browser', () => {
     const { product, price } = await fixtures.catalogue(organization, { productName: 'Course <b>in</b> the browser' });
     [priceId, productName] = [price.id, product.name];
     await fixtures.codes(organization, { quantity: 20, priceId });
+    mentee = (await fixtures.member(organization)).person;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -111,6 +144,39 @@ describe('the playground in a browser', () => {
     await page.getByRole('tab', { name: 'Products' }).click();
     await run();
     await expectText(page.locator('.graphiql-response'), 'UNAUTHENTICATED');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('walks workflow A by clicking: generate, list, send, redeem as the person, see the registration', async () => {
+    await signIn(admin.user.email);
+    const generated = await runExample('GenerateCodes', { priceId, quantity: 5, prefix: 'PLAY' });
+    expect(generated.data.generateCodes.batch).toMatchObject({ status: 'COMPLETED', createdCount: 5 });
+    // The organisation was filled in from the sign-in panel's choice.
+    expect(JSON.parse(await editorText('.graphiql-editor-tool')).organizationId).toBe(organization.id);
+
+    const listed = await runExample('Codes', { priceId });
+    expect(listed.data.codes.totalCount).toBe(20 + 5);
+    const code = listed.data.codes.edges[0].node;
+
+    const sent = await runExample('SendCode', { codeId: code.id, email: mentee.user.email });
+    expect(sent.data.sendCode.code).toEqual({ status: 'AVAILABLE', lastSentToEmail: mentee.user.email });
+
+    await signOut();
+    await signIn(mentee.user.email);
+    const redeemed = await runExample('RedeemCode', { code: code.displayCode.toLowerCase() });
+    expect(redeemed.data.redeemCode.grant).toMatchObject({ status: 'ACTIVE', product: { name: productName } });
+
+    await signOut();
+    await signIn(admin.user.email);
+    const registrations = await runExample('Registrations', { search: mentee.user.email });
+    expect(registrations.data.accessGrants.edges.map((edge: any) => edge.node)).toEqual([
+      expect.objectContaining({
+        id: redeemed.data.redeemCode.grant.id,
+        status: 'ACTIVE',
+        user: expect.objectContaining({ email: mentee.user.email }),
+      }),
+    ]);
+    await page.screenshot({ path: join(OUTPUT, 'playground-workflow-a.png') });
     expect(pageErrors).toEqual([]);
   });
 });
