@@ -1,4 +1,4 @@
-import { FIXTURE_PASSWORD, Fixtures, Person, TestApp } from '@tessera/testing';
+import { eventually, FIXTURE_PASSWORD, Fixtures, Person, SmtpSink, TestApp } from '@tessera/testing';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -21,6 +21,7 @@ describe('the playground in a browser', () => {
   let priceId: string;
   let productName: string;
   let mentee: Person;
+  let smtp: SmtpSink;
   const pageErrors: string[] = [];
 
   /** The answer pane's whole text (CodeMirror draws only the lines in view). */
@@ -49,9 +50,10 @@ describe('the playground in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
   };
+  const exampleButton = (operationName: string) => page.locator('button.tessera-example', { hasText: new RegExp(`^${operationName}$`) });
   /** What an admin does with an example: open it, fill in what its variables ask for, run it. */
   const runExample = async (operationName: string, variables: Record<string, unknown>) => {
-    await page.getByRole('button', { name: operationName, exact: true }).click();
+    await exampleButton(operationName).click();
     await page.getByRole('tab', { name: operationName }).last().waitFor();
     const offered = JSON.parse(await editorText('.graphiql-editor-tool')) as Record<string, unknown>;
     await setVariables({ ...offered, ...variables });
@@ -71,7 +73,8 @@ describe('the playground in a browser', () => {
     );
 
   beforeAll(async () => {
-    t = await TestApp.create();
+    smtp = await SmtpSink.start();
+    t = await TestApp.create({ env: { SMTP_URL: smtp.url } });
     const fixtures = new Fixtures(t);
     ({ organization, admin } = await fixtures.organization('Playground Academy'));
     const { product, price } = await fixtures.catalogue(organization, { productName: 'Course <b>in</b> the browser' });
@@ -87,6 +90,7 @@ describe('the playground in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await smtp?.close();
   });
 
   it('opens on the sign-in panel and signs in with e-mail and password', async () => {
@@ -104,7 +108,7 @@ describe('the playground in a browser', () => {
   });
 
   it('opens a ready-made operation with the organisation filled in and runs it with the token', async () => {
-    await page.getByRole('button', { name: 'Products', exact: true }).click();
+    await exampleButton('Products').click();
     await page.getByRole('tab', { name: 'Products' }).waitFor();
     await run();
     await expectText(page.locator('.graphiql-response'), priceId);
@@ -118,7 +122,7 @@ describe('the playground in a browser', () => {
 
   it('uploads the chosen CSV for an Upload variable as a multipart request', async () => {
     await page.locator('input[type=file]').setInputFiles(PEOPLE_CSV);
-    await page.getByRole('button', { name: 'UploadSeatAssignments', exact: true }).click();
+    await exampleButton('UploadSeatAssignments').click();
     await page.getByRole('tab', { name: 'UploadSeatAssignments' }).waitFor();
     await setVariables({ organizationId: organization.id, priceId, file: null });
     await run();
@@ -177,6 +181,38 @@ describe('the playground in a browser', () => {
       }),
     ]);
     await page.screenshot({ path: join(OUTPUT, 'playground-workflow-a.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('walks workflow B by clicking: a seat given, an invitation accepted from its mailed link, a CSV of people', async () => {
+    const given = await runExample('AssignSeats', {
+      priceId,
+      people: [{ email: 'ada@example.test', firstName: 'Ada', lastName: 'Lovelace' }],
+    });
+    expect(given.data.assignSeats.assignments).toEqual([
+      expect.objectContaining({ accountCreated: true, user: { email: 'ada@example.test' }, grant: { status: 'ACTIVE' } }),
+    ]);
+
+    const invited = await runExample('InviteByEmail', { priceId, emails: ['grace@example.test'] });
+    expect(invited.data.inviteByEmail.invitations).toEqual([expect.objectContaining({ email: 'grace@example.test', status: 'PENDING' })]);
+    await eventually(() => expect(smtp.mailsTo('grace@example.test')).toHaveLength(1));
+    const token = /token=([A-Za-z0-9_-]+)/.exec(smtp.mailsTo('grace@example.test')[0].text)![1];
+
+    const page1 = await runExample('Invitation', { token });
+    expect(page1.data.invitation).toMatchObject({ productName, organizationName: organization.name });
+    const accepted = await runExample('AcceptInvitation', { token, firstName: 'Grace', lastName: 'Hopper', password: 'a long password' });
+    expect(accepted.data.acceptInvitation.grant).toEqual({ status: 'ACTIVE', product: { name: productName } });
+
+    await page.locator('input[type=file]').setInputFiles(PEOPLE_CSV);
+    const checked = await runExample('UploadSeatAssignments', { priceId });
+    expect(checked.data.uploadSeatAssignments).toMatchObject({ status: 'VALID', rowCount: 3 });
+    const completed = await runExample('CompletePeopleImport', { importId: checked.data.uploadSeatAssignments.id });
+    expect(completed.data.completePeopleImport.status).toBe('COMPLETED');
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM access_grant g JOIN code c ON c.id = g.code_id WHERE c.organization_id = $1 AND g.status = 'ACTIVE'`,
+      [organization.id],
+    );
+    expect(count).toBe(1 + 1 + 1 + 3); // workflow A's, Ada, Grace, the file's three
     expect(pageErrors).toEqual([]);
   });
 });
