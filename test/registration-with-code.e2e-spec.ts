@@ -64,10 +64,18 @@ describe('registration with a code: a newcomer makes an account and redeems a pa
   });
 
   it('pre-fills the participant’s details, registers them, redeems the code, mails the confirmation and signs them in', async () => {
-    const code = await participantCode({ firstName: 'Ben', lastName: 'Carter', email: 'Ben.Carter@example.test', externalReference: 'EMP-002' });
+    const code = await participantCode({
+      firstName: 'Ben',
+      lastName: 'Carter',
+      email: 'Ben.Carter@example.test',
+      externalReference: 'EMP-002',
+    });
     const typed = code.displayCode.toLowerCase();
     const { registrationCode } = await t.client.ok(LOOKUP, { code: typed });
-    expect(registrationCode).toEqual({ usable: true, participant: { firstName: 'Ben', lastName: 'Carter', email: 'ben.carter@example.test' } });
+    expect(registrationCode).toEqual({
+      usable: true,
+      participant: { firstName: 'Ben', lastName: 'Carter', email: 'ben.carter@example.test' },
+    });
 
     const { data, errors } = await register({ code: typed, ...registrationCode.participant, password: PASSWORD });
     expect(errors).toBeUndefined();
@@ -88,7 +96,10 @@ describe('registration with a code: a newcomer makes an account and redeems a pa
     // The token works, the person is a member of the organisation, and the password signs in.
     const ben = t.client.as(registerWithCode.accessToken);
     const { me } = await ben.ok(`{ me { user { email } memberships { role organization { id } } } }`);
-    expect(me).toEqual({ user: { email: 'ben.carter@example.test' }, memberships: [{ role: 'MEMBER', organization: { id: organization.id } }] });
+    expect(me).toEqual({
+      user: { email: 'ben.carter@example.test' },
+      memberships: [{ role: 'MEMBER', organization: { id: organization.id } }],
+    });
     expect((await ben.ok(`{ myAccess { edges { node { id } } } }`)).myAccess.edges).toEqual([{ node: { id: registerWithCode.grant.id } }]);
     await t.client.ok(`mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, {
       input: { email: 'ben.carter@example.test', password: PASSWORD },
@@ -122,8 +133,16 @@ describe('registration with a code: a newcomer makes an account and redeems a pa
   it('answers an address that has an account with CONFLICT ACCOUNT_EXISTS (any case), and writes nothing', async () => {
     const existing = await new Fixtures(t).person({ email: 'dana@example.test' });
     const code = await participantCode({ firstName: 'Dana', lastName: 'Okafor', email: 'dana@example.test' });
-    const before = await t.dataSource.query(`SELECT (SELECT count(*) FROM user_account)::int AS users, (SELECT count(*) FROM access_grant)::int AS grants`);
-    const { errors } = await register({ code: code.code, email: 'DANA@example.test', firstName: 'Dana', lastName: 'Okafor', password: PASSWORD });
+    const before = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM user_account)::int AS users, (SELECT count(*) FROM access_grant)::int AS grants`,
+    );
+    const { errors } = await register({
+      code: code.code,
+      email: 'DANA@example.test',
+      firstName: 'Dana',
+      lastName: 'Okafor',
+      password: PASSWORD,
+    });
     expect(errors![0]).toMatchObject({
       message: expect.stringContaining('sign in and redeem the code'),
       extensions: { code: 'CONFLICT', reason: 'ACCOUNT_EXISTS', field: 'email' },
@@ -132,7 +151,9 @@ describe('registration with a code: a newcomer makes an account and redeems a pa
     expect(errors![0].message).not.toContain(existing.user.lastName);
     expect(await codeStatus(code.id)).toBe('AVAILABLE');
     expect(
-      await t.dataSource.query(`SELECT (SELECT count(*) FROM user_account)::int AS users, (SELECT count(*) FROM access_grant)::int AS grants`),
+      await t.dataSource.query(
+        `SELECT (SELECT count(*) FROM user_account)::int AS users, (SELECT count(*) FROM access_grant)::int AS grants`,
+      ),
     ).toEqual(before);
     // Signed in, the person redeems it as anyone with an account does.
     await existing.client.ok(`mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id } } }`, { code: code.code });
@@ -174,7 +195,9 @@ describe('registration with a code: a newcomer makes an account and redeems a pa
     const code = await participantCode({ firstName: 'Ivy', lastName: 'Race' });
     const emails = Array.from({ length: 20 }, (_, i) => `racer-${i}@example.test`);
     const results = await Promise.all(
-      emails.map((email, i) => register({ code: code.code, email, firstName: 'Racer', lastName: `${i}`, password: PASSWORD }, `10.8.0.${i}`)),
+      emails.map((email, i) =>
+        register({ code: code.code, email, firstName: 'Racer', lastName: `${i}`, password: PASSWORD }, `10.8.0.${i}`),
+      ),
     );
     const winners = results.filter((result) => result.data?.registerWithCode);
     expect(winners).toHaveLength(1);

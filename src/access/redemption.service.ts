@@ -118,7 +118,8 @@ export class RedemptionService {
     const limits: RateLimit[] = [
       { key: `${CLIENT_KEY}${who.clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
     ];
-    if (who.userId) limits.unshift({ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS });
+    if (who.userId)
+      limits.unshift({ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS });
     await this.limiter.take(limits);
     try {
       const result = await work();

@@ -31,7 +31,14 @@ export const EXAMPLE_GROUPS: ReadonlyArray<{ folder: string; title: string; name
   {
     folder: 'workflow-c',
     title: 'Workflow C: contract invitation codes',
-    names: ['create-contract', 'participants', 'upload-participant-codes', 'complete-participant-import', 'registration-code'],
+    names: [
+      'create-contract',
+      'participants',
+      'upload-participant-codes',
+      'complete-participant-import',
+      'registration-code',
+      'register-with-code',
+    ],
   },
 ];
 
