@@ -116,10 +116,9 @@ export class RedemptionService {
     counts: (error: unknown) => boolean = () => false,
   ): Promise<T> {
     const limits: RateLimit[] = [
+      ...(who.userId ? [{ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS }] : []),
       { key: `${CLIENT_KEY}${who.clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
     ];
-    if (who.userId)
-      limits.unshift({ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS });
     await this.limiter.take(limits);
     try {
       const result = await work();
