@@ -246,6 +246,7 @@ const NOT_ORGANIZATION_SCOPED = [
   'liftRedemptionLockout',
   'invitation',
   'acceptInvitation',
+  'registerWithCode',
 ];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {

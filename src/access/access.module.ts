@@ -7,13 +7,15 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { AccessExpiry } from './access-expiry';
 import { AccessGrantsService } from './access-grants.service';
 import { AccessResolver } from './access.resolver';
+import { CodeRegistrationResolver } from './code-registration.resolver';
+import { CodeRegistrationService } from './code-registration.service';
 import { AccessGrant } from './entities/access-grant.entity';
 import { GrantChange } from './entities/grant-change.entity';
 import { MilestoneCompletion } from './entities/milestone-completion.entity';
 import { RedemptionService } from './redemption.service';
 import { RegistrationsExportController } from './registrations-export.controller';
 
-/** Redemption and access grants: the one place a code is used and a person gets access; revoke, extend, milestones, registrations. */
+/** Redemption and access grants: the one place a code is used and a person gets access (a newcomer's registration with a code too); revoke, extend, milestones, registrations. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([AccessGrant, GrantChange, MilestoneCompletion]),
@@ -22,7 +24,7 @@ import { RegistrationsExportController } from './registrations-export.controller
     InventoryModule,
     NotificationsModule,
   ],
-  providers: [RedemptionService, AccessGrantsService, AccessResolver, AccessExpiry],
+  providers: [RedemptionService, AccessGrantsService, AccessResolver, AccessExpiry, CodeRegistrationService, CodeRegistrationResolver],
   controllers: [RegistrationsExportController],
   exports: [RedemptionService, AccessGrantsService],
 })

@@ -99,21 +99,41 @@ export class RedemptionService {
   /** A signed-in person redeems a code they were given; wrong codes count towards a rate limit. */
   async redeemTyped(actor: Actor, typed: string, clientAddress: string): Promise<AccessGrant> {
     if (actor.kind !== 'user') throw new ForbiddenError('Codes are redeemed by people: sign in as the person.');
+    return this.countingWrongCodes({ userId: actor.userId, clientAddress }, () =>
+      this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId }),
+    );
+  }
+
+  /**
+   * Runs `work`, the redemption of a code as someone typed it, under the wrong-code limits of the
+   * person (when there is one yet) and the client address. Counted before the look-up, so parallel
+   * guesses cannot all slip under the limit; given back unless the answer taught a guesser
+   * something: a wrong code (a used or expired code is a real code, not a guess) or what `counts` adds.
+   */
+  async countingWrongCodes<T>(
+    who: { userId?: string; clientAddress: string },
+    work: () => Promise<T>,
+    counts: (error: unknown) => boolean = () => false,
+  ): Promise<T> {
     const limits: RateLimit[] = [
-      { key: `${PERSON_KEY}${actor.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
-      { key: `${CLIENT_KEY}${clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
+      ...(who.userId ? [{ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS }] : []),
+      { key: `${CLIENT_KEY}${who.clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
     ];
-    // Counted before the look-up, so parallel guesses cannot all slip under the limit; given back
-    // unless the code was wrong (a used or expired code is a real code, not a guess).
     await this.limiter.take(limits);
     try {
-      const grant = await this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId });
+      const result = await work();
       await this.limiter.giveBack(limits);
-      return grant;
+      return result;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) await this.limiter.giveBack(limits);
+      if (!(error instanceof NotFoundError) && !counts(error)) await this.limiter.giveBack(limits);
       throw error;
     }
+  }
+
+  /** Refuses a typed code that cannot be redeemed now, with the error redeeming it would give. */
+  async assertRedeemable(typed: string): Promise<void> {
+    const reason = await this.unusableReasonOf(await this.codes.findByValue(normalizeCode(typed)), false);
+    if (reason) throw codeUnusableError(reason, typed);
   }
 
   @Transactional()
@@ -127,11 +147,16 @@ export class RedemptionService {
       const code = redemption.codeId
         ? ((await this.codes.findByIds([redemption.codeId]))[0] ?? null)
         : await this.codes.findByValue(normalizeCode(typed));
-      const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
       // Usable now but not a moment ago: someone else had it and let it go; it was not free to take.
-      throw codeUnusableError(unusableReason(code, contract ?? null, { allowPending }) ?? CodeUnusableReason.REDEEMED, typed);
+      throw codeUnusableError((await this.unusableReasonOf(code, allowPending)) ?? CodeUnusableReason.REDEEMED, typed);
     }
     return this.grant(taken, redemption);
+  }
+
+  /** Why a code cannot be redeemed now (its status, expiry and contract), or null when it can. */
+  private async unusableReasonOf(code: Code | null, allowPending: boolean): Promise<CodeUnusableReason | null> {
+    const [contract] = code?.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
+    return unusableReason(code, contract ?? null, { allowPending });
   }
 
   /**

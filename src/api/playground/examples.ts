@@ -39,6 +39,7 @@ export const EXAMPLE_GROUPS: ReadonlyArray<{ folder: string; title: string; name
       'upload-participant-codes',
       'complete-participant-import',
       'registration-code',
+      'register-with-code',
     ],
   },
 ];
