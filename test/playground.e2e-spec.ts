@@ -41,14 +41,16 @@ describe('the playground in a browser', () => {
     }, JSON.stringify(json));
 
   const signIn = async (email: string) => {
+    if (!(await page.getByLabel('E-mail').isVisible())) await page.getByRole('button', { name: 'Show Sign in' }).click();
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill(FIXTURE_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expectText(page.locator('.tessera-who'), email);
   };
   const signOut = async () => {
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Show Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Show Examples' }).click();
   };
   const exampleButton = (operationName: string) => page.locator('button.tessera-example', { hasText: new RegExp(`^${operationName}$`) });
   /** What an admin does with an example: open it, fill in what its variables ask for, run it. */
@@ -143,7 +145,7 @@ describe('the playground in a browser', () => {
   });
 
   it('sends nothing for someone signed out: the API answers UNAUTHENTICATED', async () => {
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Show Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('tab', { name: 'Products' }).click();
     await run();
@@ -213,6 +215,87 @@ describe('the playground in a browser', () => {
       [organization.id],
     );
     expect(count).toBe(1 + 1 + 1 + 3); // workflow A's, Ada, Grace, the file's three
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('walks workflow C by clicking: contract, participants, the spreadsheet round trip, the registration look-up', async () => {
+    const created = await runExample('CreateContract', { name: 'Spring conference', priceIds: [priceId], invitationPrefix: 'PW' });
+    const contractId = created.data.createContract.contract.id;
+    const grace = await runExample('CreateParticipant', {
+      contractId,
+      firstName: 'Grace',
+      lastName: 'Okafor',
+      email: 'grace@example.test',
+    });
+    await runExample('CreateParticipant', {
+      contractId,
+      firstName: 'Ben',
+      lastName: 'Carter',
+      email: 'ben@example.test',
+      externalReference: 'EMP-2',
+    });
+    const own = await runExample('GenerateParticipantCode', {
+      participantId: grace.data.createParticipant.participant.id,
+      priceId,
+      width: 8,
+    });
+    expect(own.data.generateParticipantCode.code.displayCode).toMatch(/^PW/);
+
+    // The participants CSV, downloaded from the Examples panel, its Price Code column filled in.
+    await page.getByLabel('Contract id').fill(contractId);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download its participants' }).click(),
+    ]);
+    const lines = (await readFile((await download.path())!, 'utf8')).split(/\r?\n/).filter(Boolean);
+    const header = lines[0].split(',');
+    const withPriceCode = (priceCode: string) =>
+      lines
+        .map((line, index) => {
+          const cells = line.split(',');
+          if (index > 0 && cells.includes('Ben')) cells[header.indexOf('Price Code')] = priceCode;
+          return cells.join(',');
+        })
+        .join('\r\n');
+    const upload = async (csv: string) => {
+      await page.locator('input[type=file]').setInputFiles({ name: 'participants.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      return runExample('UploadParticipantCodes', { contractId });
+    };
+
+    const typo = await upload(withPriceCode('SDT'));
+    expect(typo.data.uploadParticipantCodes).toMatchObject({
+      status: 'INVALID',
+      problems: [expect.objectContaining({ column: 'Price Code', value: 'SDT' })],
+    });
+    const fixed = await upload(withPriceCode('STD'));
+    expect(fixed.data.uploadParticipantCodes).toMatchObject({ status: 'VALID', assignmentCount: 1 });
+    const completed = await runExample('CompleteParticipantImport', { importId: fixed.data.uploadParticipantCodes.id });
+    expect(completed.data.completeParticipantImport).toMatchObject({ status: 'COMPLETED', assignmentCount: 1 });
+
+    const participants = await runExample('Participants', { contractId });
+    const ben = participants.data.participants.edges.map((edge: any) => edge.node).find((node: any) => node.firstName === 'Ben');
+    expect(ben.code).toEqual({ displayCode: expect.stringMatching(/^PW/), status: 'AVAILABLE' });
+
+    await signOut();
+    const lookedUp = await runExample('RegistrationCode', { code: ben.code.displayCode });
+    expect(lookedUp.data.registrationCode).toMatchObject({
+      usable: true,
+      product: { name: productName },
+      participant: { firstName: 'Ben', lastName: 'Carter', email: 'ben@example.test' },
+    });
+    // Ben registers with his code and the details it pre-filled (his own address, corrected).
+    const registered = await runExample('RegisterWithCode', {
+      code: ben.code.displayCode,
+      email: 'ben.carter@example.test',
+      firstName: 'Ben',
+      lastName: 'Carter',
+      password: 'a long password',
+    });
+    expect(registered.data.registerWithCode).toMatchObject({
+      user: { email: 'ben.carter@example.test' },
+      grant: expect.objectContaining({ status: 'ACTIVE' }),
+    });
+    await page.screenshot({ path: join(OUTPUT, 'playground-workflow-c.png') });
     expect(pageErrors).toEqual([]);
   });
 });
