@@ -175,4 +175,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CORS_ORIGINS: 'app.example.com' })).toThrow(/CORS_ORIGINS must be/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS must be/);
   });
+
+  it('points mailed links at this API (its own pages) unless APP_URL names the web app', () => {
+    expect(loadConfig({}).links.appUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '4100' }).links.appUrl).toBe('http://localhost:4100');
+    expect(loadConfig({ PORT: '4100', APP_URL: 'https://app.example.com/' }).links.appUrl).toBe('https://app.example.com');
+  });
 });

@@ -156,9 +156,11 @@ class Environment {
   @MinLength(3)
   MAIL_FROM = 'Tessera <no-reply@tessera.local>';
 
-  // Links in mail (invitations, set-password, sign-in) open the web app here.
+  // Links in mail (invitations, set-password, sign-in) open the web app here. Unset: this API on
+  // localhost at PORT, whose own pages answer them.
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'APP_URL must be an http(s) URL' })
-  APP_URL = 'http://localhost:3000';
+  APP_URL?: string;
 
   @WholeNumber(1, 365)
   INVITATION_TTL_DAYS = 14;
@@ -308,7 +310,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     accessExpiryMail: env.ACCESS_EXPIRY_MAIL,
     links: {
-      appUrl: env.APP_URL.replace(/\/+$/, ''),
+      appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       invitationTtlDays: env.INVITATION_TTL_DAYS,
       setPasswordTtlDays: env.SET_PASSWORD_TTL_DAYS,
     },
