@@ -102,10 +102,11 @@ describe('notifications: the mail queue, SMTP delivery and the delivery log', ()
     const messageId = await t.get(NotificationsService).queue(codeSent(organization, 'abandoned@example.test'));
     await eventually(async () => expect((await log({ recipient: 'abandoned@' })).edges[0].node.status).toBe('FAILED'));
     smtp.rejectRecipients.delete('abandoned@example.test');
-    // As a worker leaves it when killed between claiming and recording: unfinished, claimed, claim lapsed.
-    await t.dataSource.query(`UPDATE message SET status = 'QUEUED', claimed_until = now() - interval '1 second' WHERE id = $1`, [
-      messageId!,
-    ]);
+    // As a worker leaves it when killed between claiming and recording: unfinished, claimed, claim (its deadline) lapsed.
+    await t.dataSource.query(
+      `UPDATE message SET status = 'QUEUED', claimed_until = now() - interval '1 second', recover_after = now() - interval '1 second' WHERE id = $1`,
+      [messageId!],
+    );
     await eventually(async () =>
       expect((await log({ recipient: 'abandoned@' })).edges[0].node).toMatchObject({ status: 'SENT', attempts: 2 }),
     );

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { NotificationsService } from './notifications.service';
 
-/** In processes that run jobs: every sweep interval, re-queues messages whose sender died mid-send. */
+/** In processes that run jobs: every sweep interval, re-queues unfinished messages past their deadline (lost job, dead sender). */
 @Injectable()
 export class MessageRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MessageRecovery');
@@ -18,7 +18,7 @@ export class MessageRecovery implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     if (!this.config.queue.workers) return;
     this.task = runPeriodically(this.config.outbox.sweepIntervalMs, () =>
-      this.notifications.recoverAbandoned().catch((error: unknown) => {
+      this.notifications.recoverOverdue().catch((error: unknown) => {
         this.logger.warn({ message: 'Message recovery failed; next round retries', error: String(error) });
       }),
     );

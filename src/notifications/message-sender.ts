@@ -39,6 +39,14 @@ export const SENDS_IN_FLIGHT = 50;
 const CLAIM_WINDOW = 25;
 
 /**
+ * How long a message waits after its `attempts`-th attempt failed for now: MAIL_RETRY_DELAY_MS,
+ * doubling with each attempt. Retry jobs wait this long, and recovery counts from it.
+ */
+export function retryDelayMs(attempts: number, firstDelayMs: number): number {
+  return firstDelayMs * 2 ** (attempts - 1);
+}
+
+/**
  * Sends messages of the delivery log. The log is what makes a send happen once: a message is
  * claimed for a while before sending, and a SENT or FAILED message is never sent again. Sends the
  * server accepted are recorded together, a few milliseconds after acceptance, so a sender killed
@@ -121,9 +129,12 @@ export class MessageSender {
     message: ClaimedMessage,
     templates: Map<string, Promise<TemplateParts>>,
   ): Promise<'SENT' | 'FAILED' | RetryLater> {
-    const { maxAttempts } = this.config.mail;
+    const { maxAttempts, retryDelayMs: firstDelayMs, claimMs } = this.config.mail;
     if (message.attempts > maxAttempts) {
-      await this.messages.update({ id: message.id }, { status: MessageStatus.FAILED, claimedUntil: null, attempts: maxAttempts });
+      await this.messages.update(
+        { id: message.id },
+        { status: MessageStatus.FAILED, claimedUntil: null, recoverAfter: null, attempts: maxAttempts },
+      );
       return 'FAILED';
     }
     let rendered: RenderedMessage | undefined;
@@ -135,6 +146,8 @@ export class MessageSender {
     } catch (error) {
       const permanent = error instanceof PermanentMailError || error instanceof TemplateRenderError || message.attempts >= maxAttempts;
       const lastError = error instanceof Error ? error.message : String(error);
+      // A retry's job may be lost as any other: recovery takes the message back a claim's time after its retry is due.
+      const recoverInMs = retryDelayMs(message.attempts, firstDelayMs) + claimMs;
       await this.messages.update(
         { id: message.id },
         {
@@ -142,6 +155,7 @@ export class MessageSender {
           subject: rendered?.subject ?? null,
           lastError,
           claimedUntil: null,
+          recoverAfter: permanent ? null : () => `now() + make_interval(secs => ${recoverInMs / 1000})`,
         },
       );
       this.logger.warn({

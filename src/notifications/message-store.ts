@@ -38,13 +38,16 @@ export interface AcceptedSend {
 export class MessageStore {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Inserts QUEUED messages; returns the ids of those inserted (one that its event queued already for the person is left out). */
-  async insertQueued(rows: readonly QueuedMessageRow[]): Promise<string[]> {
+  /**
+   * Inserts QUEUED messages, to be recovered `recoverAfterMs` from now unless sent by then; returns
+   * the ids of those inserted (one that its event queued already for the person is left out).
+   */
+  async insertQueued(rows: readonly QueuedMessageRow[], recoverAfterMs: number): Promise<string[]> {
     if (!rows.length) return [];
     // TypeORM answers an INSERT with its rows (an UPDATE with [rows, count]).
     const inserted = (await this.txHost.tx.query(
-      `INSERT INTO message (id, kind, recipient, organization_id, data, sealed_data, event_id, code_id, invitation_id, grant_id, status)
-       SELECT m.*, 'QUEUED'::message_status
+      `INSERT INTO message (id, kind, recipient, organization_id, data, sealed_data, event_id, code_id, invitation_id, grant_id, status, recover_after)
+       SELECT m.*, 'QUEUED'::message_status, now() + make_interval(secs => $11)
          FROM unnest($1::uuid[], $2::message_kind[], $3::text[], $4::uuid[], $5::jsonb[], $6::text[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[])
            AS m(id, kind, recipient, organization_id, data, sealed_data, event_id, code_id, invitation_id, grant_id)
        ON CONFLICT DO NOTHING RETURNING id`,
@@ -59,6 +62,7 @@ export class MessageStore {
         rows.map((row) => row.codeId),
         rows.map((row) => row.invitationId),
         rows.map((row) => row.grantId),
+        recoverAfterMs / 1000,
       ],
     )) as { id: string }[];
     return inserted.map((row) => row.id);
@@ -66,8 +70,9 @@ export class MessageStore {
 
   /**
    * Claims those of the messages that are unfinished and not claimed by a live sender, for
-   * `claimMs`, counting the attempt. Rows come locked in id order and rows another sender is
-   * claiming right now are skipped, so two claims of overlapping sets never wait on each other.
+   * `claimMs` (recovered after that unless finished), counting the attempt. Rows come locked in id
+   * order and rows another sender (or the recovery round) holds right now are skipped, so two
+   * claims of overlapping sets never wait on each other, and a duplicate job sends nothing.
    */
   async claim(messageIds: readonly string[], claimMs: number): Promise<ClaimedMessage[]> {
     if (!messageIds.length) return [];
@@ -76,7 +81,8 @@ export class MessageStore {
          SELECT id FROM message
           WHERE id = ANY($1::uuid[]) AND status IN ('QUEUED', 'RETRYING') AND (claimed_until IS NULL OR claimed_until < now())
           ORDER BY id FOR UPDATE SKIP LOCKED)
-       UPDATE message m SET attempts = m.attempts + 1, claimed_until = now() + make_interval(secs => $2), updated_at = now()
+       UPDATE message m SET attempts = m.attempts + 1, claimed_until = now() + make_interval(secs => $2),
+              recover_after = now() + make_interval(secs => $2), updated_at = now()
          FROM claimable WHERE m.id = claimable.id
        RETURNING m.id, m.kind, m.recipient, m.organization_id AS "organizationId", m.data, m.sealed_data AS "sealedData", m.attempts`,
       [messageIds, claimMs / 1000],
@@ -89,10 +95,29 @@ export class MessageStore {
     if (!sends.length) return;
     await this.txHost.tx.query(
       `UPDATE message m SET status = 'SENT', subject = s.subject, provider_message_id = s.provider_message_id, sent_at = s.sent_at,
-              last_error = NULL, claimed_until = NULL, updated_at = now()
+              last_error = NULL, claimed_until = NULL, recover_after = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS s(id, subject, provider_message_id, sent_at)
         WHERE m.id = s.id`,
       [sends.map((s) => s.id), sends.map((s) => s.subject), sends.map((s) => s.providerMessageId), sends.map((s) => s.sentAt)],
     );
+  }
+
+  /**
+   * Takes up to `limit` unfinished messages past their recovery deadline and gives them a new one
+   * `claimMs` from now, in one statement: each is taken by one recovery round (rows another holds
+   * are skipped) and, should its new job be lost too, taken again once that deadline passes.
+   */
+  async takeOverdue(limit: number, claimMs: number): Promise<string[]> {
+    const [taken] = (await this.txHost.tx.query(
+      `WITH overdue AS (
+         SELECT id FROM message
+          WHERE status IN ('QUEUED', 'RETRYING') AND recover_after < now()
+          ORDER BY recover_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+       UPDATE message m SET recover_after = now() + make_interval(secs => $2)
+         FROM overdue WHERE m.id = overdue.id
+       RETURNING m.id`,
+      [limit, claimMs / 1000],
+    )) as [{ id: string }[], number];
+    return taken.map((row) => row.id);
   }
 }

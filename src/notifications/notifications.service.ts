@@ -3,7 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
-import { JobHandler, JobProcessor, JobQueue, type Job } from '@tessera/queue';
+import { JobHandler, JobProcessor, JobQueue, type Job, type NewJob } from '@tessera/queue';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AccessPolicy } from '../identity/access-policy.service';
@@ -13,7 +13,7 @@ import type { MessageFilter } from './dto/message.dto';
 import { Message, MessageStatus } from './entities/message.entity';
 import { MessageQueued, MessagesQueued } from './events/notification.events';
 import { MessageKind } from './message-kinds';
-import { MessageSender, type DeliveryReport, type DeliveryResult } from './message-sender';
+import { MessageSender, retryDelayMs, type DeliveryReport, type DeliveryResult } from './message-sender';
 import { MessageStore } from './message-store';
 
 export interface NewMessage {
@@ -33,7 +33,7 @@ export interface NewMessage {
 }
 
 export const MAIL_QUEUE = 'mail';
-/** One message: a retry, a recovery, or a message queued before messages were sent in batches. */
+/** One message: a retry, or a message queued before messages were sent in batches. */
 export const SEND_MESSAGE_JOB = 'send-message';
 export const SEND_MESSAGES_JOB = 'send-messages';
 
@@ -47,7 +47,7 @@ interface SendMessagesJob {
 
 export type { DeliveryResult } from './message-sender';
 
-/** How many claimed messages one recovery round re-queues at most. */
+/** How many overdue messages one recovery round queues again at most. */
 const RECOVERY_BATCH = 500;
 /** Messages per send job: big enough that queue overhead vanishes, small enough to spread over workers. */
 const SEND_BATCH = 100;
@@ -56,8 +56,9 @@ const SEND_BATCH = 100;
  * The mail pipeline: messages are queued in the transaction that causes them (delivery log rows +
  * one outbox event for them); after commit the event becomes send jobs on the mail queue, which
  * workers run at least once. MessageSender makes each send happen once. A temporary failure goes
- * back on the queue as a job of its own, with backoff; a worker that dies mid-send leaves its
- * claims to lapse, and `recoverAbandoned` queues those messages again.
+ * back on the queue as a job of its own, with backoff. Every unfinished message has a deadline
+ * (`recoverAfter`): a job lost with Redis's data or a stopped inline queue, or a worker that died
+ * mid-send, leaves it to pass, and `recoverOverdue` queues those messages again.
  */
 @Injectable()
 @JobProcessor(MAIL_QUEUE)
@@ -104,7 +105,7 @@ export class NotificationsService {
       invitationId: message.invitationId ?? null,
       grantId: message.grantId ?? null,
     }));
-    const queued = new Set(await this.store.insertQueued(rows));
+    const queued = new Set(await this.store.insertQueued(rows, this.config.mail.claimMs));
     const byOrganization = new Map<string | null, string[]>();
     for (const row of rows) {
       if (!queued.has(row.id)) continue;
@@ -120,16 +121,8 @@ export class NotificationsService {
 
   @OnEventAfterCommit(MessagesQueued)
   async onMessagesQueued(event: MessagesQueued): Promise<void> {
-    const { messageIds } = event.payload;
-    for (let from = 0, part = 0; from < messageIds.length; from += SEND_BATCH, part++) {
-      // Job ids from the event's: a re-run of this handler queues nothing more.
-      await this.jobs.add<SendMessagesJob>(
-        MAIL_QUEUE,
-        SEND_MESSAGES_JOB,
-        { messageIds: messageIds.slice(from, from + SEND_BATCH) },
-        { jobId: `${event.id}:${part}`, attempts: this.config.mail.maxAttempts, backoffMs: this.config.mail.retryDelayMs },
-      );
-    }
+    // Job ids from the event's: a re-run of this handler queues nothing more.
+    await this.enqueueSendMany(event.payload.messageIds, (part) => `${event.id}:${part}`);
   }
 
   /** Events of messages queued one by one, before batches: those still in an outbox are sent too. */
@@ -147,12 +140,12 @@ export class NotificationsService {
   @JobHandler(SEND_MESSAGES_JOB)
   async sendMany(job: Job<SendMessagesJob>): Promise<Omit<DeliveryReport, 'retrying'> & { retrying: number }> {
     const { retrying, ...report } = await this.sender.deliverMany(job.data.messageIds);
-    const { maxAttempts, retryDelayMs } = this.config.mail;
+    const { maxAttempts, retryDelayMs: firstDelayMs } = this.config.mail;
     for (const { messageId, attempts } of retrying) {
       // The first retry waits as a job's first retry would; the job's own backoff continues the doubling.
       await this.enqueueSend(messageId, `${messageId}:retry:${attempts}`, maxAttempts - attempts, {
-        delayMs: retryDelayMs * 2 ** (attempts - 1),
-        backoffMs: retryDelayMs * 2 ** attempts,
+        delayMs: retryDelayMs(attempts, firstDelayMs),
+        backoffMs: retryDelayMs(attempts + 1, firstDelayMs),
       });
     }
     return { ...report, retrying: retrying.length };
@@ -164,25 +157,30 @@ export class NotificationsService {
   }
 
   /**
-   * Queues again the messages whose sender died mid-send (the claim lapsed while QUEUED or
-   * RETRYING); run by every worker process on the outbox sweeper's cadence.
+   * Queues again, in send jobs, the unfinished messages past their deadline: their job was lost
+   * (Redis lost its data, the inline queue stopped with a retry waiting), their sender died
+   * mid-send, or their job is merely late, in which case the sender's claim makes the second job
+   * send nothing. Run by every worker process on the outbox sweeper's cadence; returns how many.
    */
-  async recoverAbandoned(): Promise<number> {
-    const abandoned = await this.messages
-      .createQueryBuilder('message')
-      .select(['message.id', 'message.attempts'])
-      .where(`message.status IN (:...statuses) AND message.claimed_until < now()`, {
-        statuses: [MessageStatus.QUEUED, MessageStatus.RETRYING],
-      })
-      .orderBy('message.claimed_until')
-      .limit(RECOVERY_BATCH)
-      .getMany();
-    for (const { id, attempts } of abandoned) {
-      // One job per abandoned attempt: sweeping again before it runs adds nothing.
-      await this.enqueueSend(id, `${id}:${attempts}`, Math.max(1, this.config.mail.maxAttempts - attempts));
+  async recoverOverdue(): Promise<number> {
+    const overdue = await this.store.takeOverdue(RECOVERY_BATCH, this.config.mail.claimMs);
+    // Without job ids: a message is taken once per deadline, and should these jobs be lost, its next deadline takes it again.
+    await this.enqueueSendMany(overdue, () => undefined);
+    if (overdue.length) this.logger.warn({ message: 'Re-queued unfinished messages past their deadline', messages: overdue.length });
+    return overdue.length;
+  }
+
+  /** Send jobs of up to SEND_BATCH messages each, in one round trip to the queue. */
+  private enqueueSendMany(messageIds: readonly string[], jobIdOf: (part: number) => string | undefined): Promise<void> {
+    const jobs: NewJob<SendMessagesJob>[] = [];
+    for (let from = 0, part = 0; from < messageIds.length; from += SEND_BATCH, part++) {
+      jobs.push({
+        name: SEND_MESSAGES_JOB,
+        data: { messageIds: messageIds.slice(from, from + SEND_BATCH) },
+        options: { jobId: jobIdOf(part), attempts: this.config.mail.maxAttempts, backoffMs: this.config.mail.retryDelayMs },
+      });
     }
-    if (abandoned.length) this.logger.warn({ message: 'Re-queued messages abandoned mid-send', messages: abandoned.length });
-    return abandoned.length;
+    return this.jobs.addMany(MAIL_QUEUE, jobs);
   }
 
   private enqueueSend(

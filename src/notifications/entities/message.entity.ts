@@ -24,8 +24,8 @@ registerEnumType(MessageStatus, {
 @ObjectType({ description: 'One e-mail in the delivery log: to whom, what, and what became of it.' })
 @Entity('message')
 @Index('message_organization_idx', ['organizationId', 'id'])
-// Recovery looks for lapsed claims of unfinished messages only.
-@Index('message_claim_idx', ['claimedUntil'], { where: `status IN ('QUEUED', 'RETRYING') AND claimed_until IS NOT NULL` })
+// Recovery looks for overdue unfinished messages only.
+@Index('message_recover_after_idx', ['recoverAfter'], { where: `status IN ('QUEUED', 'RETRYING')` })
 @Index('message_event_recipient_key', ['eventId', 'recipient'], { unique: true, where: 'event_id IS NOT NULL' })
 export class Message {
   @Field(() => UUIDScalar, { description: 'Id of the message.' })
@@ -91,6 +91,14 @@ export class Message {
   /** While a worker sends it: another worker leaves it alone until then. */
   @Column({ type: 'timestamptz', nullable: true })
   claimedUntil: Date | null;
+
+  /**
+   * Unless SENT or FAILED by then, the recovery round queues it again: its job may have been lost
+   * (Redis lost its data, the inline queue stopped). Set when it is queued, when a sender claims
+   * it and when a retry is scheduled; null once it is finished.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  recoverAfter: Date | null;
 
   @Field({ description: 'When it was queued.' })
   @CreateDateColumn({ type: 'timestamptz' })
