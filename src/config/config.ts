@@ -180,6 +180,7 @@ class Environment {
   MAIL_RETRY_DELAY_MS = 10_000;
 
   // A worker that dies mid-send gives its message up after this; it must outlast one SMTP send (max ~50 s).
+  // Also how long after it was due an unfinished message whose job was lost is queued again.
   @WholeNumber(1000, 3_600_000)
   MAIL_CLAIM_MS = 120_000;
 }
