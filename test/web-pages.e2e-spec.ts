@@ -206,6 +206,7 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
     const reused = await post('/set-password', { token: link.token, password: 'another password', confirmPassword: 'another password' });
     expect(reused.status).toBe(409);
     expect(reused.html).toContain('This link has expired or has been used. Ask for a new one.');
+    expect(reused.html).toContain('<a href="/forgot-password">');
 
     const form = await get('/sign-in');
     expect(form.status).toBe(200);
@@ -215,6 +216,34 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
     expect(signedIn.headers.get('set-cookie')).toBeNull();
     expect(signedIn.html).toContain('Signed in as Ada &lt;Assigned&gt; (assigned@example.test).');
     expect(signedIn.html).toContain('<strong>Course &lt;i&gt;One&lt;/i&gt;</strong> from Acme &lt;b&gt;Training&lt;/b&gt;');
+  });
+
+  it('sends a new set-password link from the forgotten-password page, with the same answer for an unknown address', async () => {
+    expect((await get('/sign-in')).html).toContain('<a href="/forgot-password">');
+    const form = await get('/forgot-password');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('<form method="post" action="/forgot-password">');
+
+    const bad = await post('/forgot-password', { email: 'not an address' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('must be an e-mail address');
+    expect(bad.html).toContain('value="not an address"');
+
+    const known = await post('/forgot-password', { email: admin.user.email });
+    const unknown = await post('/forgot-password', { email: 'nobody.here@example.test' });
+    expect(known.status).toBe(200);
+    expect(unknown.status).toBe(200);
+    expect(unknown.html.replace('nobody.here@example.test', admin.user.email)).toBe(known.html);
+
+    const link = linkIn(await mailTo(admin.user.email), 'set-password');
+    const set = await post('/set-password', {
+      token: link.token,
+      password: 'a brand new password',
+      confirmPassword: 'a brand new password',
+    });
+    expect(set.status).toBe(200);
+    expect((await post('/sign-in', { email: admin.user.email, password: 'a brand new password' })).status).toBe(200);
+    expect(smtp.mailsTo('nobody.here@example.test')).toHaveLength(0);
   });
 
   it('answers a wrong password or an unknown address with the API’s neutral message, and keeps the address typed', async () => {

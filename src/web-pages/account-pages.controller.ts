@@ -3,7 +3,7 @@ import { BadUserInputError, ConflictError, HTTP_STATUS } from '@tessera/common';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/auth/auth.decorators';
 import { AuthService } from '../identity/auth.service';
-import { LoginInput, SetPasswordInput } from '../identity/dto/auth.dto';
+import { LoginInput, RequestPasswordResetInput, SetPasswordInput } from '../identity/dto/auth.dto';
 import { PasswordTokensService } from '../identity/password-tokens.service';
 import { AccessLines } from './access-lines';
 import {
@@ -21,13 +21,16 @@ import { pages } from './page-templates';
 
 const SET_PASSWORD_FIELDS = ['token', 'password', 'confirmPassword'] as const;
 const SIGN_IN_FIELDS = ['email', 'password'] as const;
+const FORGOT_PASSWORD_FIELDS = ['email'] as const;
 const SET_PASSWORD = 'Set your password';
 const SIGN_IN = 'Sign in';
+const FORGOT_PASSWORD = 'Set a new password';
 
 /**
  * GET/POST /set-password and /sign-in — the pages behind the set-password link of an account mail
- * and the sign-in link of a registration mail. They call the services the `setPassword` and
- * `login` mutations call, with the same validation and rate limits. Signing in here only shows
+ * and the sign-in link of a registration mail — and /forgot-password, for a link that expired or
+ * a forgotten password. They call the services the `setPassword`, `login` and
+ * `requestPasswordReset` mutations call, with the same validation and rate limits. Signing in here only shows
  * the person's access: no session is kept, so there is no cookie for another site to ride on.
  */
 @Public()
@@ -60,7 +63,11 @@ export class AccountPagesController {
       sendPage(res, 200, pages.passwordSet('Password set', { email: user.email }));
     } catch (error) {
       if (error instanceof ConflictError) {
-        const notice = { problem: error.message, link: { href: '/sign-in', text: 'Sign in, if the password is set already' } };
+        const notice = {
+          problem: error.message,
+          advice: 'Signed in with it already? Sign in. Otherwise ask for a new link.',
+          link: { href: '/forgot-password', text: 'Ask for a new link' },
+        };
         return sendPage(res, HTTP_STATUS[error.code], pages.notice('Link no longer valid', notice));
       }
       await showFormProblem(res, error, { shown: SET_PASSWORD_FIELDS, extra: mismatch }, (state) =>
@@ -89,6 +96,26 @@ export class AccountPagesController {
     } catch (error) {
       await showFormProblem(res, error, { shown: SIGN_IN_FIELDS }, (state) =>
         pages.signInForm(SIGN_IN, { ...state, values: { email: fields.email } }),
+      );
+    }
+  }
+
+  @Get('forgot-password')
+  showForgotPassword(@Res() res: Response): void {
+    sendPage(res, 200, pages.forgotPasswordForm(FORGOT_PASSWORD, { errors: {}, values: {} }));
+  }
+
+  @Post('forgot-password')
+  async requestReset(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const fields = formFields(req, FORGOT_PASSWORD_FIELDS);
+    try {
+      const input = await validatedForm(RequestPasswordResetInput, fields);
+      // The same answer whether or not the address has an account, as the API gives.
+      await this.passwordTokens.requestReset(input.email, clientAddress(req));
+      sendPage(res, 200, pages.resetRequested(FORGOT_PASSWORD, { email: input.email }));
+    } catch (error) {
+      await showFormProblem(res, error, { shown: FORGOT_PASSWORD_FIELDS }, (state) =>
+        pages.forgotPasswordForm(FORGOT_PASSWORD, { ...state, values: { email: fields.email } }),
       );
     }
   }

@@ -139,7 +139,18 @@ const SIGN_IN_FORM = `<p>Sign in to see the access your account has.</p>
 {{> field name="email" label="E-mail" type="email" autocomplete="username" value=values.email hint=false error=errors.email}}
 {{> field name="password" label="Password" type="password" autocomplete="current-password" value=false hint=false error=errors.password}}
 <button type="submit">Sign in</button>
+</form>
+<p><a href="/forgot-password">Forgotten your password, or never set one?</a></p>`;
+
+const FORGOT_PASSWORD_FORM = `<p>Enter the e-mail address of your account: a link to set a new password goes to it.</p>
+{{> problem}}
+<form method="post" action="/forgot-password">
+{{> field name="email" label="E-mail" type="email" autocomplete="username" value=values.email hint=false error=errors.email}}
+<button type="submit">Send the link</button>
 </form>`;
+
+const RESET_REQUESTED = `<p class="done" role="status">If {{email}} has an account, a link to set its password is on its way.</p>
+<p>It works once, for a few days. Nothing arrived? Check the address and the spam folder, or try again later.</p>`;
 
 const SIGNED_IN = `<p class="done" role="status">Signed in as {{name}} ({{email}}).</p>
 <h2>Your access</h2>
@@ -210,6 +221,8 @@ export const pages = {
   setPasswordForm: page<FormView & { token: string }>(SET_PASSWORD_FORM),
   passwordSet: page<{ email: string }>(PASSWORD_SET),
   signInForm: page<FormView & { values: { email?: string } }>(SIGN_IN_FORM),
+  forgotPasswordForm: page<FormView & { values: { email?: string } }>(FORGOT_PASSWORD_FORM),
+  resetRequested: page<{ email: string }>(RESET_REQUESTED),
   signedIn: page<AccessView & { name: string; email: string }>(SIGNED_IN),
   notice: page<NoticeView>(NOTICE),
 };
