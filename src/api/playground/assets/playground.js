@@ -323,6 +323,9 @@
       setTimeout(() => {
         editor.queryEditor.setValue(example.query);
         editor.variableEditor.setValue(fillVariables(example));
+        // With many tabs open the new one may be past the edge of the tab bar.
+        const active = document.querySelector('.graphiql-tab-active');
+        if (active) active.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       }, 0);
     };
 
