@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { playgroundMiddleware } from './api/playground/playground';
 import { ADMIN_PATH, QueueBoard } from './api/queue-board';
 import { securityHeaders } from './api/security-headers';
@@ -75,7 +76,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
   // Which framework answers is nobody's business.
   app.disable('x-powered-by');
   app.use(securityHeaders());
-  if (runtime.config.graphql.graphiql) app.use(playgroundMiddleware());
+  if (runtime.config.graphql.graphiql) app.use(playgroundMiddleware(() => app.get(GraphQLSchemaHost).schema));
   app.use(ADMIN_PATH, app.get(QueueBoard).router());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });

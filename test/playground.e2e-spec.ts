@@ -138,10 +138,33 @@ describe('the playground in a browser', () => {
     await page.screenshot({ path: join(OUTPUT, 'playground.png') });
   });
 
+  it('sends the chosen file where an input object takes one (input.file), as a typed-in operation', async () => {
+    await page.locator('input[type=file]').setInputFiles(join(__dirname, 'fixtures', 'codes-excel.csv'));
+    await page.getByRole('button', { name: 'Add tab' }).click();
+    await page.evaluate(
+      ([query, variables]) => {
+        const document = (globalThis as any).document;
+        document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query);
+        document.querySelector('.graphiql-editor-tool .CodeMirror').CodeMirror.setValue(variables);
+      },
+      [
+        'mutation ImportFile($input: ImportCodesFileInput!) { importCodesFromFile(input: $input) { imported } }',
+        JSON.stringify({ input: { organizationId: organization.id, column: 'Code', file: null } }),
+      ],
+    );
+    await run();
+    await expectText(page.locator('.graphiql-response'), 'importCodesFromFile');
+    const answer = JSON.parse(await response());
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.importCodesFromFile.imported).toBeGreaterThan(0);
+  });
+
   it('downloads the codes CSV with the token', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the codes' }).click()]);
     const csv = await readFile((await download.path())!, 'utf8');
-    expect(csv.trim().split('\n')).toHaveLength(1 + 20);
+    const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM code WHERE organization_id = $1`, [organization.id]);
+    expect(count).toBe(20 + 3); // the fixture's and the imported file's
+    expect(csv.trim().split('\n')).toHaveLength(1 + count);
   });
 
   it('sends nothing for someone signed out: the API answers UNAUTHENTICATED', async () => {

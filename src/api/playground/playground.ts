@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
+import { GraphQLSchema } from 'graphql';
 import { dirname, join } from 'node:path';
 import { loadExamples, repositoryRoot } from './examples';
+import { uploadFieldPaths } from './upload-fields';
 
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
@@ -38,14 +40,20 @@ const PAGE = `<!doctype html>
 
 /**
  * The playground on GET /graphql for browsers (everything else goes on to Apollo): GraphiQL with a
- * sign-in panel and the ready-made operations of examples/ (GET /graphiql/examples.json).
+ * sign-in panel and the ready-made operations of examples/ (GET /graphiql/examples.json). The
+ * schema (once the app has built it) tells the playground where files go in input objects.
  */
-export function playgroundMiddleware(): express.Router {
+export function playgroundMiddleware(schema: () => GraphQLSchema): express.Router {
   const assets = assetFiles();
   const examples = JSON.stringify(loadExamples());
+  let uploads: string | undefined;
   const router = express.Router();
   router.get('/graphiql/examples.json', (_req: Request, res: Response) => {
     res.type('json').send(examples);
+  });
+  router.get('/graphiql/upload-fields.json', (_req: Request, res: Response) => {
+    uploads ??= JSON.stringify(uploadFieldPaths(schema()));
+    res.type('json').send(uploads);
   });
   router.get('/graphiql/:asset', (req: Request, res: Response, next: NextFunction) => {
     const file = assets[String(req.params.asset)];

@@ -79,12 +79,18 @@
     fetch: (url, init) => fetch(url, Object.assign({}, init, { headers: withAuthorization(init && init.headers) })),
   });
 
+  /** Where files go inside input objects (`ImportCodesFileInput: ["file"]`), from the server's schema. */
+  const uploadFields = fetch('/graphiql/upload-fields.json')
+    .then((response) => response.json())
+    .catch(() => ({}));
+
   /**
-   * The operation being run and its Upload variables (those go as files). GraphiQL can keep the
-   * operation name of the tab it showed before: a name the document lacks is dropped when the
-   * document holds one operation, so that one runs.
+   * The operation being run and where files go in its variables: Upload variables, and Upload
+   * fields of input-object variables (`input.file`). GraphiQL can keep the operation name of the
+   * tab it showed before: a name the document lacks is dropped when the document holds one
+   * operation, so that one runs.
    */
-  function inspect(params) {
+  function inspect(params, fileFields) {
     let document;
     try {
       document = GraphQL.parse(params.query);
@@ -97,36 +103,48 @@
       operation = operations[0];
       params = Object.assign({}, params, { operationName: operation.name ? operation.name.value : undefined });
     }
-    const named = (type) => (type.kind === 'NamedType' ? type.name.value : named(type.type));
-    const uploads = ((operation && operation.variableDefinitions) || [])
-      .filter((definition) => named(definition.type) === 'Upload')
-      .map((definition) => definition.variable.name.value);
+    const unwrap = (type) => (type.kind === 'NonNullType' ? type.type : type);
+    const uploads = [];
+    for (const definition of (operation && operation.variableDefinitions) || []) {
+      const type = unwrap(definition.type);
+      if (type.kind !== 'NamedType') continue; // a list: one upload takes one file
+      const name = definition.variable.name.value;
+      if (type.name.value === 'Upload') uploads.push(name);
+      for (const path of fileFields[type.name.value] || []) uploads.push(name + '.' + path);
+    }
     return { params, uploads };
   }
 
+  function setPath(target, path, value) {
+    const keys = path.split('.');
+    let node = target;
+    for (const key of keys.slice(0, -1)) {
+      node[key] = node[key] && typeof node[key] === 'object' ? Object.assign({}, node[key]) : {};
+      node = node[key];
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+
   /** The GraphQL multipart request spec, as Apollo expects it (with its CSRF preflight header). */
-  async function multipartFetch(params, names, headers) {
+  async function multipartFetch(params, paths, headers) {
     if (!store.file) {
       return { errors: [{ message: 'This operation uploads a file: choose one under "File for uploads" in the Examples panel first.' }] };
     }
     const variables = Object.assign({}, params.variables);
-    const map = {};
-    names.forEach((name, index) => {
-      variables[name] = null;
-      map[String(index)] = ['variables.' + name];
-    });
+    for (const path of paths) setPath(variables, path, null);
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: params.query, operationName: params.operationName, variables }));
-    form.append('map', JSON.stringify(map));
-    names.forEach((_name, index) => form.append(String(index), store.file, store.file.name));
+    // One file, put wherever the operation takes one.
+    form.append('map', JSON.stringify({ 0: paths.map((path) => 'variables.' + path) }));
+    form.append('0', store.file, store.file.name);
     const sent = withAuthorization(headers);
     sent.set('apollo-require-preflight', 'true');
     const response = await fetch(ENDPOINT, { method: 'POST', headers: sent, body: form });
     return response.json();
   }
 
-  function fetcher(given, options) {
-    const { params, uploads } = inspect(given);
+  async function fetcher(given, options) {
+    const { params, uploads } = inspect(given, await uploadFields);
     return uploads.length ? multipartFetch(params, uploads, options && options.headers) : plainFetcher(params, options);
   }
 
@@ -197,14 +215,17 @@
       event.preventDefault();
       const token = pasted.trim().replace(/^Bearer\s+/i, '');
       run(async () => {
-        store.set({ token, expiresAt: null, organizations: [], organizationId: null });
         setPasted('');
-        if (token.startsWith('tsk_')) store.set({ label: 'an API key' });
-        else await loadViewer();
+        // An API key belongs to one organisation, which `me` cannot name: the organisation chosen
+        // before stays chosen for the examples.
+        if (token.startsWith('tsk_')) return store.set({ token, expiresAt: null, label: 'an API key' });
+        store.set({ token, expiresAt: null, organizations: [], organizationId: null });
+        await loadViewer();
       });
     };
 
-    const signOut = () => store.set({ token: null, label: null, expiresAt: null, organizations: [], organizationId: null });
+    // The organisation chosen stays chosen (an API key pasted next brings none of its own).
+    const signOut = () => store.set({ token: null, label: null, expiresAt: null });
 
     return h(
       'div',
