@@ -207,6 +207,11 @@ describe('the pages behind the links in the mails (accept an invitation, set a p
     expect(reused.status).toBe(409);
     expect(reused.html).toContain('This link has expired or has been used. Ask for a new one.');
     expect(reused.html).toContain('<a href="/forgot-password">');
+    // Opened again, the used link says so at once: no form to fill in for nothing.
+    const reopened = await get(link.path);
+    expect(reopened.status).toBe(409);
+    expect(reopened.html).toContain('This link has expired or has been used.');
+    expect(reopened.html).not.toContain('<form');
 
     const form = await get('/sign-in');
     expect(form.status).toBe(200);

@@ -73,17 +73,27 @@ export class PasswordTokensService {
     await this.events.publish(new PasswordResetRequested({ userId }, { actorId: null }));
   }
 
+  /** Whether a link still works, for the page it opens: a used, replaced or expired one is CONFLICT. */
+  async checkLink(token: string, clientAddress: string): Promise<void> {
+    await this.limiter.consume({ key: `set-password:client:${clientAddress}`, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 }, 1);
+    await this.assertLive(token);
+  }
+
   /** Uses a link: sets the password and signs the person in. A used, replaced or expired link is CONFLICT. */
   async setPassword(token: string, password: string, clientAddress: string): Promise<LoginResult> {
     await this.limiter.consume({ key: `set-password:client:${clientAddress}`, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 }, 1);
     // A dead link is refused before the (slow on purpose) hashing; `use` checks again, guarded.
-    if (!(await this.repository.existsBy({ tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) })))
-      throw expiredLink();
+    await this.assertLive(token);
     // Hashed before the transaction, so no row waits for it.
     const passwordHash = await passwordHasher.hash(password);
     const userId = await this.use(token, passwordHash);
     const user = (await this.users.findById(userId))!;
     return { ...this.tokens.issue(user.id), user };
+  }
+
+  private async assertLive(token: string): Promise<void> {
+    if (!(await this.repository.existsBy({ tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) })))
+      throw expiredLink();
   }
 
   @Transactional()

@@ -44,9 +44,16 @@ export class AccountPagesController {
   ) {}
 
   @Get('set-password')
-  showSetPassword(@Req() req: Request, @Res() res: Response): void {
+  async showSetPassword(@Req() req: Request, @Res() res: Response): Promise<void> {
     const token = queryParameter(req, 'token');
     if (!token) return sendIncompleteLink(res);
+    try {
+      // A dead link says so at once, before anyone types a password for nothing.
+      await this.passwordTokens.checkLink(token, clientAddress(req));
+    } catch (error) {
+      if (error instanceof ConflictError) return sendDeadLink(res, error);
+      throw error;
+    }
     sendPage(res, 200, pages.setPasswordForm(SET_PASSWORD, { token, errors: {} }));
   }
 
@@ -62,14 +69,7 @@ export class AccountPagesController {
       const { user } = await this.passwordTokens.setPassword(input.token, input.password, clientAddress(req));
       sendPage(res, 200, pages.passwordSet('Password set', { email: user.email }));
     } catch (error) {
-      if (error instanceof ConflictError) {
-        const notice = {
-          problem: error.message,
-          advice: 'Signed in with it already? Sign in. Otherwise ask for a new link.',
-          link: { href: '/forgot-password', text: 'Ask for a new link' },
-        };
-        return sendPage(res, HTTP_STATUS[error.code], pages.notice('Link no longer valid', notice));
-      }
+      if (error instanceof ConflictError) return sendDeadLink(res, error);
       await showFormProblem(res, error, { shown: SET_PASSWORD_FIELDS, extra: mismatch }, (state) =>
         pages.setPasswordForm(SET_PASSWORD, { ...state, token }),
       );
@@ -119,4 +119,14 @@ export class AccountPagesController {
       );
     }
   }
+}
+
+/** A used, replaced or expired set-password link: what to do instead. */
+function sendDeadLink(res: Response, error: ConflictError): void {
+  const notice = {
+    problem: error.message,
+    advice: 'Set the password with it already? Sign in. Otherwise ask for a new link.',
+    link: { href: '/forgot-password', text: 'Ask for a new link' },
+  };
+  sendPage(res, HTTP_STATUS[error.code], pages.notice('Link no longer valid', notice));
 }
