@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { Loaders, PageArgs, UUIDScalar, clientAddress } from '@tessera/common';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import { Price } from '../contracts/entities/price.entity';
@@ -51,7 +51,7 @@ export class AccessResolver {
     @Args('input', { description: 'The code.' }) input: RedeemCodeInput,
     @Context('req') req: RequestWithActor,
   ): Promise<RedeemCodePayload> {
-    return { grant: await this.redemption.redeemTyped(actor, input.code, req.ip ?? 'unknown') };
+    return { grant: await this.redemption.redeemTyped(actor, input.code, clientAddress(req)) };
   }
 
   @Query(() => AccessGrantConnection, { description: "The signed-in person's access grants." })

@@ -1,3 +1,4 @@
+import { clientAddress } from '@tessera/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import { Public, type RequestWithActor } from '../identity/auth/auth.decorators';
 import { CodeRegistrationService } from './code-registration.service';
@@ -18,6 +19,6 @@ export class CodeRegistrationResolver {
     @Args('input', { description: 'The code and the new account’s details.' }) input: RegisterWithCodeInput,
     @Context('req') req: RequestWithActor,
   ): Promise<RegisterWithCodePayload> {
-    return this.service.register(input, req.ip ?? 'unknown');
+    return this.service.register(input, clientAddress(req));
   }
 }

@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AppError, RateLimitedError } from '@tessera/common';
+import { AppError, RateLimitedError, clientAddress } from '@tessera/common';
 import type { Queue } from 'bull';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppConfig } from '../config/config';
@@ -89,7 +89,7 @@ export class QueueBoard {
       return this.sendLoginPage(res, 400, target, 'Enter your e-mail and password.');
     }
     try {
-      const { accessToken, user } = await this.auth.login(email, password, req.ip ?? 'unknown');
+      const { accessToken, user } = await this.auth.login(email, password, clientAddress(req));
       if (!user.isPlatformAdmin) return this.sendLoginPage(res, 403, target, 'The queue board is for platform admins only.');
       res
         .cookie(SESSION_COOKIE, accessToken, {

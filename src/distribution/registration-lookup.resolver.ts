@@ -1,3 +1,4 @@
+import { clientAddress } from '@tessera/common';
 import { Args, Context, Query, Resolver } from '@nestjs/graphql';
 import { Public, type RequestWithActor } from '../identity/auth/auth.decorators';
 import { RegistrationCodeInfo } from './dto/registration-code.dto';
@@ -16,6 +17,6 @@ export class RegistrationLookupResolver {
     @Args('code', { description: 'The code as typed (case, spaces and hyphens do not matter).' }) code: string,
     @Context('req') req: RequestWithActor,
   ): Promise<RegistrationCodeInfo> {
-    return this.service.lookUp(code, req.ip ?? 'unknown');
+    return this.service.lookUp(code, clientAddress(req));
   }
 }

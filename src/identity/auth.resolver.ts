@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ForbiddenError, NotFoundError } from '@tessera/common';
+import { ForbiddenError, NotFoundError, clientAddress } from '@tessera/common';
 import type { Actor } from './auth/actor';
 import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
 import { AuthService } from './auth.service';
@@ -34,7 +34,7 @@ export class AuthResolver {
     @Args('input', { description: 'The address.' }) input: RequestPasswordResetInput,
     @Context('req') req: RequestWithActor,
   ): Promise<RequestPasswordResetPayload> {
-    await this.passwordTokens.requestReset(input.email, req.ip ?? 'unknown');
+    await this.passwordTokens.requestReset(input.email, clientAddress(req));
     return { accepted: true };
   }
 
@@ -46,7 +46,7 @@ export class AuthResolver {
     @Args('input', { description: 'Token and new password.' }) input: SetPasswordInput,
     @Context('req') req: RequestWithActor,
   ): Promise<SetPasswordPayload> {
-    return this.passwordTokens.setPassword(input.token, input.password, req.ip ?? 'unknown');
+    return this.passwordTokens.setPassword(input.token, input.password, clientAddress(req));
   }
 
   @Public()
@@ -55,7 +55,7 @@ export class AuthResolver {
     @Args('input', { description: 'E-mail and password.' }) input: LoginInput,
     @Context('req') req: RequestWithActor,
   ): Promise<LoginPayload> {
-    return this.auth.login(input.email, input.password, req.ip ?? 'unknown');
+    return this.auth.login(input.email, input.password, clientAddress(req));
   }
 
   @Query(() => Viewer, { description: 'The signed-in user and their organisations.' })

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { PageArgs, UUIDScalar } from '@tessera/common';
+import { PageArgs, UUIDScalar, clientAddress } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor, Public, type RequestWithActor } from '../identity/auth/auth.decorators';
 import {
@@ -52,7 +52,7 @@ export class InvitationsResolver {
     @Args('token', { description: 'The `token` parameter of the link.' }) token: string,
     @Context('req') req: RequestWithActor,
   ): Promise<InvitationInfo> {
-    return this.service.lookUp(token, req.ip ?? 'unknown');
+    return this.service.lookUp(token, clientAddress(req));
   }
 
   @Public()
@@ -65,7 +65,7 @@ export class InvitationsResolver {
     @Args('input', { description: 'The token and the account details.' }) input: AcceptInvitationInput,
     @Context('req') req: RequestWithActor,
   ): Promise<AcceptInvitationPayload> {
-    return this.service.accept(input, req.ip ?? 'unknown');
+    return this.service.accept(input, clientAddress(req));
   }
 
   @Mutation(() => CopyInvitationLinkPayload, {

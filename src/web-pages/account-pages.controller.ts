@@ -1,5 +1,5 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { BadUserInputError, ConflictError, HTTP_STATUS } from '@tessera/common';
+import { BadUserInputError, ConflictError, HTTP_STATUS, clientAddress } from '@tessera/common';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/auth/auth.decorators';
 import { AuthService } from '../identity/auth.service';
@@ -7,7 +7,6 @@ import { LoginInput, RequestPasswordResetInput, SetPasswordInput } from '../iden
 import { PasswordTokensService } from '../identity/password-tokens.service';
 import { AccessLines } from './access-lines';
 import {
-  clientAddress,
   formFields,
   PageErrorFilter,
   passwordMismatch,

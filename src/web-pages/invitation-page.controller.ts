@@ -1,5 +1,5 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { BadUserInputError, ConflictError, ErrorCode, HTTP_STATUS } from '@tessera/common';
+import { BadUserInputError, ConflictError, ErrorCode, HTTP_STATUS, clientAddress } from '@tessera/common';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/auth/auth.decorators';
 import { AcceptInvitationInput } from '../invitations/dto/invitation.dto';
@@ -7,7 +7,6 @@ import { InvitationStatus } from '../invitations/entities/invitation.entity';
 import { CLOSED_MESSAGE, InvitationsService } from '../invitations/invitations.service';
 import { AccessLines } from './access-lines';
 import {
-  clientAddress,
   formFields,
   type FormState,
   PageErrorFilter,

@@ -37,11 +37,6 @@ export function sendPage(res: Response, status: number, html: string): void {
     .send(html);
 }
 
-/** The address rate limits count per, as the GraphQL resolvers take it (Express honours TRUST_PROXY). */
-export function clientAddress(req: Request): string {
-  return req.ip ?? 'unknown';
-}
-
 /**
  * The named fields of a posted form, as text. A blank field counts as not given, and anything
  * but one string (a repeated field, `a[b]=…`) as not given either, so validation names it.
@@ -87,8 +82,7 @@ export interface FormState {
 }
 
 /**
- * Marks beside the fields a form shows (the first message of each). class-validator's messages
- * start with the property name; beside a labelled field it goes. Problems with fields the form
+ * Marks beside the fields a form shows (the first message of each). Problems with fields the form
  * does not show become the page's problem.
  */
 export function fieldErrors(fields: readonly FieldError[], shown: readonly string[]): FormState {
@@ -96,7 +90,7 @@ export function fieldErrors(fields: readonly FieldError[], shown: readonly strin
   const others: string[] = [];
   for (const { field, message } of fields) {
     if (!shown.includes(field)) others.push(`${field}: ${message}`);
-    else errors[field] ??= message.startsWith(`${field} `) ? message.slice(field.length + 1) : message;
+    else errors[field] ??= message;
   }
   return { errors, problem: others.length ? others.join('; ') : undefined };
 }

@@ -19,3 +19,4 @@ export * from './csv/copy-csv';
 export * from './errors/database-errors';
 export * from './csv/uploaded-file';
 export * from './shortened';
+export * from './client-address';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, Kind, OperationDefinitionNode, parse, validate } from 'graphql';
+import { buildSchema, Kind, OperationDefinitionNode, parse, print, validate } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { EXAMPLE_GROUPS, exampleFiles, examplesDir, loadExamples } from './examples';
 
@@ -35,8 +35,11 @@ describe('examples/', () => {
       const defined = definitions.map((definition) => definition.variable.name.value);
       expect(Object.keys(example.variables).filter((name) => !defined.includes(name))).toEqual([]);
       // A file cannot be written into JSON: the playground (or curl -F) supplies it.
-      const files = Object.fromEntries(example.uploadVariables.map((name) => [name, 'a file']));
-      for (const name of example.uploadVariables) expect(example.variables[name]).toBeNull();
+      const uploads = definitions
+        .filter((definition) => print(definition.type).replace(/!$/, '') === 'Upload')
+        .map((definition) => definition.variable.name.value);
+      const files = Object.fromEntries(uploads.map((name) => [name, 'a file']));
+      for (const name of uploads) expect(example.variables[name]).toBeNull();
       const coerced = getVariableValues(schema, definitions, { ...example.variables, ...files });
       expect((coerced.errors ?? []).map((error) => error.message)).toEqual([]);
     },

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kind, parse, TypeNode, VariableDefinitionNode } from 'graphql';
+import { Kind, parse } from 'graphql';
 
 /**
  * The folders of examples/ with the playground's headings, and their operations in the order a
@@ -56,8 +56,6 @@ export interface ExampleOperation {
   query: string;
   /** Values to start from; a string in angle brackets says what to paste there. */
   variables: Record<string, unknown>;
-  /** Variables of type Upload: the playground sends the file chosen for them as a multipart request. */
-  uploadVariables: string[];
 }
 
 /**
@@ -103,7 +101,6 @@ function readExample(folder: string, group: string, groupTitle: string, name: st
     description: leadingComment(query),
     query,
     variables,
-    uploadVariables: (operation.variableDefinitions ?? []).filter(isUpload).map((definition) => definition.variable.name.value),
   };
 }
 
@@ -114,12 +111,4 @@ function leadingComment(source: string): string {
     lines.push(line.replace(/^#\s?/, ''));
   }
   return lines.join(' ');
-}
-
-function isUpload(definition: VariableDefinitionNode): boolean {
-  return namedType(definition.type) === 'Upload';
-}
-
-function namedType(type: TypeNode): string {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }

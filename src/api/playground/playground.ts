@@ -8,8 +8,8 @@ import { uploadFieldPaths } from './upload-fields';
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 /** GraphiQL, React and the playground's own script, all from this server: the playground needs no internet. */
-function assetFiles(): Record<string, string> {
-  const own = join(repositoryRoot(), 'src', 'api', 'playground', 'assets');
+function assetFiles(root: string): Record<string, string> {
+  const own = join(root, 'src', 'api', 'playground', 'assets');
   return {
     'react.js': join(packageDir('react'), 'umd', 'react.production.min.js'),
     'react-dom.js': join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js'),
@@ -44,8 +44,9 @@ const PAGE = `<!doctype html>
  * schema (once the app has built it) tells the playground where files go in input objects.
  */
 export function playgroundMiddleware(schema: () => GraphQLSchema): express.Router {
-  const assets = assetFiles();
-  const examples = JSON.stringify(loadExamples());
+  const root = repositoryRoot();
+  const assets = assetFiles(root);
+  const examples = JSON.stringify(loadExamples(join(root, 'examples')));
   let uploads: string | undefined;
   const router = express.Router();
   router.get('/graphiql/examples.json', (_req: Request, res: Response) => {
