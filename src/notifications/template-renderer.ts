@@ -1,15 +1,32 @@
 import Handlebars from 'handlebars';
-import { HTML_LAYOUT, type TemplateParts } from './default-templates';
-import { MESSAGE_VARIABLES, MessageKind } from './message-kinds';
+import { HTML_LAYOUT, TEXT_ACCOUNT_LINK, type TemplateParts } from './default-templates';
+import { ACCOUNT_LINKS, MESSAGE_VARIABLES, MessageKind } from './message-kinds';
 
 type Part = keyof TemplateParts;
 
-/** Conditionals only: templates are texts, not programs. */
-const BLOCK_HELPERS = new Set(['if', 'unless']);
-
-/** An isolated Handlebars: no helpers or partials registered by anything else leak in. */
+/**
+ * An isolated Handlebars with nothing but `if` and `unless`: no helpers or partials registered by
+ * anything else leak in, and the built-in ones a template could misuse are gone too.
+ */
 const handlebars = Handlebars.create();
+for (const helper of ['each', 'with', 'lookup', 'log']) handlebars.unregisterHelper(helper);
+handlebars.unregisterDecorator('inline');
 const layout = handlebars.compile(HTML_LAYOUT, { strict: false });
+const textAccountLink = handlebars.compile(TEXT_ACCOUNT_LINK, { noEscape: true });
+
+/**
+ * The HTML tags a template may write: text formatting, lists, tables, links and images. Nothing
+ * that styles or loads other parts of the mail (style, link, svg, iframe, form…), nothing whose
+ * content the parser reads as raw text (script, textarea, title…), no comments: a template then
+ * cannot read or swallow the account link Tessera adds.
+ */
+const HTML_TAGS = new Set(
+  'a abbr b blockquote br caption center cite code col colgroup dd del div dl dt em font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s small span strike strong sub sup table tbody td tfoot th thead tr tt u ul'.split(
+    ' ',
+  ),
+);
+/** A tag's start in template text: `<` or `</`, its name, then a space, `>` or `/` — all in the same text, not from a variable. */
+const TAG_START = /^<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>]/;
 
 export interface TemplateProblem {
   part: Part;
@@ -17,8 +34,11 @@ export interface TemplateProblem {
 }
 
 /**
- * Why a template part cannot be used: it does not compile, uses a variable its kind does not
- * offer, a helper or partial, or (in HTML) raw `{{{…}}}` output that would skip escaping.
+ * Why a template part cannot be used. Templates are texts, not programs: only what is listed here
+ * passes — text, comments, `{{variable}}` of the kind's variables, and `{{#if variable}}` /
+ * `{{#unless variable}}` blocks; in HTML escaped output only and the tags of HTML_TAGS. Anything
+ * else (helpers, partials, decorators, sub-expressions, `this`, `@root`, `../`, literals…) is
+ * refused here, when it is saved, so that sending never meets it.
  */
 export function checkTemplate(kind: MessageKind, part: Part, source: string): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
@@ -30,32 +50,67 @@ export function checkTemplate(kind: MessageKind, part: Part, source: string): Te
     return [{ part, message: `does not compile: ${(error as Error).message.split('\n')[0]}` }];
   }
   const problem = (message: string) => problems.push({ part, message });
-  const variable = (node: hbs.AST.Expression) => {
+  const variable = (node: hbs.AST.Node) => {
     if (node.type !== 'PathExpression') return problem('only variables may be used inside {{…}}.');
-    const name = (node as hbs.AST.PathExpression).original;
-    if (!allowed.has(name)) problem(`uses {{${name}}}, which ${kind} messages do not have. Available: ${[...allowed].join(', ')}.`);
+    const path = node as hbs.AST.PathExpression;
+    if (path.data || path.depth > 0 || !allowed.has(path.original)) {
+      problem(`uses {{${path.original}}}, which ${kind} messages do not have. Available: ${[...allowed].join(', ')}.`);
+    }
+  };
+  const content = (text: string) => {
+    for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) {
+      const next = text[at + 1];
+      // "3 < 4" is text to every parser; a `<` that ends the text could take a tag name from a variable.
+      if (next !== undefined && !/[a-zA-Z/!?]/.test(next)) continue;
+      const name = TAG_START.exec(text.slice(at, at + 40))?.[1];
+      if (!name || !HTML_TAGS.has(name.toLowerCase())) {
+        const shown = text.slice(at, at + 20).split(/[\s>]/)[0];
+        return problem(`uses ${shown}…: only these HTML tags may be used, written out in full: ${[...HTML_TAGS].join(', ')}.`);
+      }
+    }
   };
   const visit = (program: hbs.AST.Program | undefined) => {
     for (const node of program?.body ?? []) {
-      if (node.type === 'MustacheStatement') {
-        const mustache = node as hbs.AST.MustacheStatement;
-        if (mustache.params.length > 0 || mustache.hash) problem('helpers are not available in templates.');
-        else variable(mustache.path as hbs.AST.Expression);
-        if (!mustache.escaped && part === 'html') problem('uses {{{…}}}: raw HTML would skip escaping; use {{…}}.');
-      } else if (node.type === 'BlockStatement') {
-        const block = node as hbs.AST.BlockStatement;
-        const name = (block.path as hbs.AST.PathExpression).original;
-        if (!BLOCK_HELPERS.has(name)) problem(`{{#${name}}} is not available; use {{#if …}} or {{#unless …}}.`);
-        else block.params.forEach(variable);
-        visit(block.program);
-        visit(block.inverse);
-      } else if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement' || node.type === 'DecoratorBlock') {
-        problem('partials are not available in templates.');
+      switch (node.type) {
+        case 'ContentStatement':
+          if (part === 'html') content((node as hbs.AST.ContentStatement).value);
+          break;
+        case 'CommentStatement':
+          break;
+        case 'MustacheStatement': {
+          const mustache = node as hbs.AST.MustacheStatement;
+          if (mustache.params.length > 0 || mustache.hash) problem('helpers are not available in templates.');
+          else variable(mustache.path);
+          if (!mustache.escaped && part === 'html') problem('uses {{{…}}}: raw HTML would skip escaping; use {{…}}.');
+          break;
+        }
+        case 'BlockStatement': {
+          const block = node as hbs.AST.BlockStatement;
+          const name = block.path.type === 'PathExpression' ? (block.path as hbs.AST.PathExpression).original : block.path.type;
+          if (name !== 'if' && name !== 'unless') problem(`{{#${name}}} is not available; use {{#if …}} or {{#unless …}}.`);
+          else if (block.params.length !== 1 || block.hash) problem(`{{#${name}}} takes exactly one variable.`);
+          else variable(block.params[0]);
+          visit(block.program);
+          visit(block.inverse);
+          break;
+        }
+        case 'PartialStatement':
+        case 'PartialBlockStatement':
+          problem('partials are not available in templates.');
+          break;
+        default:
+          // Decorators ({{* …}}, {{#* …}}) and anything a later Handlebars adds.
+          problem(`${node.type.replace(/Statement$|Block$/, '').toLowerCase() || 'this construct'}s are not available in templates.`);
       }
     }
   };
   visit(ast);
   return problems;
+}
+
+/** Every problem of the three parts of a kind's template. */
+export function templateProblems(kind: MessageKind, parts: TemplateParts): TemplateProblem[] {
+  return (['subject', 'html', 'text'] as const).flatMap((part) => checkTemplate(kind, part, parts[part]));
 }
 
 export interface RenderedMessage {
@@ -64,8 +119,24 @@ export interface RenderedMessage {
   text: string;
 }
 
+/** A link that controls an account, rendered by Tessera above the template's text. */
+export interface AccountLink {
+  label: string;
+  url: string;
+}
+
 /** A template that cannot render a message's data: sending it again will not help. */
 export class TemplateRenderError extends Error {}
+
+/** The account link of a message of this kind from its sealed secrets (one link at most, and only for a kind that has one). */
+export function accountLinkOf(kind: MessageKind, secrets: Record<string, string>): AccountLink | undefined {
+  const urls = Object.values(secrets);
+  if (!urls.length) return undefined;
+  const link = ACCOUNT_LINKS[kind];
+  if (!link || urls.length > 1)
+    throw new TemplateRenderError(`A ${kind} message carries ${urls.length} secret link(s); it may carry ${link ? 1 : 0}.`);
+  return { label: link.label, url: urls[0] };
+}
 
 const OPTIONS = { knownHelpers: { if: true, unless: true }, knownHelpersOnly: true } as const;
 type Compiled = (data: Record<string, unknown>) => string;
@@ -85,17 +156,22 @@ function compiled(source: string, escape: boolean): Compiled {
   return template;
 }
 
-/** Renders checked parts; HTML escapes every value and is set in the shared layout. */
-export function renderMessage(parts: TemplateParts, data: Record<string, unknown>): RenderedMessage {
+/**
+ * Renders checked parts; HTML escapes every value and is set in the shared layout. The account
+ * link, when the message has one, is never part of `data`: Tessera puts it first in both bodies.
+ */
+export function renderMessage(parts: TemplateParts, data: Record<string, unknown>, accountLink?: AccountLink): RenderedMessage {
   const plain = (source: string) => compiled(source, false)(data);
   try {
     return {
       subject: plain(parts.subject).replace(/\s+/g, ' ').trim(),
-      html: layout({ body: compiled(parts.html, true)(data) }),
+      html: layout({ body: compiled(parts.html, true)(data), accountLink }),
       text:
+        (accountLink ? textAccountLink({ accountLink }) : '') +
         plain(parts.text)
           .replace(/\n{3,}/g, '\n\n')
-          .trim() + '\n',
+          .trim() +
+        '\n',
     };
   } catch (error) {
     throw new TemplateRenderError(`The message could not be rendered: ${error instanceof Error ? error.message : String(error)}`);

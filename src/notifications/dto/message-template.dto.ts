@@ -11,7 +11,10 @@ export class MessageTemplateView {
   @Field({ description: 'Subject (Handlebars, plain text).' })
   subject: string;
 
-  @Field({ description: 'HTML body (Handlebars; every {{value}} is escaped; set inside the shared layout).' })
+  @Field({
+    description:
+      'HTML body (Handlebars; every {{value}} is escaped; only simple formatting, list, table, link and image tags; set inside the shared layout). A link that controls an account (accepting an invitation, setting a password) is not a variable: Tessera renders it above this text.',
+  })
   html: string;
 
   @Field({ description: 'Plain-text body (Handlebars).' })
@@ -19,6 +22,12 @@ export class MessageTemplateView {
 
   @Field({ description: "True while the organisation uses Tessera's default text." })
   isDefault: boolean;
+
+  @Field(() => [String], {
+    description:
+      "Rules the saved text breaks (rules added after it was saved, e.g. a link variable that Tessera now renders itself): while there are any, mails of this kind use Tessera's default text. Empty when the text is in use.",
+  })
+  problems: string[];
 
   @Field(() => [String], { description: 'The variables this kind of message offers, e.g. recipient.firstName.' })
   variables: string[];
