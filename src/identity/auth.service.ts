@@ -52,7 +52,8 @@ export class AuthService {
     await this.limiter.take([client]);
     await this.limiter.take([pair]);
     const user = await this.users.findByEmail(email);
-    const knownClient = user ? await this.signInClients.isKnown(user.id, clientAddress) : false;
+    // Asked for an unknown address too, so the answer takes as long either way.
+    const knownClient = await this.signInClients.isKnown(user?.id ?? null, clientAddress);
     if (!knownClient) await this.limiter.take([account]);
     const valid = await passwordHasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
     if (!user || !user.passwordHash || !valid) throw new UnauthenticatedError('The e-mail or the password is wrong.');

@@ -16,11 +16,11 @@ export class SignInClients {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Whether the account has signed in from this address within the last knownClientDays. */
-  async isKnown(userId: string, clientAddress: string): Promise<boolean> {
+  /** Whether the account (none: no) has signed in from this address within the last knownClientDays. */
+  async isKnown(userId: string | null, clientAddress: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM sign_in_client
-        WHERE user_id = $1 AND client_hash = $2 AND last_signed_in_at > now() - make_interval(days => $3)`,
+        WHERE user_id = $1::uuid AND client_hash = $2 AND last_signed_in_at > now() - make_interval(days => $3)`,
       [userId, hashAddress(clientAddress), this.config.auth.login.knownClientDays],
     );
     return rows.length > 0;
