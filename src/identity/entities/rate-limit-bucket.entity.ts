@@ -12,8 +12,11 @@ export class RateLimitBucket {
   @Column({ type: 'integer' })
   attempts: number;
 
-  /** When the window ends; the sweep deletes the row after that (it holds nothing then). */
+  /**
+   * When the window ends; the sweep deletes the row after that (it holds nothing then). The default
+   * (a day, for rows written without it) is spelt as PostgreSQL reports it, so no schema drift shows.
+   */
   @Index('rate_limit_bucket_expires_at_idx')
-  @Column({ type: 'timestamptz', default: () => "now() + interval '1 day'" })
+  @Column({ type: 'timestamptz', default: () => "(now() + '1 day')" })
   expiresAt: Date;
 }
