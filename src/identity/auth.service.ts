@@ -52,7 +52,7 @@ export class AuthService {
     await this.limiter.take([client]);
     await this.limiter.take([pair]);
     const user = await this.users.findByEmail(email);
-    // Asked for an unknown address too, so the answer takes as long either way.
+    // Asked for an e-mail without an account too, so the answer takes as long either way.
     const knownClient = await this.signInClients.isKnown(user?.id ?? null, clientAddress);
     if (!knownClient) await this.limiter.take([account]);
     const valid = await passwordHasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
