@@ -17,7 +17,7 @@ describe('identity: sign-in, organisations, members', () => {
   let fixtures: Fixtures;
 
   beforeAll(async () => {
-    t = await TestApp.create({ env: { LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: '3' } });
+    t = await TestApp.create({ env: { LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT: '3' } });
     fixtures = new Fixtures(t);
   });
   afterAll(() => t.close());
@@ -32,7 +32,7 @@ describe('identity: sign-in, organisations, members', () => {
       expect(me.user.id).toBe(person.user.id);
     });
 
-    it('refuses a wrong password or unknown account with UNAUTHENTICATED, then locks the account out', async () => {
+    it('refuses a wrong password or unknown account with UNAUTHENTICATED, then locks the account out from that client', async () => {
       const person = await fixtures.person();
       for (let attempt = 0; attempt < 3; attempt++) {
         const error = await t.client.fails(LOGIN, { input: { email: person.user.email, password: 'wrong password' } });

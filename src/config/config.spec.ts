@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     expect(config.auth.tokenSecret).toBeUndefined();
     expect(config.auth.tokenTtlSeconds).toBe(3600);
     expect(config.graphql.introspection).toBe(true);
+    expect(config.auth.login).toEqual({
+      maxPerAccount: 100,
+      maxPerClient: 50,
+      windowSeconds: 900,
+      maxPerAccountAndClient: 10,
+      accountWindowSeconds: 3600,
+      knownClientDays: 30,
+    });
   });
 
   it('treats empty strings as unset', () => {
@@ -71,6 +79,9 @@ describe('loadConfig', () => {
     ['QUEUE_PREFIX', { QUEUE_PREFIX: 'has space' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'everyone!' }],
+    ['LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT', { LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT: '0' }],
+    ['LOGIN_ACCOUNT_WINDOW_SECONDS', { LOGIN_ACCOUNT_WINDOW_SECONDS: '30' }],
+    ['LOGIN_KNOWN_CLIENT_DAYS', { LOGIN_KNOWN_CLIENT_DAYS: 'forever' }],
   ])('refuses a bad %s with a message naming it', (variable, env) => {
     const error = configErrorOf(env);
 

@@ -81,14 +81,26 @@ class Environment {
   @WholeNumber(60, 86_400)
   AUTH_TOKEN_TTL_SECONDS = 3600;
 
+  // The gentle limit on one account from every client it has not been signed in from, per LOGIN_ACCOUNT_WINDOW_SECONDS.
   @WholeNumber(1)
-  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 10;
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT = 100;
 
   @WholeNumber(1)
   LOGIN_MAX_ATTEMPTS_PER_CLIENT = 50;
 
   @WholeNumber(1)
   LOGIN_WINDOW_SECONDS = 900;
+
+  // The strict limit: one account from one client address, per LOGIN_WINDOW_SECONDS.
+  @WholeNumber(1)
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT = 10;
+
+  @WholeNumber(60, 86_400)
+  LOGIN_ACCOUNT_WINDOW_SECONDS = 3600;
+
+  // How long a client address the owner signed in from stays exempt from the per-account limit.
+  @WholeNumber(1, 365)
+  LOGIN_KNOWN_CLIENT_DAYS = 30;
 
   // Both default to off in production: the schema and a playground are for developers.
   @IsOptional()
@@ -197,7 +209,19 @@ export interface AppConfig {
     /** Absent only in zero-setup mode, where a secret is made and kept under DATA_DIR. */
     tokenSecret?: string;
     tokenTtlSeconds: number;
-    login: { maxPerAccount: number; maxPerClient: number; windowSeconds: number };
+    /**
+     * Failed sign-ins allowed: per account and client address, and per client address, in
+     * windowSeconds; per account in accountWindowSeconds, counting only clients the account has not
+     * signed in from within knownClientDays (so a stranger cannot lock the owner out).
+     */
+    login: {
+      maxPerAccount: number;
+      maxPerClient: number;
+      windowSeconds: number;
+      maxPerAccountAndClient: number;
+      accountWindowSeconds: number;
+      knownClientDays: number;
+    };
   };
   /** introspection and graphiql (the playground at GET /graphql) default to off in production. */
   graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
@@ -289,6 +313,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         maxPerAccount: env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
         maxPerClient: env.LOGIN_MAX_ATTEMPTS_PER_CLIENT,
         windowSeconds: env.LOGIN_WINDOW_SECONDS,
+        maxPerAccountAndClient: env.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT_AND_CLIENT,
+        accountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
+        knownClientDays: env.LOGIN_KNOWN_CLIENT_DAYS,
       },
     },
     graphql: {

@@ -40,15 +40,20 @@ export class RateLimiter {
     if (attempts > limit.max) throw new RateLimitedError(Math.max(retryAfter, 1));
   }
 
-  /** Adds `amount` to each limit's window (a new window when the last one is over), in one statement; the counts in the order given. */
+  /**
+   * Adds `amount` to each limit's window (a new window when the last one is over), in one statement;
+   * the counts in the order given. Each row keeps its window's end for the sweep (rate-limit-sweep.ts).
+   */
   private async add(limits: RateLimit[], amount: number): Promise<{ attempts: number; retryAfter: number }[]> {
     const rows = await this.dataSource.query<{ key: string; attempts: number; retry_after: number }[]>(
       `WITH limits AS (SELECT key, make_interval(secs => window_seconds) AS length FROM unnest($1::text[], $2::int[]) AS l(key, window_seconds))
-       INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts)
-       SELECT key, now(), $3 FROM limits ORDER BY key
+       INSERT INTO rate_limit_bucket AS b (key, window_started_at, attempts, expires_at)
+       SELECT key, now(), $3, now() + length FROM limits ORDER BY key
        ON CONFLICT (key) DO UPDATE SET
          attempts = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.attempts + $3 ELSE $3 END,
-         window_started_at = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.window_started_at ELSE now() END
+         window_started_at = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.window_started_at ELSE now() END,
+         expires_at = CASE WHEN b.window_started_at > now() - (SELECT length FROM limits WHERE limits.key = b.key) THEN b.window_started_at ELSE now() END
+           + (SELECT length FROM limits WHERE limits.key = b.key)
        RETURNING key, attempts,
          ceil(extract(epoch FROM window_started_at + (SELECT length FROM limits WHERE limits.key = b.key) - now()))::int AS retry_after`,
       [limits.map((limit) => limit.key), limits.map((limit) => limit.windowSeconds), amount],

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Fixed-window attempt counters, in PostgreSQL so every API process sees the same counts. */
 @Entity('rate_limit_bucket')
@@ -11,4 +11,12 @@ export class RateLimitBucket {
 
   @Column({ type: 'integer' })
   attempts: number;
+
+  /**
+   * When the window ends; the sweep deletes the row after that (it holds nothing then). The default
+   * (a day, for rows written without it) is spelt as PostgreSQL reports it, so no schema drift shows.
+   */
+  @Index('rate_limit_bucket_expires_at_idx')
+  @Column({ type: 'timestamptz', default: () => "(now() + '1 day')" })
+  expiresAt: Date;
 }
