@@ -48,7 +48,11 @@ describe('readCsv bounds per cell, per row and per row’s columns', () => {
     expect(await refusal(`code,note\r\nA,B\r\nC,${full}x\r\n`)).toBe(
       `file: row 3, column "note", has a cell of more than ${MAX_CELL_CHARS.toLocaleString('en')} characters, more than a spreadsheet cell holds.`,
     );
-    expect(await refusal(`code,"My ""note"""\r\n"${full}",B\r\n`)).toMatch(/^file: row 2, column "code", has a cell of more than/);
+    expect(await refusal(`code, "My ""note""" \r\nA,${full}x\r\n`)).toMatch(/^file: row 2, column "My "note"", has a cell/);
+    // Without line breaks in it, a long quoted cell is just long: no hint of a quote left open.
+    expect(await refusal(`code,"My ""note"""\r\n"${full}",B\r\n`)).toBe(
+      `file: row 2, column "code", has a cell of more than ${MAX_CELL_CHARS.toLocaleString('en')} characters, more than a spreadsheet cell holds.`,
+    );
   });
 
   it('refuses a 10 MB quoted cell of a million line breaks, naming its row and column and the open quote', async () => {

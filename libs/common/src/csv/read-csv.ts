@@ -160,13 +160,12 @@ class RowScanner {
       }
       const cell = at;
       while (at < text.length && at - cell < MAX_CELL_CHARS && isSpace(text.charCodeAt(at))) at++;
-      const quoted = text.charCodeAt(at) === QUOTE;
-      if (quoted) at = this.closingQuote(at, cell, column);
+      if (text.charCodeAt(at) === QUOTE) at = this.closingQuote(at, cell, column);
       // The unquoted cell, or what follows a closing quote (the parser refuses anything but a separator).
       for (; at < text.length; at++) {
         const char = text.charCodeAt(at);
         if (char === delimiter || char === LF || char === CR) break;
-        if (at - cell >= MAX_CELL_CHARS) this.cellTooLong(column, quoted);
+        if (at - cell >= MAX_CELL_CHARS) this.cellTooLong(column, false);
       }
       if (at - start > MAX_ROW_CHARS) {
         throw new OutOfBounds(`row ${this.row} is longer than ${MAX_ROW_CHARS.toLocaleString('en')} characters.`);
@@ -192,19 +191,20 @@ class RowScanner {
     const limit = cell + MAX_CELL_CHARS;
     for (let at = open + 1; ;) {
       const quote = text.indexOf('"', at);
-      if (quote === -1 ? text.length > limit : quote >= limit) this.cellTooLong(column, true);
+      if (quote === -1 ? text.length > limit : quote >= limit) this.cellTooLong(column, /[\r\n]/.test(text.slice(open, limit)));
       if (quote === -1) return text.length;
       if (text.charCodeAt(quote + 1) !== QUOTE) return quote + 1;
       at = quote + 2;
     }
   }
 
-  private cellTooLong(column: number, quoted: boolean): never {
+  /** `openQuote`: a quoted cell runs on across lines, as it does when its closing quote was forgotten. */
+  private cellTooLong(column: number, openQuote: boolean): never {
     const header = this.row > 1 ? unquoted(this.headers[column - 1] ?? '') : '';
     const where = header ? `column "${shortName(header)}"` : `column ${column}`;
     throw new OutOfBounds(
       `row ${this.row}, ${where}, has a cell of more than ${MAX_CELL_CHARS.toLocaleString('en')} characters, more than a spreadsheet cell holds${
-        quoted ? ' (is a quotation mark left open?)' : ''
+        openQuote ? ' (is a quotation mark left open?)' : ''
       }.`,
     );
   }
