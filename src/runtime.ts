@@ -2,6 +2,7 @@ import { INestApplication, INestApplicationContext, Logger, Type } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
@@ -61,6 +62,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
       logger: new AppLogger(runtime.config.log),
     },
   );
+  limitConnections(app.getHttpServer() as Server, runtime.config.httpTimeouts);
   app.set('trust proxy', runtime.config.http.trustProxy);
   const { corsOrigins } = runtime.config.http;
   if (corsOrigins.length > 0) {
@@ -82,6 +84,19 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
   app.useBodyParser('json', { limit: '10mb' });
   app.use('/graphql', guardedUploads(graphqlUploadExpress({ maxFileSize: runtime.config.uploads.maxBytes + 1, maxFiles: 1 })));
   return app;
+}
+
+/**
+ * Node's own limits let a client hold a connection for ever: no idle limit at all, and once a
+ * request has been received, none of the others apply while the server is silent on it. Each
+ * connection now has its headers, request, keep-alive and idle time bounded.
+ */
+function limitConnections(server: Server, timeouts: AppConfig['httpTimeouts']): void {
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  // With no 'timeout' listener, Node destroys a socket silent this long.
+  server.setTimeout(timeouts.idleMs);
 }
 
 /** A process without HTTP: queue workers, or the CLI. */

@@ -3,6 +3,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 /** Apollo's CSRF-prevention headers: a browser sends one cross-site only after a CORS preflight. */
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
 
+/** A multipart boundary parameter, quoted or not, that is not empty. */
+const BOUNDARY = /;\s*boundary\s*=\s*(?:"[^"]+"|[^\s;"]+)\s*(?:;|$)/i;
+
 function refuse(res: Response, status: number, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
 }
@@ -23,8 +26,20 @@ export function guardedUploads(parse: RequestHandler): RequestHandler {
         'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): send uploads with an apollo-require-preflight header.',
       );
     }
+    // Without a boundary the multipart reader fails before it reads the body, and graphql-upload
+    // holds every answer until the request has been read: nothing read it, so the request was
+    // never answered (500 such requests were all open after 20 s). Refused here, before that.
+    if (!BOUNDARY.test(req.headers['content-type'] ?? '')) {
+      return refuse(
+        res,
+        400,
+        'The upload could not be read: its Content-Type has no multipart boundary (multipart/form-data; boundary=…).',
+      );
+    }
     void parse(req, res, (error?: unknown) => {
       if (!error) return next();
+      // Any other failure before the body was read: read (and drop) it, so the held answer goes out.
+      req.resume();
       const { status, expose, message } = error as { status?: number; expose?: boolean; message?: string };
       if (status !== undefined && status >= 500) return next(error);
       refuse(res, status ?? 400, expose ? String(message) : `The upload could not be read: ${String(message)}`);

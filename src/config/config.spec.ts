@@ -192,4 +192,35 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '4100' }).links.appUrl).toBe('http://localhost:4100');
     expect(loadConfig({ PORT: '4100', APP_URL: 'https://app.example.com/' }).links.appUrl).toBe('https://app.example.com');
   });
+
+  it('bounds HTTP connections by default, and takes an operator’s timeouts when they fit together', () => {
+    expect(loadConfig({}).httpTimeouts).toEqual({ headersMs: 20_000, requestMs: 300_000, keepAliveMs: 5_000, idleMs: 120_000 });
+    expect(
+      loadConfig({
+        HTTP_HEADERS_TIMEOUT_MS: '10000',
+        HTTP_REQUEST_TIMEOUT_MS: '900000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+        HTTP_IDLE_TIMEOUT_MS: '180000',
+      }).httpTimeouts,
+    ).toEqual({ headersMs: 10_000, requestMs: 900_000, keepAliveMs: 65_000, idleMs: 180_000 });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['HTTP_IDLE_TIMEOUT_MS', { HTTP_IDLE_TIMEOUT_MS: '0' }, /^HTTP_IDLE_TIMEOUT_MS: HTTP_IDLE_TIMEOUT_MS must be a whole number from 1000/],
+    ['HTTP_REQUEST_TIMEOUT_MS', { HTTP_REQUEST_TIMEOUT_MS: 'never' }, /^HTTP_REQUEST_TIMEOUT_MS: /],
+    [
+      'HTTP_HEADERS_TIMEOUT_MS',
+      { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
+      /^HTTP_HEADERS_TIMEOUT_MS must not be longer/,
+    ],
+    [
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+      { HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000' },
+      /^HTTP_KEEP_ALIVE_TIMEOUT_MS must be shorter than HTTP_IDLE_TIMEOUT_MS/,
+    ],
+  ])('refuses a bad %s with one message naming it', (_variable, env, message) => {
+    const { problems } = configErrorOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
 });

@@ -195,6 +195,23 @@ class Environment {
   // Also how long after it was due an unfinished message whose job was lost is queued again.
   @WholeNumber(1000, 3_600_000)
   MAIL_CLAIM_MS = 120_000;
+
+  // Node checks the headers and request timeouts every 30 s, so they end a connection up to 30 s late.
+  @WholeNumber(1000, 600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  // The whole request, body included: an upload of UPLOAD_MAX_BYTES (16 MB) at 0.5 Mbit/s takes 270 s.
+  @WholeNumber(1000, 3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 300_000;
+
+  // Behind a load balancer, longer than its idle timeout (e.g. 65000 behind one that keeps 60 s).
+  @WholeNumber(1000, 600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  // A connection on which nothing is sent or received this long is closed: a client gone silent
+  // mid-request, or a request the server is silent on (none takes this long).
+  @WholeNumber(1000, 3_600_000)
+  HTTP_IDLE_TIMEOUT_MS = 120_000;
 }
 
 export interface AppConfig {
@@ -247,6 +264,8 @@ export interface AppConfig {
     /** Most lines one paste or file import may have. */
     importMaxLines: number;
   };
+  /** How long a connection may take to send its headers and its whole request, stay open between requests, and stay silent. */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
 }
 
 /** A reason the process cannot start that a person must fix; printed without a stack trace. */
@@ -291,6 +310,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (!env.WORKERS && !env.REDIS_URL) {
     problems.push('WORKERS=off needs REDIS_URL: without Redis, jobs run in this process, so it must run workers.');
+  }
+  // Compared only once each is a valid number (a bad one is named above).
+  const valid = (...names: (keyof Environment)[]) => names.every((name) => !errors.some((error) => error.property === name));
+  if (valid('HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS') && env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS: the request includes its headers.');
+  }
+  if (valid('HTTP_KEEP_ALIVE_TIMEOUT_MS', 'HTTP_IDLE_TIMEOUT_MS') && env.HTTP_KEEP_ALIVE_TIMEOUT_MS >= env.HTTP_IDLE_TIMEOUT_MS) {
+    problems.push(
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS must be shorter than HTTP_IDLE_TIMEOUT_MS: an idle kept-alive connection would otherwise be cut while clients still count on it.',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -348,6 +377,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       inlineMax: env.CODE_GENERATE_INLINE_MAX,
       generateMax: env.CODE_GENERATE_MAX,
       importMaxLines: env.CODE_IMPORT_MAX_LINES,
+    },
+    httpTimeouts: {
+      headersMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleMs: env.HTTP_IDLE_TIMEOUT_MS,
     },
   };
 }

@@ -156,7 +156,11 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
     );
 
     it('a file just over the size limit is refused, one at the limit is read', async () => {
-      const atLimit = `code\r\n${'A'.repeat(MAX_BYTES - 8)}\r\n`;
+      // Padded with blank rows of spaces: a cell may have at most 32,767 characters, a file 50 rows.
+      const head = 'code\r\nNOT A CODE!\r\n';
+      const blank = `${' '.repeat(30_000)}\r\n`;
+      const rest = MAX_BYTES - head.length - 2;
+      const atLimit = `${head}${blank.repeat(Math.floor(rest / blank.length))}${' '.repeat(rest % blank.length)}\r\n`;
       expect(Buffer.byteLength(atLimit)).toBe(MAX_BYTES);
       const read = await writesNothing(() => upload('codes', atLimit));
       expect(read.errors).toBeUndefined();
@@ -326,9 +330,18 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expect(result.data!.importCodesFromFile).toMatchObject({ imported: 0, malformedCount: 5 });
     });
 
-    it('codes: a 2 MB cell is one malformed line, shown shortened', async () => {
-      const result = await writesNothing(() => upload('codes', `code\r\n"${'Z'.repeat(2 * 1_048_576)}"\r\n`));
+    it('codes: a cell of 32,767 characters (a spreadsheet’s most) is one malformed line, shown shortened', async () => {
+      const result = await writesNothing(() => upload('codes', `code\r\n"${'Z'.repeat(32_765)}"\r\n`));
       expect(result.data!.importCodesFromFile.malformed).toEqual([{ line: 2, value: `${'Z'.repeat(100)}…` }]);
+    });
+
+    // Issue 16, finding 8: more than a spreadsheet cell holds is refused before it is parsed.
+    it('codes: a 2 MB cell is BAD_USER_INPUT on "file" naming its row and column', async () => {
+      const result = await writesNothing(() => upload('codes', `code\r\n"${'Z'.repeat(2 * 1_048_576)}"\r\n`));
+      expectRefused(result, 'BAD_USER_INPUT', 'file');
+      expect(result.errors![0].extensions!.fields).toEqual([
+        { field: 'file', message: 'row 2, column "code", has a cell of more than 32,767 characters, more than a spreadsheet cell holds.' },
+      ]);
     });
 
     it('seats: every odd e-mail address is a problem of its row', async () => {
