@@ -29,7 +29,7 @@ export class AuthService {
   /** E-mail and password in, bearer token out; attempts are counted per account and per client. */
   async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
     const user = await this.checkPassword(email, password, clientAddress);
-    return { ...this.tokens.issue(user.id), user };
+    return { ...this.tokens.issue(user), user };
   }
 
   /**

@@ -194,7 +194,7 @@ export class InvitationsService {
       passwordHash = await passwordHasher.hash(input.password);
     }
     const { user, grant } = await this.acceptInTransaction(invitation.id, existing, input, passwordHash);
-    return { ...this.tokens.issue(user.id), user, grant };
+    return { ...this.tokens.issue(user), user, grant };
   }
 
   @Transactional()
