@@ -765,6 +765,37 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     expect(stored.n).toBe(0);
   });
 
+  it('refuses X’s own CSV exports filtered by Y’s ids (the filters of codes and accessGrants, over HTTP)', async () => {
+    const urls = [
+      `${t.url}/exports/codes.csv?organizationId=${own.organizationId}&batchId=${y.batchId}`,
+      `${t.url}/exports/codes.csv?organizationId=${own.organizationId}&priceId=${y.priceId}`,
+      `${t.url}/exports/registrations.csv?organizationId=${own.organizationId}&productId=${y.productId}`,
+      `${t.url}/exports/registrations.csv?organizationId=${own.organizationId}&userId=${y.memberUserId}`,
+    ];
+    for (const url of urls) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${xAdmin.token}` } });
+      expect([url, response.status, ((await response.json()) as { code: string }).code]).toEqual([url, 404, 'NOT_FOUND']);
+    }
+  });
+
+  it('reports Y’s participant in a participants file of X’s contract as no participant of it, and assigns nothing', async () => {
+    const { data } = await xAdmin.client.upload(
+      `mutation($input: UploadParticipantCodesInput!) { uploadParticipantCodes(input: $input) { id status problems { column message } } }`,
+      { input: { contractId: own.contractId, file: null } },
+      { 'input.file': { content: `Participant ID,Row Version,Price Code\r\n${y.participantId},1,XP\r\n`, filename: 'p.csv' } },
+    );
+    expect(data!.uploadParticipantCodes).toMatchObject({
+      status: 'INVALID',
+      problems: [{ column: 'Participant ID', message: expect.stringMatching(/^No such participant in this contract/) }],
+    });
+    const completed = await xAdmin.client.fails(`mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`, {
+      id: data!.uploadParticipantCodes.id,
+    });
+    expect(completed.code).toBe('CONFLICT');
+    const [participant] = await t.dataSource.query(`SELECT code_id FROM participant WHERE id = $1`, [y.participantId]);
+    expect(participant.code_id).toBeNull();
+  });
+
   it('refuses Y’s CSV exports to X', async () => {
     for (const caller of Object.values(callers)) {
       const participantsCsv = await fetch(`${t.url}/exports/contracts/${y.contractId}/participants.csv`, {
