@@ -440,7 +440,7 @@ const CLOSED_ELSEWHERE: Record<string, string> = {
 
 const ID_TYPES = ['UUID', 'ID'];
 
-/** Every id-typed input field of the schema's queries and mutations, as `operation.argument.field…`. */
+/** Every id-typed input field of the schema's operations (subscriptions too, once there are any), as `operation.argument.field…`. */
 function idFieldsOf(schema: GraphQLSchema): string[] {
   const paths: string[] = [];
   const walk = (path: string, type: GraphQLInputType, seen: string[]) => {
@@ -450,8 +450,9 @@ function idFieldsOf(schema: GraphQLSchema): string[] {
       for (const field of Object.values(named.getFields())) walk(`${path}.${field.name}`, field.type, [...seen, named.name]);
     }
   };
-  for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
-    for (const field of Object.values(root.getFields())) for (const arg of field.args) walk(`${field.name}.${arg.name}`, arg.type, []);
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(root?.getFields() ?? {}))
+      for (const arg of field.args) walk(`${field.name}.${arg.name}`, arg.type, []);
   }
   return paths;
 }
