@@ -1,3 +1,4 @@
+import { newId } from '@tessera/common';
 import { Fixtures, Person, TestApp } from '@tessera/testing';
 import {
   buildClientSchema,
@@ -18,6 +19,7 @@ import {
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
 import { RedemptionService } from '../src/access/redemption.service';
+import { ForeignPricePeopleImports1795445622000 } from '../src/database/migrations/1795445622000-ForeignPricePeopleImports';
 import { OrdersService } from '../src/contracts/orders.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { InvitationsService } from '../src/invitations/invitations.service';
@@ -812,6 +814,26 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     expect(completed.code).toBe('CONFLICT');
     const [participant] = await t.dataSource.query(`SELECT code_id FROM participant WHERE id = $1`, [y.participantId]);
     expect(participant.code_id).toBeNull();
+  });
+
+  it('fails the people imports stored at another organisation’s price before the check existed (migration)', async () => {
+    const insert = `INSERT INTO people_import (id, organization_id, purpose, price_id, status, file_name, row_count, problems, people)
+                    VALUES ($1, $2, 'INVITE', $3, 'VALID', 'people.csv', 1, '[]', '[{"row": 2, "email": "someone@example.test"}]')`;
+    const [stolen, mine] = [newId(), newId()].sort();
+    await t.dataSource.query(insert, [stolen, own.organizationId, y.priceId]);
+    await t.dataSource.query(insert, [mine, own.organizationId, own.priceId]);
+    const runner = t.dataSource.createQueryRunner();
+    await new ForeignPricePeopleImports1795445622000().up(runner).finally(() => runner.release());
+    const rows = await t.dataSource.query(`SELECT id, status, people FROM people_import WHERE id = ANY($1) ORDER BY id`, [[stolen, mine]]);
+    expect(rows).toEqual([
+      { id: stolen, status: 'FAILED', people: [] },
+      { id: mine, status: 'VALID', people: [{ row: 2, email: 'someone@example.test' }] },
+    ]);
+    const error = await xAdmin.client.fails(`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { id } }`, {
+      id: stolen,
+    });
+    expect(error.code).toBe('CONFLICT');
+    await t.dataSource.query(`DELETE FROM people_import WHERE id = ANY($1)`, [[stolen, mine]]);
   });
 
   it('refuses Y’s CSV exports to X', async () => {
