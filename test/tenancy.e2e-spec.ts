@@ -19,7 +19,7 @@ import {
 import { ContractsService } from '../src/contracts/contracts.service';
 import { ParticipantsService } from '../src/contracts/participants.service';
 import { RedemptionService } from '../src/access/redemption.service';
-import { ForeignPricePeopleImports1795445622000 } from '../src/database/migrations/1795445622000-ForeignPricePeopleImports';
+import { ForeignPricePeopleImports1796190000100 } from '../src/database/migrations/1796190000100-ForeignPricePeopleImports';
 import { OrdersService } from '../src/contracts/orders.service';
 import { OPERATOR } from '../src/identity/auth/actor';
 import { InvitationsService } from '../src/invitations/invitations.service';
@@ -823,7 +823,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     await t.dataSource.query(insert, [stolen, own.organizationId, y.priceId]);
     await t.dataSource.query(insert, [mine, own.organizationId, own.priceId]);
     const runner = t.dataSource.createQueryRunner();
-    await new ForeignPricePeopleImports1795445622000().up(runner).finally(() => runner.release());
+    await new ForeignPricePeopleImports1796190000100().up(runner).finally(() => runner.release());
     const rows = await t.dataSource.query(`SELECT id, status, people FROM people_import WHERE id = ANY($1) ORDER BY id`, [[stolen, mine]]);
     expect(rows).toEqual([
       { id: stolen, status: 'FAILED', people: [] },

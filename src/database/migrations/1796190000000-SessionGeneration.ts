@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * generations, and a bearer token is good only in the one it was issued in. Accounts start at 0,
  * which is what tokens issued before this column existed are taken to carry.
  */
-export class SessionGeneration1795445611000 implements MigrationInterface {
-  name = 'SessionGeneration1795445611000';
+export class SessionGeneration1796190000000 implements MigrationInterface {
+  name = 'SessionGeneration1796190000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

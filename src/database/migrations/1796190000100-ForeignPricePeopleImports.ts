@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * drops the people it held: completing it is refused anyway, and nobody is left holding a VALID
  * import that cannot be done. Nothing to undo on the way down.
  */
-export class ForeignPricePeopleImports1795445622000 implements MigrationInterface {
-  name = 'ForeignPricePeopleImports1795445622000';
+export class ForeignPricePeopleImports1796190000100 implements MigrationInterface {
+  name = 'ForeignPricePeopleImports1796190000100';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
