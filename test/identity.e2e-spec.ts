@@ -1,4 +1,5 @@
 import { Fixtures, FIXTURE_PASSWORD, Person, TestApp } from '@tessera/testing';
+import { PasswordTokensService } from '../src/identity/password-tokens.service';
 
 const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken expiresAt user { id email } } }`;
 const ME = `query { me { user { id email isPlatformAdmin } memberships { role organization { id name } } } }`;
@@ -178,6 +179,52 @@ describe('identity: sign-in, organisations, members', () => {
     ])('answers addMember with %s', async (_, input, code) => {
       const root: Person = await fixtures.platformAdmin();
       expect((await root.client.fails(ADD_MEMBER, { input })).code).toBe(code);
+    });
+  });
+
+  describe('sessions after a password reset', () => {
+    const SET_PASSWORD = `mutation($input: SetPasswordInput!) { setPassword(input: $input) { accessToken } }`;
+    /** A reset link as the "forgot password" mail carries it. */
+    const resetLink = async (userId: string) => new URL((await t.get(PasswordTokensService).issue(userId)).url).searchParams.get('token')!;
+
+    it('ends every session from before a reset; the new one and sign-ins after it work, until the next reset', async () => {
+      const person = await fixtures.person();
+      // The attacker's copy of a session: a token taken before the owner resets the password.
+      const { login: stolen } = await t.client.ok(LOGIN, { input: { email: person.user.email, password: FIXTURE_PASSWORD } });
+      expect((await t.client.as(stolen.accessToken).ok(ME)).me.user.id).toBe(person.user.id);
+
+      const first = (
+        await t.client.ok(SET_PASSWORD, { input: { token: await resetLink(person.user.id), password: 'the first new password' } })
+      ).setPassword.accessToken;
+      for (const old of [stolen.accessToken, person.token]) {
+        const error = await t.client.as(old).fails(ME);
+        expect(error.code).toBe('UNAUTHENTICATED');
+        expect(error.message).toMatch(/password was changed: sign in again/);
+      }
+      // Issued in the same second as the reset (JWT times are whole seconds), and still good.
+      expect((await t.client.as(first).ok(ME)).me.user.id).toBe(person.user.id);
+      const { login: signedIn } = await t.client.ok(LOGIN, { input: { email: person.user.email, password: 'the first new password' } });
+      expect((await t.client.as(signedIn.accessToken).ok(ME)).me.user.id).toBe(person.user.id);
+
+      const second = (
+        await t.client.ok(SET_PASSWORD, { input: { token: await resetLink(person.user.id), password: 'the second new password' } })
+      ).setPassword.accessToken;
+      expect((await t.client.as(second).ok(ME)).me.user.id).toBe(person.user.id);
+      for (const old of [first, signedIn.accessToken, stolen.accessToken])
+        expect((await t.client.as(old).fails(ME)).code).toBe('UNAUTHENTICATED');
+    });
+
+    it('leaves other people’s sessions alone, and a reset link that is only asked for ends nothing', async () => {
+      const owner = await fixtures.person();
+      const other = await fixtures.person();
+      await t.client.ok(`mutation($email: String!) { requestPasswordReset(input: { email: $email }) { accepted } }`, {
+        email: owner.user.email,
+      });
+      await resetLink(owner.user.id);
+      expect((await owner.client.ok(ME)).me.user.id).toBe(owner.user.id);
+      await t.client.ok(SET_PASSWORD, { input: { token: await resetLink(owner.user.id), password: 'a new password for the owner' } });
+      expect((await owner.client.fails(ME)).code).toBe('UNAUTHENTICATED');
+      expect((await other.client.ok(ME)).me.user.id).toBe(other.user.id);
     });
   });
 });

@@ -27,6 +27,7 @@ import { Product } from '../contracts/entities/product.entity';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
+import { MembershipsService } from '../identity/memberships.service';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { CodeStatus } from '../inventory/entities/code.entity';
@@ -68,6 +69,7 @@ export class AccessGrantsService {
     private readonly contracts: ContractsService,
     private readonly users: UsersService,
     private readonly redemption: RedemptionService,
+    private readonly memberships: MembershipsService,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -79,6 +81,7 @@ export class AccessGrantsService {
   /** The registrations of an organisation (its admins; platform admins for any customer). */
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: AccessGrantFilter = {}): Promise<AccessGrantConnection> {
     await this.access.requireOrganization(actor, organizationId, { ...ADMIN, apiKey: true });
+    await this.checkFilter(organizationId, filter);
     const term = filter.search?.trim();
     if (term) return this.search(organizationId, filter, term, page);
     return { ...(await paginate(this.filtered(organizationId, filter), page)), totalCountIsExact: true };
@@ -114,6 +117,7 @@ export class AccessGrantsService {
   /** The same rows as the list, as a CSV writer; access is checked before the first byte. */
   async export(actor: Actor, organizationId: string, filter: AccessGrantFilter): Promise<(output: Writable) => Promise<void>> {
     await this.access.requireOrganization(actor, organizationId, { ...ADMIN, apiKey: true });
+    await this.checkFilter(organizationId, filter);
     const select = this.filtered(organizationId, filter)
       .leftJoin('price', 'price', 'price.id = access.price_id')
       .select([
@@ -133,6 +137,26 @@ export class AccessGrantsService {
       ])
       .orderBy('access.id', 'ASC');
     return (output) => copyCsv(this.dataSource, select, output);
+  }
+
+  /**
+   * A filter naming a product the organisation cannot use, or a person it does not know (neither a
+   * member nor registered there), is NOT_FOUND, as using another organisation's id anywhere else is.
+   */
+  private async checkFilter(organizationId: string, filter: AccessGrantFilter): Promise<void> {
+    if (filter.productId) {
+      const [product] = await this.contracts.findProductsByIds([filter.productId]);
+      if (!product || (product.ownerOrganizationId !== null && product.ownerOrganizationId !== organizationId)) {
+        throw new NotFoundError('Product', filter.productId);
+      }
+    }
+    if (
+      filter.userId &&
+      !(await this.memberships.isMember(organizationId, filter.userId)) &&
+      !(await this.grants.existsBy({ organizationId, userId: filter.userId }))
+    ) {
+      throw new NotFoundError('User', filter.userId);
+    }
   }
 
   /** The filter of the export and of the list without a search: search looks at the code, the person, the product, the role and milestones. */

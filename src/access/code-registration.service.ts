@@ -51,7 +51,7 @@ export class CodeRegistrationService {
       },
       isAccountExists,
     );
-    return { ...this.tokens.issue(user.id), user, grant };
+    return { ...this.tokens.issue(user), user, grant };
   }
 
   @Transactional()

@@ -73,8 +73,8 @@ export class PeopleImportService {
   /** Checks a file and records the result; writes nothing else. No transaction: the file may still be arriving. */
   async upload(actor: Actor, purpose: PeopleImportPurpose, input: PeopleUpload): Promise<PeopleImport> {
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
-    const [price] = await this.contracts.findPricesByIds([input.priceId]);
-    if (!price) throw new NotFoundError('Price', input.priceId);
+    // Another organisation's price is NOT_FOUND, as in every other operation that takes one: nothing is read or stored.
+    const price = await this.contracts.usablePrice(input.organizationId, input.priceId);
     const file = await uploadedFile(input.file);
     const { headers, rows } = await readCsv(file.createReadStream(), {
       field: 'file',

@@ -1,6 +1,6 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { AppError, BadUserInputError, NotFoundError, type FieldError } from '@tessera/common';
+import { AppError, BadUserInputError, type FieldError } from '@tessera/common';
 import { RedemptionService } from '../access/redemption.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
@@ -125,7 +125,7 @@ export class SeatAssignmentService {
   }
 
   private async seatsOfPrice(organizationId: string, priceId: string, wanted: number): Promise<Code[]> {
-    if (!(await this.contracts.findPricesByIds([priceId])).length) throw new NotFoundError('Price', priceId);
+    await this.contracts.usablePrice(organizationId, priceId); // another organisation's price is NOT_FOUND
     return this.codes.lockSeats(organizationId, priceId, wanted);
   }
 

@@ -31,7 +31,7 @@ export class AuthService {
   /** E-mail and password in, bearer token out; attempts are counted as `checkPassword` says. */
   async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
     const user = await this.checkPassword(email, password, clientAddress);
-    return { ...this.tokens.issue(user.id), user };
+    return { ...this.tokens.issue(user), user };
   }
 
   /**

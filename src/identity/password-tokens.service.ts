@@ -88,7 +88,7 @@ export class PasswordTokensService {
     const passwordHash = await passwordHasher.hash(password);
     const userId = await this.use(token, passwordHash);
     const user = (await this.users.findById(userId))!;
-    return { ...this.tokens.issue(user.id), user };
+    return { ...this.tokens.issue(user), user };
   }
 
   private async assertLive(token: string): Promise<void> {

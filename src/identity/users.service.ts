@@ -90,10 +90,13 @@ export class UsersService {
     await this.setPasswordHash(userId, await passwordHasher.hash(password));
   }
 
-  /** For callers that hash before their transaction (argon2 is slow on purpose). */
+  /**
+   * For callers that hash before their transaction (argon2 is slow on purpose). A new password ends
+   * the person's earlier sessions: tokens issued before it carry an older session generation.
+   */
   @Transactional()
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash });
+    await this.users.update({ id: userId }, { passwordHash, sessionGeneration: () => 'session_generation + 1' });
   }
 
   @Transactional()

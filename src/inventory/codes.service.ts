@@ -6,6 +6,7 @@ import { ConflictError, containsPattern, NotFoundError, PageArgs, paginate, type
 import { EventBus } from '@tessera/events';
 import type { Writable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
+import { ContractsService } from '../contracts/contracts.service';
 import { AccessPolicy, type RoleRequirement } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
@@ -26,6 +27,7 @@ export class CodesService {
     private readonly access: AccessPolicy,
     private readonly events: EventBus,
     private readonly store: CodeStore,
+    private readonly contracts: ContractsService,
   ) {}
 
   private get codes() {
@@ -34,13 +36,24 @@ export class CodesService {
 
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: CodeFilter = {}): Promise<ConnectionShape<Code>> {
     await this.access.requireOrganization(actor, organizationId, ADMIN);
+    await this.checkFilter(organizationId, filter);
     return paginate(this.filtered(organizationId, filter), page);
   }
 
   /** Checks access first, then hands back the writer, so a refusal is answered before any byte. */
   async export(actor: Actor, organizationId: string, filter: CodeFilter): Promise<(output: Writable) => Promise<void>> {
     await this.access.requireOrganization(actor, organizationId, ADMIN);
+    await this.checkFilter(organizationId, filter);
     return (output) => this.store.exportCsv(this.filtered(organizationId, filter), output);
+  }
+
+  /** A filter naming another organisation's batch, contract or price is NOT_FOUND, as using that id anywhere else is. */
+  private async checkFilter(organizationId: string, filter: CodeFilter): Promise<void> {
+    if (filter.batchId && !(await this.txHost.tx.getRepository(CodeBatch).existsBy({ id: filter.batchId, organizationId }))) {
+      throw new NotFoundError('CodeBatch', filter.batchId);
+    }
+    if (filter.contractId) await this.contracts.contractOf(organizationId, filter.contractId, true);
+    if (filter.priceId) await this.contracts.usablePrice(organizationId, filter.priceId);
   }
 
   async get(actor: Actor, id: string): Promise<Code> {

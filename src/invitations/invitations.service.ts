@@ -194,7 +194,7 @@ export class InvitationsService {
       passwordHash = await passwordHasher.hash(input.password);
     }
     const { user, grant } = await this.acceptInTransaction(invitation.id, existing, input, passwordHash);
-    return { ...this.tokens.issue(user.id), user, grant };
+    return { ...this.tokens.issue(user), user, grant };
   }
 
   @Transactional()
@@ -274,7 +274,12 @@ export class InvitationsService {
       );
       query.andWhere(`(${conditions.join(' OR ')})`);
     }
-    if (filter.codeId) query.andWhere('invitation.code_id = :codeId', { codeId: filter.codeId });
+    if (filter.codeId) {
+      // Another organisation's code is NOT_FOUND, as it is wherever a code is named.
+      const [code] = await this.codes.findByIds([filter.codeId]);
+      if (code?.organizationId !== organizationId) throw new NotFoundError('Code', filter.codeId);
+      query.andWhere('invitation.code_id = :codeId', { codeId: filter.codeId });
+    }
     if (filter.search?.trim()) query.andWhere('invitation.email ILIKE :search', { search: containsPattern(filter.search.trim()) });
     return paginate(query, page);
   }
@@ -476,7 +481,7 @@ export class InvitationsService {
 
   /** One free code of the price per address, each now PENDING. */
   private async holdSeatsOfPrice(organizationId: string, priceId: string, wanted: number): Promise<Code[]> {
-    if (!(await this.contracts.findPricesByIds([priceId])).length) throw new NotFoundError('Price', priceId);
+    await this.contracts.usablePrice(organizationId, priceId); // another organisation's price is NOT_FOUND
     const seats = await this.codes.lockSeats(organizationId, priceId, wanted);
     if (seats.length < wanted) {
       throw new ConflictError(`${wanted} seats asked for, ${seats.length} free: nobody was invited.`, {

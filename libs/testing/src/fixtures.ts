@@ -38,7 +38,7 @@ export class Fixtures {
       password: FIXTURE_PASSWORD,
       isPlatformAdmin: overrides.isPlatformAdmin ?? false,
     });
-    const { accessToken } = this.t.get(TokenService).issue(user.id);
+    const { accessToken } = this.t.get(TokenService).issue(user);
     return { user, token: accessToken, client: this.t.client.as(accessToken) };
   }
 

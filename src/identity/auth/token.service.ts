@@ -3,14 +3,22 @@ import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '@tessera/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
+import type { User } from '../entities/user.entity';
 import { UsersService } from '../users.service';
 import { UserActor } from './actor';
 
 interface TokenClaims {
   sub: string;
+  /** The account's session generation when the token was issued (absent in tokens from before it existed: 0). */
+  gen?: number;
 }
 
-/** Short-lived bearer tokens (HS256 JWT) for signed-in people. */
+/**
+ * Short-lived bearer tokens (HS256 JWT) for signed-in people. A token is good only in the session
+ * generation it was issued in: a password change or reset moves the account's generation on, which
+ * ends every earlier session at once — a counter, not a time, so a token issued in the same second
+ * just after the reset still works (JWT `iat` counts whole seconds) while the one from before does not.
+ */
 @Injectable()
 export class TokenService {
   constructor(
@@ -19,9 +27,9 @@ export class TokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  issue(userId: string): { accessToken: string; expiresAt: Date } {
+  issue(user: Pick<User, 'id' | 'sessionGeneration'>): { accessToken: string; expiresAt: Date } {
     const ttl = this.config.auth.tokenTtlSeconds;
-    const accessToken = this.jwt.sign({ sub: userId } satisfies TokenClaims, { expiresIn: ttl });
+    const accessToken = this.jwt.sign({ sub: user.id, gen: user.sessionGeneration } satisfies TokenClaims, { expiresIn: ttl });
     return { accessToken, expiresAt: new Date(Date.now() + ttl * 1000) };
   }
 
@@ -34,6 +42,9 @@ export class TokenService {
     }
     const user = await this.users.findById(claims.sub);
     if (!user) throw new UnauthenticatedError('The account of this token no longer exists.');
+    if ((claims.gen ?? 0) !== user.sessionGeneration) {
+      throw new UnauthenticatedError('This session ended when the account’s password was changed: sign in again with the new password.');
+    }
     return { kind: 'user', userId: user.id, isPlatformAdmin: user.isPlatformAdmin };
   }
 }

@@ -39,4 +39,11 @@ export class User {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /**
+   * Bumped by every password change or reset; a bearer token carries the generation it was issued
+   * in and stops working once this moves on, so a new password ends every earlier session.
+   */
+  @Column({ type: 'integer', default: 0 })
+  sessionGeneration: number;
 }
