@@ -1,5 +1,6 @@
 import { Fixtures, FIXTURE_PASSWORD, GraphQLResponse, TestApp } from '@tessera/testing';
 import { RateLimitSweep } from '../src/identity/rate-limit-sweep';
+import { UsersService } from '../src/identity/users.service';
 
 const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`;
 
@@ -140,5 +141,14 @@ describe('lock-outs: the owner survives, the rows stay bounded', () => {
     const firstOwnerKey = held.find((row) => row.key.startsWith('login:account-client:'))!.key;
     const firstOwnerEmail = firstOwnerKey.slice(firstOwnerKey.indexOf(' ') + 1);
     expect(outcome(await login(firstOwnerEmail, FIXTURE_PASSWORD, '10.1.0.66'))).toBe('RATE_LIMITED');
+  });
+
+  it('forgets the addresses an account signed in from when its password changes', async () => {
+    const owner = await fixtures.person();
+    expect(outcome(await login(owner.user.email, FIXTURE_PASSWORD, '10.5.0.1'))).toBe('OK');
+    const known = () => t.dataSource.query(`SELECT 1 FROM sign_in_client WHERE user_id = $1`, [owner.user.id]);
+    expect(await known()).toHaveLength(1);
+    await t.get(UsersService).setPassword(owner.user.id, 'a brand new password');
+    expect(await known()).toHaveLength(0);
   });
 });

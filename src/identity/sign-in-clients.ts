@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -33,6 +33,11 @@ export class SignInClients {
        ON CONFLICT (user_id, client_hash) DO UPDATE SET last_signed_in_at = now()`,
       [userId, hashAddress(clientAddress)],
     );
+  }
+
+  /** Forgets every address of the account, in the caller's transaction: after a new password, none is trusted for having known the old one. */
+  async forgetAll(userId: string, manager: EntityManager): Promise<void> {
+    await manager.query('DELETE FROM sign_in_client WHERE user_id = $1', [userId]);
   }
 
   /** Deletes up to `limit` addresses not signed in from within knownClientDays; how many it deleted. */

@@ -7,6 +7,7 @@ import { In } from 'typeorm';
 import { passwordHasher } from './auth/password-hasher';
 import { User } from './entities/user.entity';
 import { UserCreated } from './events/identity.events';
+import { SignInClients } from './sign-in-clients';
 
 export interface NewUser {
   email: string;
@@ -27,6 +28,7 @@ export class UsersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventBus,
+    private readonly signInClients: SignInClients,
   ) {}
 
   private get users() {
@@ -92,11 +94,13 @@ export class UsersService {
 
   /**
    * For callers that hash before their transaction (argon2 is slow on purpose). A new password ends
-   * the person's earlier sessions: tokens issued before it carry an older session generation.
+   * the person's earlier sessions (tokens issued before it carry an older session generation) and
+   * the addresses the old password was used from stop counting as known to the sign-in limits.
    */
   @Transactional()
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.users.update({ id: userId }, { passwordHash, sessionGeneration: () => 'session_generation + 1' });
+    await this.signInClients.forgetAll(userId, this.txHost.tx);
   }
 
   @Transactional()
