@@ -25,6 +25,7 @@ import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 import { RateLimiter } from './rate-limiter.service';
 import { UsersService } from './users.service';
+import { GuessingBudget } from './guessing-budget.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
@@ -56,6 +57,7 @@ import { UsersService } from './users.service';
     MembershipsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
+    GuessingBudget,
   ],
   exports: [
     UsersService,
@@ -66,6 +68,7 @@ import { UsersService } from './users.service';
     AuthService,
     TokenService,
     PasswordTokensService,
+    GuessingBudget,
   ],
 })
 export class IdentityModule {}

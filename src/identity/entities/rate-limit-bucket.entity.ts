@@ -11,4 +11,8 @@ export class RateLimitBucket {
 
   @Column({ type: 'integer' })
   attempts: number;
+
+  /** The distinct guesses this window has charged (digests; guessing-budget keys only), so a repeat costs nothing. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  guesses: string[];
 }
