@@ -133,6 +133,12 @@ describe('one guessing budget for every answer that tells a live code from a dea
       expect(mail.text).toContain('Prober Org');
       for (const code of theirs) expect(mail.raw).not.toContain(code);
     }
+    // The admin's own look-up by value answers another organisation's code exactly as one that does not exist.
+    const CODE_BY_VALUE = `query($code: String!) { code(code: $code) { id } }`;
+    const foreign = await as(proberAdmin, '198.51.100.10').request(CODE_BY_VALUE, { code: theirs[29] });
+    const missing = await as(proberAdmin, '198.51.100.10').request(CODE_BY_VALUE, { code: 'NOSUCHCODE99' });
+    expect({ ...foreign.errors![0].extensions, id: 'X' }).toEqual({ ...missing.errors![0].extensions, id: 'X' });
+    expect(foreign.errors![0].message.replace(theirs[29], 'X')).toBe(missing.errors![0].message.replace('NOSUCHCODE99', 'X'));
     // The victim's codes are untouched.
     const [{ available }] = await t.dataSource.query(
       `SELECT count(*)::int AS available FROM code WHERE organization_id = $1 AND status = 'AVAILABLE' AND code = ANY($2)`,

@@ -122,7 +122,7 @@ export class AccessResolver {
   @PlatformAdminOnly()
   @Query(() => [RedemptionLockoutView], {
     description:
-      'Who may not redeem codes for a while after too many wrong ones (platform admins: a lock-out holds across organisations). ' +
+      'Who has used up the guessing budget for a while (redeemCode, registerWithCode, registrationCode and imports draw on it; platform admins: a lock-out holds across organisations). ' +
       'With organizationId, only that organisation’s members.',
   })
   redemptionLockouts(

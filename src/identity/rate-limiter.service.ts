@@ -71,9 +71,11 @@ export class RateLimiter {
 
   /** Takes back a guess these keys were charged (it proved to be a real code), if they still hold it. */
   async refundGuess(keys: string[], guess: string): Promise<void> {
+    // Rows locked in key order, as spend_guesses locks them: two callers never wait on each other crosswise.
     await this.dataSource.query(
-      `UPDATE rate_limit_bucket SET attempts = greatest(attempts - 1, 0), guesses = array_remove(guesses, $2)
-        WHERE key = ANY($1::text[]) AND $2 = ANY(guesses)`,
+      `WITH locked AS (SELECT key FROM rate_limit_bucket WHERE key = ANY($1::text[]) AND $2 = ANY(guesses) ORDER BY key FOR UPDATE)
+       UPDATE rate_limit_bucket b SET attempts = greatest(b.attempts - 1, 0), guesses = array_remove(b.guesses, $2)
+         FROM locked WHERE b.key = locked.key AND $2 = ANY(b.guesses)`,
       [keys, guess],
     );
   }
@@ -81,8 +83,9 @@ export class RateLimiter {
   /** Uses up what is left of these limits' windows (an answer that told more than one guess's worth). */
   async exhaust(limits: RateLimit[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE rate_limit_bucket b SET attempts = greatest(b.attempts, l.max)
-         FROM unnest($1::text[], $2::int[]) AS l(key, max) WHERE b.key = l.key`,
+      `WITH locked AS (SELECT key FROM rate_limit_bucket WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)
+       UPDATE rate_limit_bucket b SET attempts = greatest(b.attempts, l.max)
+         FROM locked, unnest($1::text[], $2::int[]) AS l(key, max) WHERE b.key = locked.key AND b.key = l.key`,
       [limits.map((limit) => limit.key), limits.map((limit) => limit.max)],
     );
   }
