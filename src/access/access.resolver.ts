@@ -43,7 +43,7 @@ export class AccessResolver {
 
   @Mutation(() => RedeemCodePayload, {
     description:
-      'Redeems a code for the signed-in person: access to its product starts now. Wrong codes are rate-limited per person and client; ' +
+      'Redeems a code for the signed-in person: access to its product starts now. A wrong code costs one guess of the guessing budget per person and client address (the same code again costs nothing; a real one, used or not, nothing); ' +
       'a used, void or expired code is CONFLICT with extensions.reason.',
   })
   async redeemCode(
