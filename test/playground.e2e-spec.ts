@@ -304,9 +304,9 @@ describe('the playground in a browser', () => {
     expect(lookedUp.data.registrationCode).toMatchObject({
       usable: true,
       product: { name: productName },
-      participant: { firstName: 'Ben', lastName: 'Carter', email: 'ben@example.test' },
+      participant: { firstName: 'Ben', emailHint: 'b•••@example.test' },
     });
-    // Ben registers with his code and the details it pre-filled (his own address, corrected).
+    // Ben registers with his code, greeted by name, typing his own details (another address than the hint's).
     const registered = await runExample('RegisterWithCode', {
       code: ben.code.displayCode,
       email: 'ben.carter@example.test',

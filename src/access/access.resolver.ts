@@ -43,7 +43,7 @@ export class AccessResolver {
 
   @Mutation(() => RedeemCodePayload, {
     description:
-      'Redeems a code for the signed-in person: access to its product starts now. Wrong codes are rate-limited per person and client; ' +
+      'Redeems a code for the signed-in person: access to its product starts now. A wrong code costs one guess of the guessing budget per person and client address (the same code again costs nothing; a real one, used or not, nothing); ' +
       'a used, void or expired code is CONFLICT with extensions.reason.',
   })
   async redeemCode(
@@ -122,7 +122,7 @@ export class AccessResolver {
   @PlatformAdminOnly()
   @Query(() => [RedemptionLockoutView], {
     description:
-      'Who may not redeem codes for a while after too many wrong ones (platform admins: a lock-out holds across organisations). ' +
+      'Who has used up the guessing budget for a while (redeemCode, registerWithCode, registrationCode and imports draw on it; platform admins: a lock-out holds across organisations). ' +
       'With organizationId, only that organisation’s members.',
   })
   redemptionLockouts(

@@ -13,7 +13,7 @@ export class CodeRegistrationResolver {
     description:
       'Registers a newcomer with a code, no sign-in: makes the account, redeems the code (both or neither) and signs them in. ' +
       'A used, void or expired code is CONFLICT with extensions.reason, as for redeemCode; an address that has an account is ' +
-      'CONFLICT ACCOUNT_EXISTS (sign in and use redeemCode). Wrong codes and taken addresses count towards redeemCode’s per-client limit.',
+      'CONFLICT ACCOUNT_EXISTS (sign in and use redeemCode). Wrong codes and taken addresses cost a guess of redeemCode’s budget per client address (the same submission again costs nothing).',
   })
   registerWithCode(
     @Args('input', { description: 'The code and the new account’s details.' }) input: RegisterWithCodeInput,

@@ -1,8 +1,10 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
 import { AppError, ConflictError } from '@tessera/common';
+import { normalizeCode } from '@tessera/codes';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { TokenService } from '../identity/auth/token.service';
+import { GuessingBudget } from '../identity/guessing-budget.service';
 import { User } from '../identity/entities/user.entity';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import type { RegisterWithCodeInput } from './dto/code-registration.dto';
@@ -18,7 +20,7 @@ function accountExists(email: string): ConflictError {
   );
 }
 
-/** An answer that tells whether an address has an account: counted like a wrong code, so nobody sifts addresses with one good code. */
+/** An answer that tells whether an address has an account: charged like a wrong code, so nobody sifts addresses with one good code. */
 function isAccountExists(error: unknown): boolean {
   return error instanceof AppError && error.details.reason === ACCOUNT_EXISTS;
 }
@@ -26,7 +28,7 @@ function isAccountExists(error: unknown): boolean {
 /**
  * A newcomer's registration with a code (workflow C): the account and the redemption in one
  * transaction, so a code taken meanwhile leaves no account behind. The redemption is
- * RedemptionService's, under the same per-client wrong-code limits as redeemCode.
+ * RedemptionService's, under the same guessing budget (per client address) as redeemCode.
  */
 @Injectable()
 export class CodeRegistrationService {
@@ -34,14 +36,19 @@ export class CodeRegistrationService {
     private readonly users: UsersService,
     private readonly redemption: RedemptionService,
     private readonly tokens: TokenService,
+    private readonly budget: GuessingBudget,
   ) {}
 
   async register(
     input: RegisterWithCodeInput,
     clientAddress: string,
   ): Promise<{ user: User; grant: AccessGrant; accessToken: string; expiresAt: Date }> {
-    const { user, grant } = await this.redemption.countingWrongCodes(
-      { clientAddress },
+    // One guess is the code with the address: the same submission again costs nothing, another address does.
+    const guess = `${normalizeCode(input.code)}\n${normalizeEmail(input.email)}`;
+    const { user, grant } = await this.budget.guarding(
+      { actor: null, clientAddress },
+      'REGISTER',
+      guess,
       async () => {
         // The code answers first: a wrong one learns nothing about the address, and costs no hashing.
         await this.redemption.assertRedeemable(input.code);

@@ -24,7 +24,8 @@ import type { Actor } from '../identity/auth/actor';
 import { Organization } from '../identity/entities/organization.entity';
 import { OrganizationsService } from '../identity/organizations.service';
 import { PasswordTokensService } from '../identity/password-tokens.service';
-import { RateLimiter, type RateLimit } from '../identity/rate-limiter.service';
+import { GUESS_KEY, GUESS_WINDOW_SECONDS, GuessingBudget, guessLimitOf } from '../identity/guessing-budget.service';
+import { RateLimiter } from '../identity/rate-limiter.service';
 import { MembershipsService } from '../identity/memberships.service';
 import { User } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
@@ -39,14 +40,7 @@ import { CodeRedeemed, RedemptionChannel } from './events/access.events';
 
 const DAY_MS = 86_400_000;
 
-/** Wrong codes allowed per person and per client address in a quarter of an hour: typos pass, guessing does not. */
-const WRONG_CODES_PER_PERSON = 10;
-const WRONG_CODES_PER_CLIENT = 50;
-const WRONG_CODE_WINDOW_SECONDS = 900;
-const PERSON_KEY = 'redeem:user:';
-const CLIENT_KEY = 'redeem:client:';
-
-/** A person or a client address that may not redeem for a while after too many wrong codes. */
+/** A person, API key, client address or organisation that may not guess for a while after too many wrong codes. */
 export interface RedemptionLockout {
   key: string;
   person: User | null;
@@ -86,6 +80,7 @@ export class RedemptionService {
     private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
+    private readonly budget: GuessingBudget,
     private readonly passwordTokens: PasswordTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -96,38 +91,16 @@ export class RedemptionService {
     return this.txHost.tx.getRepository(AccessGrant);
   }
 
-  /** A signed-in person redeems a code they were given; wrong codes count towards a rate limit. */
+  /**
+   * A signed-in person redeems a code they were given, under the guessing budget of the person and
+   * the client address: a wrong code costs one guess (the same wrong code again costs nothing); a
+   * real code, redeemed or refused as used, costs nothing.
+   */
   async redeemTyped(actor: Actor, typed: string, clientAddress: string): Promise<AccessGrant> {
     if (actor.kind !== 'user') throw new ForbiddenError('Codes are redeemed by people: sign in as the person.');
-    return this.countingWrongCodes({ userId: actor.userId, clientAddress }, () =>
+    return this.budget.guarding({ actor, clientAddress }, 'REDEEM', normalizeCode(typed), () =>
       this.redeem({ typed, userId: actor.userId, channel: 'CODE', actorId: actor.userId }),
     );
-  }
-
-  /**
-   * Runs `work`, the redemption of a code as someone typed it, under the wrong-code limits of the
-   * person (when there is one yet) and the client address. Counted before the look-up, so parallel
-   * guesses cannot all slip under the limit; given back unless the answer taught a guesser
-   * something: a wrong code (a used or expired code is a real code, not a guess) or what `counts` adds.
-   */
-  async countingWrongCodes<T>(
-    who: { userId?: string; clientAddress: string },
-    work: () => Promise<T>,
-    counts: (error: unknown) => boolean = () => false,
-  ): Promise<T> {
-    const limits: RateLimit[] = [
-      ...(who.userId ? [{ key: `${PERSON_KEY}${who.userId}`, max: WRONG_CODES_PER_PERSON, windowSeconds: WRONG_CODE_WINDOW_SECONDS }] : []),
-      { key: `${CLIENT_KEY}${who.clientAddress}`, max: WRONG_CODES_PER_CLIENT, windowSeconds: WRONG_CODE_WINDOW_SECONDS },
-    ];
-    await this.limiter.take(limits);
-    try {
-      const result = await work();
-      await this.limiter.giveBack(limits);
-      return result;
-    } catch (error) {
-      if (!(error instanceof NotFoundError) && !counts(error)) await this.limiter.giveBack(limits);
-      throw error;
-    }
   }
 
   /** Refuses a typed code that cannot be redeemed now, with the error redeeming it would give. */
@@ -291,19 +264,15 @@ export class RedemptionService {
    * organisation, so no organisation's admin may lift it), optionally only an organisation's members.
    */
   async lockouts(organizationId: string | null): Promise<RedemptionLockout[]> {
-    const locked = await this.limiter.lockedOut('redeem:', WRONG_CODE_WINDOW_SECONDS, (key) =>
-      key.startsWith(PERSON_KEY) ? WRONG_CODES_PER_PERSON : WRONG_CODES_PER_CLIENT,
-    );
-    const people = new Map(
-      (await this.users.findByIds(locked.flatMap((row) => (row.key.startsWith(PERSON_KEY) ? [row.key.slice(PERSON_KEY.length)] : [])))).map(
-        (user) => [user.id, user],
-      ),
-    );
+    const locked = await this.limiter.lockedOut('guess:', GUESS_WINDOW_SECONDS, guessLimitOf);
+    const personOf = (key: string) => (key.startsWith(GUESS_KEY.user) ? key.slice(GUESS_KEY.user.length) : null);
+    const people = new Map((await this.users.findByIds(locked.flatMap((row) => personOf(row.key) ?? []))).map((user) => [user.id, user]));
     const members = organizationId ? new Set(await this.memberships.memberIdsAmong(organizationId, [...people.keys()])) : null;
     return locked.flatMap((row) => {
-      const person = row.key.startsWith(PERSON_KEY) ? (people.get(row.key.slice(PERSON_KEY.length)) ?? null) : null;
+      const userId = personOf(row.key);
+      const person = userId ? (people.get(userId) ?? null) : null;
       if (members && (!person || !members.has(person.id))) return [];
-      return [{ ...row, person, clientAddress: row.key.startsWith(CLIENT_KEY) ? row.key.slice(CLIENT_KEY.length) : null }];
+      return [{ ...row, person, clientAddress: row.key.startsWith(GUESS_KEY.client) ? row.key.slice(GUESS_KEY.client.length) : null }];
     });
   }
 

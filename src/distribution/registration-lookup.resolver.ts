@@ -11,12 +11,12 @@ export class RegistrationLookupResolver {
   @Public()
   @Query(() => RegistrationCodeInfo, {
     description:
-      'Whether a code can be used to register, what it gives access to, and for a participant’s code their details to pre-fill the form. No sign-in; rate-limited per client.',
+      'Whether a code can be used to register, what it gives access to, and for a participant’s code a greeting and hints to pre-fill the form (first name, masked e-mail and phone; never their full details). No sign-in. A wrong code costs one guess of the same budget as redeemCode (per client address, and per person when signed in); a real one costs nothing; RATE_LIMITED when it is used up.',
   })
   registrationCode(
     @Args('code', { description: 'The code as typed (case, spaces and hyphens do not matter).' }) code: string,
     @Context('req') req: RequestWithActor,
   ): Promise<RegistrationCodeInfo> {
-    return this.service.lookUp(code, clientAddress(req));
+    return this.service.lookUp(code, req.actor ?? null, clientAddress(req));
   }
 }

@@ -28,6 +28,7 @@ import { UsersService } from './users.service';
 import { SignInClient } from './entities/sign-in-client.entity';
 import { SignInClients } from './sign-in-clients';
 import { RateLimitSweep } from './rate-limit-sweep';
+import { GuessingBudget } from './guessing-budget.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
@@ -61,6 +62,7 @@ import { RateLimitSweep } from './rate-limit-sweep';
     { provide: APP_GUARD, useClass: AuthGuard },
     SignInClients,
     RateLimitSweep,
+    GuessingBudget,
   ],
   exports: [
     UsersService,
@@ -71,6 +73,7 @@ import { RateLimitSweep } from './rate-limit-sweep';
     AuthService,
     TokenService,
     PasswordTokensService,
+    GuessingBudget,
   ],
 })
 export class IdentityModule {}

@@ -107,4 +107,9 @@ export class UsersService {
   async setPlatformAdmin(userId: string, isPlatformAdmin: boolean): Promise<void> {
     await this.users.update({ id: userId }, { isPlatformAdmin });
   }
+
+  /** Everyone who runs the platform (alerts go to them). */
+  findPlatformAdmins(): Promise<User[]> {
+    return this.users.find({ where: { isPlatformAdmin: true }, order: { createdAt: 'ASC' } });
+  }
 }

@@ -1,7 +1,7 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { PageArgs, UUIDScalar } from '@tessera/common';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { clientAddress, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
-import { CurrentActor } from '../identity/auth/auth.decorators';
+import { CurrentActor, type RequestWithActor } from '../identity/auth/auth.decorators';
 import { CodeGenerationService } from './code-generation.service';
 import { CodeImportService } from './code-import.service';
 import { CodesService } from './codes.service';
@@ -60,13 +60,17 @@ export class BatchesResolver {
   }
 
   @Mutation(() => ImportCodesPayload, {
-    description: 'Imports pasted codes, one per line; reports every line not imported. All or nothing (organisation admins).',
+    description:
+      'Imports pasted codes, one per line; reports every line not imported. All or nothing (organisation admins). ' +
+      'A line found in another organisation costs one guess of the same budget as redeemCode (per admin or API key, client address and organisation); ' +
+      'past it the whole import is RATE_LIMITED (retryAfterSeconds) and no line is named.',
   })
   importCodes(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The pasted codes and what they are for.' }) input: ImportCodesInput,
+    @Context('req') req: RequestWithActor,
   ): Promise<ImportCodesPayload> {
-    return this.imports.importText(actor, input);
+    return this.imports.importText(actor, input, clientAddress(req));
   }
 
   @Mutation(() => ImportCodesPayload, {
@@ -76,7 +80,8 @@ export class BatchesResolver {
   importCodesFromFile(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The file, its code column, and what the codes are for.' }) input: ImportCodesFileInput,
+    @Context('req') req: RequestWithActor,
   ): Promise<ImportCodesPayload> {
-    return this.imports.importFile(actor, input);
+    return this.imports.importFile(actor, input, clientAddress(req));
   }
 }

@@ -10,7 +10,7 @@ import { ContractsService } from '../contracts/contracts.service';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
-import { RateLimiter } from '../identity/rate-limiter.service';
+import { GuessingBudget, type Guesser } from '../identity/guessing-budget.service';
 import { CodeStore } from './code-store';
 import type { ImportCodesFileInput, ImportCodesInput, ImportCodesPayload, ImportProblem } from './dto/batch.dto';
 import { BatchSource, BatchStatus, CodeBatch } from './entities/code-batch.entity';
@@ -18,9 +18,6 @@ import { CodeBatchCompleted } from './events/inventory.events';
 
 /** How many problems of each kind an answer lists (the counts are always exact). */
 const LISTED_PROBLEMS = 1000;
-
-/** Codes of other organisations an import may run into per day before it is refused. */
-const FOREIGN_COLLISIONS_PER_DAY = 20;
 
 interface InputLine {
   /** Line of the paste, or row of the spreadsheet. */
@@ -45,12 +42,15 @@ export class CodeImportService {
     private readonly contracts: ContractsService,
     private readonly store: CodeStore,
     private readonly events: EventBus,
-    private readonly limiter: RateLimiter,
+    private readonly budget: GuessingBudget,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Pasted text: one code per line. */
-  async importText(actor: Actor, input: ImportCodesInput): Promise<ImportCodesPayload> {
+  /**
+   * Pasted text: one code per line. `clientAddress` is the caller's over HTTP; the command line's
+   * operator (trusted) has none and no guessing budget.
+   */
+  async importText(actor: Actor, input: ImportCodesInput, clientAddress: string | null = null): Promise<ImportCodesPayload> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
     const lines = input.text.split(/\r\n|\n|\r/);
     const max = this.config.codes.importMaxLines;
@@ -62,6 +62,7 @@ export class CodeImportService {
     }
     return this.importLines(
       actor,
+      guesserOf(actor, input, clientAddress),
       input,
       'text',
       lines.map((value, index) => ({ line: index + 1, value })),
@@ -69,7 +70,7 @@ export class CodeImportService {
   }
 
   /** A CSV file with a column of codes; problems are reported by spreadsheet row. */
-  async importFile(actor: Actor, input: ImportCodesFileInput): Promise<ImportCodesPayload> {
+  async importFile(actor: Actor, input: ImportCodesFileInput, clientAddress: string | null = null): Promise<ImportCodesPayload> {
     await this.access.requireOrganization(actor, input.organizationId, { role: MemberRole.ORG_ADMIN });
     const upload = await uploadedFile(input.file);
     const { headers, rows } = await readCsv(upload.createReadStream(), {
@@ -83,21 +84,36 @@ export class CodeImportService {
     }
     return this.importLines(
       actor,
+      guesserOf(actor, input, clientAddress),
       input,
       'file',
       rows.map(({ row, values }) => ({ line: row, value: values[column] ?? '' })),
     );
   }
 
-  /** One transaction: every valid new code is stored, or none is. */
+  /**
+   * One transaction: every valid new code is stored, or none is. A line found in another
+   * organisation tells that a code exists, so each costs one guess of the importer's budget (the
+   * admin or API key, the client address and the organisation); found in its own inventory it is
+   * its own data, and free. Past the budget the import is refused as a whole, naming no line.
+   */
   @Transactional()
-  private async importLines(actor: Actor, input: ImportTarget, field: string, lines: InputLine[]): Promise<ImportCodesPayload> {
+  private async importLines(
+    actor: Actor,
+    guesser: Guesser | null,
+    input: ImportTarget,
+    field: string,
+    lines: InputLine[],
+  ): Promise<ImportCodesPayload> {
     const contract = input.contractId ? await this.contracts.contractOf(input.organizationId, input.contractId) : null;
     if (input.priceId) await this.contracts.usablePrice(input.organizationId, input.priceId, contract?.id);
     const { candidates, duplicates, malformed } = classify(lines);
     if (candidates.length === 0 && duplicates.length === 0 && malformed.length === 0) {
       throw BadUserInputError.field(field, 'holds no codes: give one code per line.');
     }
+
+    // With the budget used up, even "imported" or "refused" would tell whether a line exists elsewhere.
+    if (guesser) await this.budget.assertLeft(guesser);
 
     let batch: CodeBatch | null = null;
     let imported = 0;
@@ -116,15 +132,9 @@ export class CodeImportService {
           expiresAt: batch.expiresAt,
         },
       ));
-      // Each code found in another organisation says "this code exists": charged to a daily allowance,
-      // so imports cannot be used to guess other organisations' codes. Refused, the transaction undoes the import.
-      const foreign = [...taken.values()].filter((holder) => holder !== input.organizationId).length;
-      if (foreign > 0) {
-        await this.limiter.consume(
-          { key: `import:taken-elsewhere:${input.organizationId}`, max: FOREIGN_COLLISIONS_PER_DAY, windowSeconds: 86_400 },
-          foreign,
-        );
-      }
+      // Refused (RATE_LIMITED), the transaction undoes the import and the answer names no line.
+      const foreign = [...taken].flatMap(([code, holder]) => (holder !== input.organizationId ? [code] : []));
+      if (guesser) await this.budget.chargeHits(guesser, 'IMPORT', foreign);
       batch = imported > 0 ? await this.completeBatch(batch, imported) : await this.dropEmptyBatch(batch);
     }
     const alreadyStored = candidates
@@ -192,6 +202,12 @@ export class CodeImportService {
     );
     return (await batches.findOneBy({ id: batch.id }))!;
   }
+}
+
+/** Whose guessing budget an import draws on: none for the command line's operator. */
+function guesserOf(actor: Actor, input: ImportTarget, clientAddress: string | null): Guesser | null {
+  if (actor.kind === 'operator') return null;
+  return { actor, clientAddress: clientAddress ?? 'unknown', organizationId: input.organizationId };
 }
 
 /** How many of a file's column names an error message lists: a header row may hold thousands. */

@@ -120,6 +120,35 @@ Set a new password for {{recipient.email}} with the link above (it works until {
 
 ${sign.text}`,
   },
+  GUESSING_LIMIT_REACHED: {
+    subject: 'Tessera: guessing limit reached ({{guess.path}})',
+    html: `${greeting.html}
+<p>Someone used up the guessing budget for codes and is refused for the next {{guess.retryAfterMinutes}} minutes.</p>
+<ul>
+<li>Path: {{guess.path}}</li>
+<li>Who: {{guess.actor}}</li>
+<li>Client address: {{guess.clientAddress}}</li>
+{{#if guess.organization}}<li>Organisation: {{guess.organization}}</li>{{/if}}
+<li>Limits used up: {{guess.limits}}</li>
+</ul>
+<p>Lock-outs are listed by the redemptionLockouts query.</p>
+${sign.html}`,
+    text: `${greeting.text}
+
+Someone used up the guessing budget for codes and is refused for the next {{guess.retryAfterMinutes}} minutes.
+
+Path: {{guess.path}}
+Who: {{guess.actor}}
+Client address: {{guess.clientAddress}}
+{{#if guess.organization}}
+Organisation: {{guess.organization}}
+{{/if}}
+Limits used up: {{guess.limits}}
+
+Lock-outs are listed by the redemptionLockouts query.
+
+${sign.text}`,
+  },
 };
 
 /**

@@ -9,6 +9,7 @@ export enum MessageKind {
   ACCESS_EXTENDED = 'ACCESS_EXTENDED',
   ACCESS_EXPIRED = 'ACCESS_EXPIRED',
   SET_PASSWORD = 'SET_PASSWORD',
+  GUESSING_LIMIT_REACHED = 'GUESSING_LIMIT_REACHED',
 }
 
 registerEnumType(MessageKind, {
@@ -23,6 +24,9 @@ registerEnumType(MessageKind, {
     ACCESS_EXTENDED: { description: 'Access dates changed.' },
     ACCESS_EXPIRED: { description: 'Access ended on its end date (sent when ACCESS_EXPIRY_MAIL is on).' },
     SET_PASSWORD: { description: 'A link to set a new password.' },
+    GUESSING_LIMIT_REACHED: {
+      description: 'To platform admins: someone used up the guessing budget for codes (once per window and limit; never a code).',
+    },
   },
 });
 
@@ -62,6 +66,15 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   ACCESS_EXTENDED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   ACCESS_EXPIRED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   SET_PASSWORD: { ...COMMON, expiresAt: '2026-12-31' },
+  GUESSING_LIMIT_REACHED: {
+    ...COMMON,
+    'guess.path': 'IMPORT',
+    'guess.actor': 'person mallory@example.test',
+    'guess.clientAddress': '203.0.113.7',
+    'guess.organization': 'Harbour Booking',
+    'guess.limits': 'person, client address',
+    'guess.retryAfterMinutes': '15',
+  },
 };
 
 /**
@@ -80,7 +93,15 @@ export const ACCOUNT_LINKS: Record<MessageKind, { label: string } | null> = {
   ACCESS_EXTENDED: null,
   ACCESS_EXPIRED: null,
   SET_PASSWORD: { label: 'Set your password' },
+  GUESSING_LIMIT_REACHED: null,
 };
+
+/**
+ * Tessera's own messages: about a person's account itself (which may belong to several
+ * organisations) or for the platform's admins. They always use the default text; no organisation
+ * lists, previews or edits them.
+ */
+export const PLATFORM_KINDS: ReadonlySet<MessageKind> = new Set([MessageKind.SET_PASSWORD, MessageKind.GUESSING_LIMIT_REACHED]);
 
 /** What previews show in place of a real account link. */
 export const SAMPLE_ACCOUNT_LINK = 'https://tessera.example/link-for-the-recipient-only';

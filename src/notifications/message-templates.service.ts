@@ -10,7 +10,7 @@ import { DEFAULT_TEMPLATES, type TemplateParts } from './default-templates';
 import type { MessageTemplateView, PreviewMessageInput, RenderedMessageView, UpdateMessageTemplateInput } from './dto/message-template.dto';
 import { MessageTemplate } from './entities/message-template.entity';
 import { MessageTemplateChanged } from './events/notification.events';
-import { ACCOUNT_LINKS, MESSAGE_VARIABLES, MessageKind, SAMPLE_ACCOUNT_LINK, sampleData } from './message-kinds';
+import { ACCOUNT_LINKS, MESSAGE_VARIABLES, MessageKind, PLATFORM_KINDS, SAMPLE_ACCOUNT_LINK, sampleData } from './message-kinds';
 import { renderMessage, templateProblems, type AccountLink, type RenderedMessage } from './template-renderer';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
@@ -33,12 +33,15 @@ export class MessageTemplatesService {
   async list(actor: Actor, organizationId: string): Promise<MessageTemplateView[]> {
     await this.access.requireOrganization(actor, organizationId, ADMIN);
     const own = new Map((await this.templates.findBy({ organizationId })).map((t) => [t.kind, t]));
-    return Object.values(MessageKind).map((kind) => view(kind, own.get(kind)));
+    return Object.values(MessageKind)
+      .filter((kind) => !PLATFORM_KINDS.has(kind))
+      .map((kind) => view(kind, own.get(kind)));
   }
 
   @Transactional()
   async update(actor: Actor, input: UpdateMessageTemplateInput): Promise<MessageTemplateView> {
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    refusePlatformKind(input.kind);
     check(input.kind, input);
     await this.templates
       .createQueryBuilder()
@@ -63,6 +66,7 @@ export class MessageTemplatesService {
   @Transactional()
   async reset(actor: Actor, organizationId: string, kind: MessageKind): Promise<MessageTemplateView> {
     await this.access.requireOrganization(actor, organizationId, ADMIN);
+    refusePlatformKind(kind);
     await this.templates.delete({ organizationId, kind });
     await this.events.publish(new MessageTemplateChanged({ kind, reset: true }, { organizationId, actorId: actorUserId(actor) }));
     return view(kind, undefined);
@@ -71,6 +75,7 @@ export class MessageTemplatesService {
   /** The saved template (or a draft of some parts) rendered with sample data; drafts are checked as on save. */
   async preview(actor: Actor, input: PreviewMessageInput): Promise<RenderedMessageView> {
     await this.access.requireOrganization(actor, input.organizationId, ADMIN);
+    refusePlatformKind(input.kind);
     const saved = await this.partsFor(input.organizationId, input.kind);
     const parts = { subject: input.subject ?? saved.subject, html: input.html ?? saved.html, text: input.text ?? saved.text };
     check(input.kind, parts);
@@ -90,16 +95,26 @@ export class MessageTemplatesService {
 
   /**
    * What the mail processor renders: the organisation's own text of a kind, or the default (also
-   * for mail of no organisation, and while a text saved before a rule was added breaks it).
+   * for mail of no organisation, Tessera's own kinds, and while a text saved before a rule was
+   * added breaks it).
    */
   async partsFor(organizationId: string | null, kind: MessageKind): Promise<TemplateParts> {
-    if (!organizationId) return DEFAULT_TEMPLATES[kind];
+    if (!organizationId || PLATFORM_KINDS.has(kind)) return DEFAULT_TEMPLATES[kind];
     const own = await this.templates.findOneBy({ organizationId, kind });
     if (own && templateProblems(kind, own).length) {
       this.logger.warn({ message: 'A saved template breaks the template rules: the default text is used', organizationId, kind });
       return DEFAULT_TEMPLATES[kind];
     }
     return own ?? DEFAULT_TEMPLATES[kind];
+  }
+}
+
+function refusePlatformKind(kind: MessageKind): void {
+  if (PLATFORM_KINDS.has(kind)) {
+    throw BadUserInputError.field(
+      'kind',
+      "is one of Tessera's own messages (about an account itself, or for the platform): organisations do not change it",
+    );
   }
 }
 

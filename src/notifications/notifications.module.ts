@@ -5,6 +5,7 @@ import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
 import { AccountMails } from './account-mails';
+import { PlatformAlerts } from './platform-alerts';
 import { MessageRecovery } from './message-recovery';
 import { MessageSender } from './message-sender';
 import { MessageStore } from './message-store';
@@ -26,6 +27,7 @@ import { MessageTemplatesService } from './message-templates.service';
     MessagesResolver,
     MessageRecovery,
     AccountMails,
+    PlatformAlerts,
   ],
   exports: [MessageTemplatesService, NotificationsService],
 })

@@ -15,7 +15,7 @@ const REDEEM = `mutation($code: String!) { redeemCode(input: { code: $code }) { 
 const UPDATE_CODE = `mutation($input: UpdateCodeInput!) { updateCode(input: $input) { code { adminComment } } }`;
 const LOCKOUTS = `{ redemptionLockouts { key attempts retryAfterSeconds person { email } clientAddress } }`;
 
-/** The limits src/access/redemption.service.ts sets for wrong codes in 15 minutes. */
+/** The guessing budget's limits for wrong codes in 15 minutes (src/identity/guessing-budget.service.ts). */
 const WRONG_CODES_PER_PERSON = 10;
 const WRONG_CODES_PER_CLIENT = 50;
 
@@ -190,16 +190,21 @@ describe('reliability: secrets at rest, guessing, CSV formulas, production HTTP'
     const root = await fixtures.platformAdmin();
     const { redemptionLockouts } = await root.client.ok(LOCKOUTS);
     const byKey = Object.fromEntries(redemptionLockouts.map((lockout: { key: string }) => [lockout.key, lockout]));
-    expect(byKey[`redeem:user:${guesser.user.id}`]).toMatchObject({
-      attempts: 501,
+    // A refused guess is not counted (it taught nothing): the counts stop at the limits.
+    expect(byKey[`guess:user:${guesser.user.id}`]).toMatchObject({
+      attempts: WRONG_CODES_PER_PERSON,
       person: { email: 'guesser@example.test' },
       clientAddress: null,
       retryAfterSeconds: expect.any(Number),
     });
-    expect(byKey['redeem:client:10.9.0.2']).toMatchObject({ attempts: 500, person: null, clientAddress: '10.9.0.2' });
-    expect(byKey['redeem:client:10.9.0.2'].retryAfterSeconds).toBeGreaterThan(800);
-    // A guess refused for the address still counts against the person: each of the crowd is locked out too.
-    for (const person of crowd) expect(byKey[`redeem:user:${person.user.id}`]).toMatchObject({ attempts: 20, clientAddress: null });
+    expect(byKey['guess:client:10.9.0.2']).toMatchObject({ attempts: WRONG_CODES_PER_CLIENT, person: null, clientAddress: '10.9.0.2' });
+    expect(byKey['guess:client:10.9.0.2'].retryAfterSeconds).toBeGreaterThan(800);
+    // The address is locked out; the crowd's people are charged only the guesses that were answered.
+    const crowdCounts = await t.dataSource.query(
+      `SELECT coalesce(sum(attempts), 0)::int AS total FROM rate_limit_bucket WHERE key = ANY($1)`,
+      [crowd.map((person) => `guess:user:${person.user.id}`)],
+    );
+    expect(crowdCounts[0].total).toBe(WRONG_CODES_PER_CLIENT);
     expect((await admin.client.fails(LOCKOUTS)).code).toBe('FORBIDDEN');
   }, 60_000);
 

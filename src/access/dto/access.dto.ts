@@ -101,18 +101,25 @@ export class AccessGrantPayload {
   grant: AccessGrant;
 }
 
-@ObjectType({ description: 'A person or client address that may not redeem codes for a while after too many wrong ones.' })
+@ObjectType({
+  description:
+    'A person, API key, client address or organisation that has used up the guessing budget for a while: wrong codes through redeemCode, ' +
+    'registerWithCode, registrationCode, or import lines found in another organisation.',
+})
 export class RedemptionLockoutView {
   @Field({ description: 'The lock-out’s key (pass it to liftRedemptionLockout).' })
   key: string;
 
-  @Field(() => User, { nullable: true, description: 'The person locked out (none: a client address).' })
+  @Field(() => User, {
+    nullable: true,
+    description: 'The person locked out (none: a client address, an API key or an organisation; the key says which).',
+  })
   person: User | null;
 
   @Field(() => String, { nullable: true, description: 'The client address locked out (platform admins only).' })
   clientAddress: string | null;
 
-  @Field(() => Int, { description: 'Wrong codes tried in the window.' })
+  @Field(() => Int, { description: 'Distinct wrong guesses charged in the window (a refused attempt adds none).' })
   attempts: number;
 
   @Field(() => Int, { description: 'Seconds until the lock-out ends by itself.' })

@@ -19,22 +19,24 @@ export class RegistrationPrice {
   accessDays: number | null;
 }
 
-@ObjectType({ description: 'The participant a code was made for: details to pre-fill the registration form.' })
+@ObjectType({
+  description:
+    'The participant a code was made for, as much as whoever holds the code may see: a greeting and hints to pre-fill the form. ' +
+    'The full details (last name, e-mail, phone, date of birth) are for the participant signed in and their organisation’s admins.',
+})
 export class RegistrationDetails {
-  @Field({ description: 'First name.' })
+  @Field({ description: 'First name, to greet them.' })
   firstName: string;
 
-  @Field({ description: 'Last name.' })
-  lastName: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The e-mail address the organisation has, masked (first character and domain: a•••@example.test): the form asks for the address itself.',
+  })
+  emailHint: string | null;
 
-  @Field(() => String, { nullable: true, description: 'E-mail address.' })
-  email: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Phone number.' })
-  phone: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Date of birth (YYYY-MM-DD).' })
-  dateOfBirth: string | null;
+  @Field(() => String, { nullable: true, description: 'The phone number the organisation has, masked to its last two digits (•••23).' })
+  phoneHint: string | null;
 }
 
 @ObjectType({ description: 'Whether a code can be used to register, and what for. Says nothing else about its organisation.' })
@@ -54,6 +56,9 @@ export class RegistrationCodeInfo {
   @Field(() => RegistrationPrice, { nullable: true, description: 'On what terms (usable codes only).' })
   price: RegistrationPrice | null;
 
-  @Field(() => RegistrationDetails, { nullable: true, description: "For a participant's own code: their details, to pre-fill the form." })
+  @Field(() => RegistrationDetails, {
+    nullable: true,
+    description: "For a participant's own code: a greeting and hints for the form (never their full details).",
+  })
   participant: RegistrationDetails | null;
 }

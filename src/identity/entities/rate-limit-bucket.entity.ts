@@ -19,4 +19,8 @@ export class RateLimitBucket {
   @Index('rate_limit_bucket_expires_at_idx')
   @Column({ type: 'timestamptz', default: () => "(now() + '1 day')" })
   expiresAt: Date;
+
+  /** The distinct guesses this window has charged (digests; guessing-budget keys only), so a repeat costs nothing. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  guesses: string[];
 }

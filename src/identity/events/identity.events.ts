@@ -33,3 +33,25 @@ export class ApiKeyRevoked extends DomainEvent<{ apiKeyId: string }> {
 export class PasswordResetRequested extends DomainEvent<{ userId: string }> {
   static override readonly type = 'PasswordResetRequested';
 }
+
+/** Which answer a guesser used: every path that can tell a live code from a dead one. */
+export type GuessPath = 'REDEEM' | 'REGISTER' | 'LOOKUP' | 'IMPORT';
+
+/**
+ * Someone ran out of the guessing budget (once per window per limit, not per attempt): who, from
+ * where, through which path, and which limits. Never a guessed code.
+ */
+export class GuessingLimitReached extends DomainEvent<{
+  path: GuessPath;
+  actorKind: 'user' | 'apiKey' | 'anonymous';
+  /** The person or API key, when there is one. */
+  actorRef: string | null;
+  clientAddress: string;
+  /** The organisation an import was for. */
+  organizationId: string | null;
+  /** The limits used up (person, API key, client address, organisation). */
+  limits: string[];
+  retryAfterSeconds: number;
+}> {
+  static override readonly type = 'GuessingLimitReached';
+}
