@@ -257,4 +257,24 @@ describe('one guessing budget for every answer that tells a live code from a dea
     });
     expect(codeOf(await clicking.request(REDEEM, { code: second.code }))).toBe('OK');
   }, 60_000);
+
+  it("bounds the lines an organisation's imports may check in a day; a refused import counts nothing", async () => {
+    const limited = await TestApp.create({ env: { CODE_IMPORT_LINES_PER_DAY: '1000' } });
+    try {
+      const { organization, admin } = await new Fixtures(limited).organization('Busy Importer');
+      const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => `DAILY${String(from + i).padStart(6, '0')}`);
+      const importing = (codes: string[]) =>
+        admin.client.request(IMPORT, { input: { organizationId: organization.id, text: codes.join('\n') } });
+      expect((await importing(lines(0, 800))).data?.importCodes.imported).toBe(800);
+      const refused = await importing(lines(800, 300));
+      expect(codeOf(refused)).toBe('RATE_LIMITED');
+      expect(refused.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+      expect((await importing(lines(800, 200))).data?.importCodes.imported).toBe(200);
+      expect(codeOf(await importing(lines(1000, 1)))).toBe('RATE_LIMITED');
+      const [{ n }] = await limited.dataSource.query(`SELECT count(*)::int AS n FROM code WHERE organization_id = $1`, [organization.id]);
+      expect(n).toBe(1000);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -154,6 +154,10 @@ class Environment {
   @WholeNumber(1, 1_000_000)
   CODE_IMPORT_MAX_LINES = 100_000;
 
+  /** Lines an organisation's imports may check against Tessera's codes in a day (each is a look-up another organisation's code could answer). */
+  @WholeNumber(1, 1_000_000_000)
+  CODE_IMPORT_LINES_PER_DAY = 1_000_000;
+
   @WholeNumber(1, 10_000_000)
   CODE_GENERATE_MAX = 2_000_000;
 
@@ -263,6 +267,8 @@ export interface AppConfig {
     generateMax: number;
     /** Most lines one paste or file import may have. */
     importMaxLines: number;
+    /** Most new lines an organisation's imports may check in a day (operators' imports are not counted). */
+    importLinesPerDay: number;
   };
   /** How long a connection may take to send its headers and its whole request, stay open between requests, and stay silent. */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
@@ -377,6 +383,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       inlineMax: env.CODE_GENERATE_INLINE_MAX,
       generateMax: env.CODE_GENERATE_MAX,
       importMaxLines: env.CODE_IMPORT_MAX_LINES,
+      importLinesPerDay: env.CODE_IMPORT_LINES_PER_DAY,
     },
     httpTimeouts: {
       headersMs: env.HTTP_HEADERS_TIMEOUT_MS,

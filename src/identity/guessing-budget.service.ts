@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { NotFoundError, RateLimitedError } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { Actor } from './auth/actor';
@@ -16,6 +18,9 @@ export const GUESSES_PER_ACTOR = 10;
 export const GUESSES_PER_CLIENT = 50;
 export const GUESSES_PER_ORGANIZATION = 50;
 export const GUESS_WINDOW_SECONDS = 900;
+
+const IMPORT_LINES_KEY = 'import-lines:organization:';
+const DAY_SECONDS = 86_400;
 
 export const GUESS_KEY = {
   user: 'guess:user:',
@@ -44,6 +49,7 @@ export class GuessingBudget {
     private readonly limiter: RateLimiter,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -80,6 +86,16 @@ export class GuessingBudget {
   async chargeHits(who: Guesser, path: GuessPath, guesses: readonly string[]): Promise<void> {
     if (!guesses.length) return;
     await this.spend(who, path, [...new Set(guesses.map(digestOf))], { exhaustWhenOver: true });
+  }
+
+  /**
+   * Counts the new lines of an organisation's import against its daily allowance, all or none. A
+   * line that is not found elsewhere costs no guess (the importer keeps it), but each is still a
+   * look-up: the allowance bounds how many an organisation can try, as the budget bounds the hits.
+   */
+  async spendImportLines(organizationId: string, lines: number): Promise<void> {
+    const limit = { key: `${IMPORT_LINES_KEY}${organizationId}`, max: this.config.codes.importLinesPerDay, windowSeconds: DAY_SECONDS };
+    await this.limiter.consumeIfFits(limit, lines);
   }
 
   /** RATE_LIMITED when one of the guesser's limits is used up: for answers that would tell something whatever they found. */

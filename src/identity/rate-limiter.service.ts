@@ -52,6 +52,14 @@ export class RateLimiter {
     if (attempts > limit.max) throw new RateLimitedError(Math.max(retryAfter, 1));
   }
 
+  /** Counts `amount` at once when it fits in the window; otherwise counts nothing and is RATE_LIMITED. */
+  async consumeIfFits(limit: RateLimit, amount: number): Promise<void> {
+    const [{ attempts, retryAfter }] = await this.add([limit], amount);
+    if (attempts <= limit.max) return;
+    await this.dataSource.query('UPDATE rate_limit_bucket SET attempts = greatest(attempts - $2, 0) WHERE key = $1', [limit.key, amount]);
+    throw new RateLimitedError(Math.max(retryAfter, 1));
+  }
+
   /**
    * Charges distinct guesses (digests) to every limit at once, or to none: a guess its window has
    * charged already costs nothing again, and when one limit has no room for the new ones nothing

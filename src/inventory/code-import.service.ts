@@ -113,7 +113,10 @@ export class CodeImportService {
     }
 
     // With the budget used up, even "imported" or "refused" would tell whether a line exists elsewhere.
-    if (guesser) await this.budget.assertLeft(guesser);
+    if (guesser) {
+      await this.budget.assertLeft(guesser);
+      await this.budget.spendImportLines(input.organizationId, candidates.length);
+    }
 
     let batch: CodeBatch | null = null;
     let imported = 0;
