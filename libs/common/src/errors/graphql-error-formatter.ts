@@ -49,7 +49,12 @@ export function formatGraphQLError(
     };
   }
   if (isDatabaseUnavailable(original)) {
-    logger.warn({ message: 'Database unavailable during a GraphQL operation', path: formatted.path, error: describe(original) });
+    // One line per failed operation: an outage is expected to fail many, and is not a bug.
+    logger.warn({
+      message: 'Database unavailable during a GraphQL operation',
+      path: formatted.path,
+      error: original instanceof Error ? original.message : String(original),
+    });
     const unavailable = new ServiceUnavailableError();
     return { ...base, message: unavailable.message, extensions: { code: unavailable.code, ...unavailable.details } };
   }

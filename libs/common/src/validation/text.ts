@@ -9,9 +9,10 @@ export const EMAIL_MAX_LENGTH = 320;
  * (bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, marks U+200E/U+200F/U+061C, zero-width
  * space and joiners U+200B–U+200D, word joiner U+2060, soft hyphen, BOM…), surrogates, private-use
  * and unassigned code points, every separator (spaces of any width, line and paragraph separators),
- * and the "filler" letters that render as blanks (Hangul fillers, the blank Braille pattern).
+ * and the "filler" letters that render as blanks (Hangul fillers, the blank Braille pattern). A plain
+ * space is left to the address rule ("must be an e-mail address").
  */
-const INVISIBLE = /[\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;
+const INVISIBLE = /(?! )[\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;
 /** A character someone can see: not whitespace, not a format character, not a blank filler. */
 const VISIBLE = /[^\p{White_Space}\p{C}\u115F\u1160\u3164\uFFA0\u2800]/u;
 
