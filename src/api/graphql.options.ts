@@ -13,6 +13,9 @@ export interface GraphQLContext {
 /** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders. */
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const { maxDepth, maxAliases, maxCost, maxTokens, introspection } = config.graphql;
+  // "Did you mean …?" tells the schema, one misspelling at a time: none in production, nor
+  // wherever introspection is off.
+  const hideSuggestions = config.env === 'production' || !introspection;
   const armor = new ApolloArmor({
     maxDepth: { n: maxDepth, ignoreIntrospection: true },
     maxAliases: { n: maxAliases },
@@ -20,7 +23,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // graphql-js enforces the token limit while parsing (parseOptions below), as a 400 parse error.
     maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
-    blockFieldSuggestion: { enabled: !introspection },
+    // Armor's mask ("[Suggestion hidden]") would still say that a near name exists, and it misses
+    // enum values; the formatter below removes every suggestion instead.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     path: '/graphql',
@@ -31,7 +36,10 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection,
     playground: false,
     context: ({ req }: { req: Request }): GraphQLContext => ({ req, loaders: new Loaders() }),
-    formatError: formatGraphQLError,
+    // Apollo's own switch covers validation errors only; variables' coercion errors (an enum value
+    // misspelt in variables) reach the formatter with their suggestion, so it strips them too.
+    hideSchemaDetailsFromClientErrors: hideSuggestions,
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions }),
     // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
     plugins: [...(armor.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), requestLoggingPlugin],
     validationRules: armor.validationRules,

@@ -1,3 +1,4 @@
+import { emailAddressProblem } from '@tessera/common';
 import { UsersService } from '../identity/users.service';
 import { withApp } from './app-context';
 import { parseOptions, required, UsageError } from './cli-input';
@@ -12,6 +13,8 @@ export async function createAdminCommand(args: string[]): Promise<number> {
   });
   const email = required('create-admin', 'email', values.email);
   const password = required('create-admin', 'password', values.password);
+  const emailProblem = emailAddressProblem(email);
+  if (emailProblem) throw new UsageError(`create-admin --email ${emailProblem}.`, 'create-admin');
   if (password.length < 10) throw new UsageError('create-admin needs a --password of at least 10 characters.', 'create-admin');
   return withApp(async (app) => {
     const users = app.get(UsersService);

@@ -1,5 +1,4 @@
-import { csvSafe, isUuid, shortened, undoCsvSafe } from '@tessera/common';
-import { isEmail } from 'class-validator';
+import { csvSafe, emailAddressProblem, emailCellMessage, isUuid, shortened, undoCsvSafe } from '@tessera/common';
 import type { Price } from '../contracts/entities/price.entity';
 import type { Participant } from '../contracts/entities/participant.entity';
 import type { ImportRowProblem, ParticipantAssignment } from './entities/participant-import.entity';
@@ -119,8 +118,9 @@ export function checkUpload(
     }
     let rowOk = true;
     const email = cell(values, COLUMNS.email);
-    if (header(COLUMNS.email) && email && !isEmail(undoCsvSafe(email))) {
-      problem(row, COLUMNS.email, email, 'Is not an e-mail address.');
+    const emailProblem = header(COLUMNS.email) && email ? emailAddressProblem(undoCsvSafe(email)) : undefined;
+    if (emailProblem) {
+      problem(row, COLUMNS.email, email, emailCellMessage(undoCsvSafe(email)));
       rowOk = false;
     }
     for (const [column, stored] of [

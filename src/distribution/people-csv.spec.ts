@@ -41,9 +41,24 @@ describe('checkPeopleFile', () => {
     ['', 'Is empty: every row needs an e-mail address.'],
     ['no-at-sign', 'Is not an e-mail address.'],
     [`${'x'.repeat(320)}@example.test`, 'Is not an e-mail address.'],
+    ['ad\u202Egnp.lim@example.test', expect.stringContaining('invisible or text-direction character (U+202E)')],
+    ['ada\u200B@example.test', expect.stringContaining('(U+200B)')],
+    ['ada@exam\u2066ple.test', expect.stringContaining('(U+2066)')],
   ])('refuses the address %j', (email, message) => {
     const { problems, people } = checkPeopleFile(['E-mail'], rows({ 'E-mail': email }), 'INVITE');
     expect(problems[0]).toMatchObject({ row: 2, column: 'E-mail', message });
+    expect(people).toEqual([]);
+  });
+
+  it.each(['   ', '\u200B', '\u3164'])('refuses a name of only blanks (%j) for a new account', (blank) => {
+    const { problems, people } = checkPeopleFile(
+      ['First name', 'Last name', 'E-mail'],
+      rows({ 'First name': blank, 'Last name': 'Okafor', 'E-mail': 'ada@example.test' }),
+      'ASSIGN_SEATS',
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ row: 2, column: 'First name', message: 'Is empty: a new account needs the name.' }),
+    ]);
     expect(people).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { shortened, undoCsvSafe, type CsvRow } from '@tessera/common';
-import { isEmail } from 'class-validator';
+import { emailAddressProblem, emailCellMessage, isNotBlank, shortened, undoCsvSafe, type CsvRow } from '@tessera/common';
 import type { ImportRowProblem } from './entities/participant-import.entity';
 
 /** What a people file is for: seats given at once (accounts made), or invitations by e-mail. */
@@ -69,11 +68,12 @@ export function checkPeopleFile(
     const lastName = cell(values, 'lastName');
     const password = cell(values, 'password');
     let ok = true;
+    const emailProblem = email ? emailAddressProblem(email) : undefined;
     if (!email) {
       problem(row, 'email', email, 'Is empty: every row needs an e-mail address.');
       ok = false;
-    } else if (email.length > 320 || !isEmail(email)) {
-      problem(row, 'email', email, 'Is not an e-mail address.');
+    } else if (emailProblem) {
+      problem(row, 'email', email, emailCellMessage(email));
       ok = false;
     } else if (firstRowOf.has(email)) {
       problem(row, 'email', email, `Appears twice: also on row ${firstRowOf.get(email)}.`);
@@ -86,7 +86,7 @@ export function checkPeopleFile(
         ['firstName', firstName],
         ['lastName', lastName],
       ] as const) {
-        if (!value) {
+        if (!isNotBlank(value)) {
           problem(row, key, value, 'Is empty: a new account needs the name.');
           ok = false;
         } else if (value.length > 100) {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Type } from '@nestjs/common';
 import {
   AppError,
+  asAppError,
   BadUserInputError,
   createValidationPipe,
   ErrorCode,
@@ -143,6 +144,7 @@ const TITLES: Record<ErrorCode, string> = {
   [ErrorCode.BAD_USER_INPUT]: 'Something is missing',
   [ErrorCode.CONFLICT]: 'This cannot be done now',
   [ErrorCode.RATE_LIMITED]: 'Too many attempts',
+  [ErrorCode.SERVICE_UNAVAILABLE]: 'Try again in a moment',
 };
 
 /** A link with its token cut off (a mail program broke the line, say). */
@@ -161,10 +163,17 @@ export function sendNotice(res: Response, error: AppError, link?: { href: string
   sendPage(res, HTTP_STATUS[error.code], pages.notice(TITLES[error.code], { problem: error.message, link }));
 }
 
-/** What the pages' controllers do not answer themselves (a rate limit, a dead link) becomes a page, not JSON. */
-@Catch(AppError)
+/**
+ * What the pages' controllers do not answer themselves (a rate limit, a dead link, the database
+ * out of reach: 503 with Retry-After) becomes a page, not JSON. Anything else goes back to Nest.
+ */
+@Catch()
 export class PageErrorFilter implements ExceptionFilter {
-  catch(error: AppError, host: ArgumentsHost): void {
-    sendNotice(host.switchToHttp().getResponse<Response>(), error);
+  catch(error: unknown, host: ArgumentsHost): Error | undefined {
+    const appError = asAppError(error);
+    const res = host.switchToHttp().getResponse<Response>();
+    if (!appError || res.headersSent) return error instanceof Error ? error : new Error(String(error));
+    sendNotice(res, appError);
+    return undefined;
   }
 }

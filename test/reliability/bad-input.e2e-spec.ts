@@ -54,7 +54,9 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
   let admin: Person;
   let stranger: Person;
   let priceId: string;
+  let productId: string;
   let contractId: string;
+  let participantId: string;
   let participantRow: string;
   let codeIds: string[];
 
@@ -108,6 +110,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
     ({ admin: stranger } = await fixtures.organization('Elsewhere'));
     ({
       price: { id: priceId },
+      product: { id: productId },
     } = await fixtures.catalogue(organization));
     codeIds = (await fixtures.codes(organization, { quantity: 5, priceId })).map((code) => code.id);
     const { createContract } = await admin.client.ok(
@@ -119,6 +122,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       `mutation($input: CreateParticipantInput!) { createParticipant(input: $input) { participant { id version } } }`,
       { input: { contractId, firstName: 'Ada', lastName: 'Okafor', email: 'ada@example.test' } },
     );
+    participantId = createParticipant.participant.id;
     participantRow = `${createParticipant.participant.id},${createParticipant.participant.version},Ada,Okafor,ada@example.test,,,,STD,`;
   });
   afterAll(() => t?.close());
@@ -731,6 +735,353 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
         expect(last.status).toBeLessThan(500);
       }
       expect(last!.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    });
+  });
+
+  /**
+   * Issue 16, finding 13: values that pass for a name, an address or a date but are not one. A
+   * name of spaces (or zero-width characters) shows as nothing in every list and mail; an address
+   * with a right-to-left override or a zero-width space shows as another address (a spoof of a
+   * colleague in the members list, a mail that goes somewhere else than it reads); a birth date in
+   * the future and an inverted date range are typing mistakes that would be stored or silently
+   * match nothing. Each is refused on its field, and nothing is written.
+   */
+  describe('blank names, spoofing addresses, future births and inverted ranges are BAD_USER_INPUT on their field', () => {
+    /** Tables these mutations would write to, beyond the corpus's. */
+    const MORE_TABLES = ['contract', 'product', 'price', 'user_account', 'membership', 'api_key', 'code_send'];
+    let platformAdmin: Person;
+
+    const moreCounts = async (): Promise<Record<string, number>> => {
+      const [counts] = await t.dataSource.query(
+        `SELECT ${MORE_TABLES.map((table) => `(SELECT count(*)::int FROM ${table}) AS ${table}`).join(', ')}`,
+      );
+      return counts as Record<string, number>;
+    };
+
+    beforeAll(async () => {
+      platformAdmin = await new Fixtures(t).platformAdmin();
+    });
+
+    /** Blanks people paste or type: spaces, a tab, wide spaces, zero-width and filler characters. */
+    const BLANKS: [string, string][] = [
+      ['spaces', '   '],
+      ['a tab and a line break', '\t\n'],
+      ['an ideographic space', '\u3000'],
+      ['zero-width spaces', '\u200B\u200B'],
+      ['a Hangul filler', '\u3164'],
+    ];
+    /** Addresses that read as ada@example.test, or as another address, but are not it. */
+    const SPOOFED: [string, string][] = [
+      ['a right-to-left override (U+202E)', 'ada\u202Etset.elpmaxe@example.test'],
+      ['a zero-width space (U+200B)', 'ada\u200B@example.test'],
+      ['a first-strong isolate (U+2068)', 'ada@exa\u2068mple.test'],
+      ['a soft hyphen (U+00AD)', 'a\u00ADda@example.test'],
+      ['a zero-width joiner (U+200D)', 'ada\u200D@example.test'],
+    ];
+
+    type Who = 'admin' | 'platform admin' | 'anonymous';
+    const name = (value: string): [string, Who, string, string, () => Record<string, unknown>][] => [
+      [
+        'createContract',
+        'admin',
+        'name',
+        `mutation($i: CreateContractInput!) { createContract(input: $i) { contract { id } } }`,
+        () => ({ i: { organizationId: organization.id, name: value, invitationPrefix: 'BL' } }),
+      ],
+      [
+        'updateContract',
+        'admin',
+        'name',
+        `mutation($i: UpdateContractInput!) { updateContract(input: $i) { contract { id } } }`,
+        () => ({ i: { contractId, name: value } }),
+      ],
+      ['createProduct', 'admin', 'name', CREATE_PRODUCT, () => ({ i: { ownerOrganizationId: organization.id, name: value } })],
+      [
+        'createProduct (a milestone label)',
+        'admin',
+        'milestones.0.label',
+        CREATE_PRODUCT,
+        () => ({ i: { ownerOrganizationId: organization.id, name: 'Course', milestones: [{ key: 'done', label: value }] } }),
+      ],
+      [
+        'updateProduct',
+        'admin',
+        'name',
+        `mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { id } } }`,
+        () => ({ i: { productId, name: value } }),
+      ],
+      [
+        'createPrice',
+        'admin',
+        'name',
+        `mutation($i: CreatePriceInput!) { createPrice(input: $i) { price { id } } }`,
+        () => ({ i: { productId, priceCode: 'BLANK', name: value, accessDays: 30 } }),
+      ],
+      [
+        'updatePrice',
+        'admin',
+        'name',
+        `mutation($i: UpdatePriceInput!) { updatePrice(input: $i) { price { id } } }`,
+        () => ({ i: { priceId, name: value } }),
+      ],
+      [
+        'createParticipant (first name)',
+        'admin',
+        'firstName',
+        CREATE_PARTICIPANT,
+        () => ({ i: { contractId, firstName: value, lastName: 'B' } }),
+      ],
+      [
+        'createParticipant (last name)',
+        'admin',
+        'lastName',
+        CREATE_PARTICIPANT,
+        () => ({ i: { contractId, firstName: 'A', lastName: value } }),
+      ],
+      [
+        'updateParticipant',
+        'admin',
+        'lastName',
+        `mutation($i: UpdateParticipantInput!) { updateParticipant(input: $i) { participant { id } } }`,
+        () => ({ i: { participantId, lastName: value } }),
+      ],
+      [
+        'addMember',
+        'admin',
+        'firstName',
+        `mutation($i: AddMemberInput!) { addMember(input: $i) { membership { id } } }`,
+        () => ({ i: { organizationId: organization.id, email: 'blank-name@example.test', firstName: value, lastName: 'B' } }),
+      ],
+      [
+        'assignSeats',
+        'admin',
+        'people.0.lastName',
+        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { accountCreated } } }`,
+        () => ({
+          i: { organizationId: organization.id, priceId, people: [{ email: 'blank-seat@example.test', firstName: 'A', lastName: value }] },
+        }),
+      ],
+      [
+        'createApiKey',
+        'admin',
+        'name',
+        `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
+        () => ({ i: { organizationId: organization.id, name: value } }),
+      ],
+      [
+        'createOrganization',
+        'platform admin',
+        'name',
+        `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } } }`,
+        () => ({ i: { name: value } }),
+      ],
+      [
+        'registerWithCode',
+        'anonymous',
+        'firstName',
+        `mutation($i: RegisterWithCodeInput!) { registerWithCode(input: $i) { user { id } } }`,
+        () => ({
+          i: {
+            code: 'ABCD-EFGH-JK',
+            email: 'blank-register@example.test',
+            firstName: value,
+            lastName: 'B',
+            password: 'a long enough password',
+          },
+        }),
+      ],
+      [
+        'acceptInvitation',
+        'anonymous',
+        'firstName',
+        `mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { user { id } } }`,
+        () => ({ i: { token: 'x'.repeat(43), firstName: value, lastName: 'B', password: 'a long enough password' } }),
+      ],
+    ];
+
+    const email = (value: string): [string, Who, string, string, () => Record<string, unknown>][] => [
+      [
+        'createParticipant',
+        'admin',
+        'email',
+        CREATE_PARTICIPANT,
+        () => ({ i: { contractId, firstName: 'A', lastName: 'B', email: value } }),
+      ],
+      [
+        'updateParticipant',
+        'admin',
+        'email',
+        `mutation($i: UpdateParticipantInput!) { updateParticipant(input: $i) { participant { id } } }`,
+        () => ({ i: { participantId, email: value } }),
+      ],
+      [
+        'addMember',
+        'admin',
+        'email',
+        `mutation($i: AddMemberInput!) { addMember(input: $i) { membership { id } } }`,
+        () => ({ i: { organizationId: organization.id, email: value, firstName: 'A', lastName: 'B' } }),
+      ],
+      [
+        'assignSeats',
+        'admin',
+        'people.0.email',
+        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { accountCreated } } }`,
+        () => ({ i: { organizationId: organization.id, priceId, people: [{ email: value, firstName: 'A', lastName: 'B' }] } }),
+      ],
+      [
+        'inviteByEmail',
+        'admin',
+        'emails',
+        `mutation($i: InviteByEmailInput!) { inviteByEmail(input: $i) { seatsRemaining } }`,
+        () => ({ i: { organizationId: organization.id, priceId, emails: ['fine@example.test', value] } }),
+      ],
+      [
+        'sendCode',
+        'admin',
+        'email',
+        `mutation($i: SendCodeInput!) { sendCode(input: $i) { __typename } }`,
+        () => ({ i: { codeId: codeIds[2], email: value } }),
+      ],
+      [
+        'registerWithCode',
+        'anonymous',
+        'email',
+        `mutation($i: RegisterWithCodeInput!) { registerWithCode(input: $i) { user { id } } }`,
+        () => ({ i: { code: 'ABCD-EFGH-JK', email: value, firstName: 'A', lastName: 'B', password: 'a long enough password' } }),
+      ],
+      [
+        'requestPasswordReset',
+        'anonymous',
+        'email',
+        `mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) { accepted } }`,
+        () => ({ i: { email: value } }),
+      ],
+    ];
+
+    const clientOf = (who: Who) => (who === 'admin' ? admin.client : who === 'platform admin' ? platformAdmin.client : t.client);
+
+    const refusedOnField = async (who: Who, field: string, query: string, variables: Record<string, unknown>) => {
+      const before = await moreCounts();
+      const result = await writesNothing(() => clientOf(who).request(query, variables));
+      expectRefused(result, 'BAD_USER_INPUT', field);
+      expect(await moreCounts()).toEqual(before);
+      return result;
+    };
+
+    it.each(
+      BLANKS.flatMap(([label, value]) =>
+        name(value).map(([operation, who, field, query, variables]) => [operation, label, who, field, query, variables] as const),
+      ),
+    )('%s with a name of %s', async (_operation, _label, who, field, query, variables) => {
+      await refusedOnField(who, field, query, variables());
+    });
+
+    it.each(
+      SPOOFED.flatMap(([label, value]) =>
+        email(value).map(([operation, who, field, query, variables]) => [operation, label, who, field, query, variables] as const),
+      ),
+    )('%s with an address holding %s', async (_operation, _label, who, field, query, variables) => {
+      const result = await refusedOnField(who, field, query, variables());
+      const fields = result.errors![0].extensions!.fields as { field: string; message: string }[];
+      expect(fields.find((f) => f.field === field)!.message).toMatch(/invisible or text-direction characters/);
+    });
+
+    it.each(SPOOFED)('the seats and invitations uploads report an address holding %s as a problem of its row', async (_label, value) => {
+      const file = `First name,Last name,E-mail\r\nAda,Okafor,${value}\r\nBen,Okafor,ben@example.test\r\n`;
+      for (const query of [UPLOAD_SEATS, UPLOAD_INVITES]) {
+        const result = await writesNothing(
+          () =>
+            admin.client.upload(
+              query,
+              { input: { organizationId: organization.id, priceId, file: null } },
+              { 'input.file': { content: file, filename: 'people.csv' } },
+            ),
+          ['people_import'],
+        );
+        expect(result.errors).toBeUndefined();
+        const report = result.data!.uploadSeatAssignments ?? result.data!.uploadInvitations;
+        expect(report.status).toBe('INVALID');
+        expect(report.problems).toEqual([
+          { row: 2, column: 'E-mail', message: expect.stringMatching(/invisible or text-direction character \(U\+[0-9A-F]{4}\)/) },
+        ]);
+      }
+    });
+
+    it('the participants upload reports an address holding a right-to-left override as a problem of its row', async () => {
+      const row = participantRow.replace('ada@example.test', 'ada\u202Etset.elpmaxe@example.test');
+      const result = await writesNothing(() => upload('participants', `${PARTICIPANT_HEADER}\r\n${row}\r\n`), ['participant_import']);
+      expect(result.data!.uploadParticipantCodes).toMatchObject({
+        status: 'INVALID',
+        problems: [{ row: 2, column: 'E-mail', message: expect.stringContaining('U+202E') }],
+      });
+    });
+
+    it('a seats upload refuses a name of zero-width spaces for a new account', async () => {
+      const file = `First name,Last name,E-mail\r\n\u200B\u200B,Okafor,blank-upload@example.test\r\n`;
+      const result = await writesNothing(() => upload('seats', file), ['people_import']);
+      expect(result.data!.uploadSeatAssignments).toMatchObject({ status: 'INVALID', problems: [{ row: 2, column: 'First name' }] });
+    });
+
+    /** Days from today (UTC) as YYYY-MM-DD. */
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+    it.each([
+      ['the day after tomorrow', () => day(2)],
+      ['next year', () => day(366)],
+      ['the year 2999', () => '2999-01-01'],
+      ['before 1900', () => '1899-12-31'],
+    ])('a participant born %s is refused on dateOfBirth, on create and on update', async (_label, date) => {
+      await refusedOnField('admin', 'dateOfBirth', CREATE_PARTICIPANT, {
+        i: { contractId, firstName: 'A', lastName: 'B', dateOfBirth: date() },
+      });
+      await refusedOnField(
+        'admin',
+        'dateOfBirth',
+        `mutation($i: UpdateParticipantInput!) { updateParticipant(input: $i) { participant { id } } }`,
+        {
+          i: { participantId, dateOfBirth: date() },
+        },
+      );
+    });
+
+    it('a participant born today or yesterday is taken', async () => {
+      for (const dateOfBirth of [day(0), day(-1)]) {
+        const { updateParticipant } = await admin.client.ok(
+          `mutation($i: UpdateParticipantInput!) { updateParticipant(input: $i) { participant { dateOfBirth } } }`,
+          { i: { participantId, dateOfBirth } },
+        );
+        expect(updateParticipant.participant.dateOfBirth).toBe(dateOfBirth);
+      }
+    });
+
+    const RANGE = `query($org: UUID!, $after: DateTime, $before: DateTime) { codes(organizationId: $org, filter: { createdAfter: $after, createdBefore: $before }) { totalCount } }`;
+
+    it.each([
+      ['after', '2026-06-01T00:00:00Z', '2026-01-01T00:00:00Z'],
+      ['the same moment as', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'],
+    ])('a codes filter whose createdAfter is %s its createdBefore is refused on createdBefore', async (_label, after, before) => {
+      expectRefused(await admin.client.request(RANGE, { org: organization.id, after, before }), 'BAD_USER_INPUT', 'createdBefore');
+    });
+
+    it('the codes download refuses an inverted range the same way (400 on createdBefore)', async () => {
+      const response = await fetch(
+        `${t.url}/exports/codes.csv?organizationId=${organization.id}&createdAfter=2026-06-01T00:00:00Z&createdBefore=2026-01-01T00:00:00Z`,
+        { headers: { authorization: `Bearer ${admin.token}` } },
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [expect.objectContaining({ field: 'createdBefore' })],
+      });
+    });
+
+    it('a range in the right order is read', async () => {
+      const { codes } = await admin.client.ok(RANGE, {
+        org: organization.id,
+        after: '2000-01-01T00:00:00Z',
+        before: '2999-01-01T00:00:00Z',
+      });
+      expect(codes.totalCount).toBeGreaterThan(0);
     });
   });
 });

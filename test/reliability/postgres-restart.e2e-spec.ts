@@ -20,6 +20,7 @@ interface Outcome {
   /** No HTTP answer at all (refused, reset): what a crashed process gives. */
   unanswered: boolean;
   code?: string;
+  retryable?: unknown;
 }
 
 describe('reliability: PostgreSQL restarted under load', () => {
@@ -62,7 +63,7 @@ describe('reliability: PostgreSQL restarted under load', () => {
     if (directory) await rm(directory, { recursive: true, force: true });
   });
 
-  it(`answers errors while it is down for ${DOWN_MS / 1000} s, not crashes, and recovers by itself`, async () => {
+  it(`answers SERVICE_UNAVAILABLE (retryable; 503 on plain routes) while it is down for ${DOWN_MS / 1000} s, not crashes, and recovers by itself`, async () => {
     let token: string | undefined;
     for (let i = 0; !token && i < 100; i++) {
       const login = await api.client.request<{ login: { accessToken: string } }>(
@@ -73,6 +74,16 @@ describe('reliability: PostgreSQL restarted under load', () => {
     }
     expect(token).toBeDefined();
     const client: GraphQLClient = api.client.as(token!);
+    const { organizations } = await client.ok<{ organizations: { edges: { node: { id: string } }[] } }>(
+      `{ organizations(first: 1) { edges { node { id } } } }`,
+    );
+    /** A request the API must answer; when it does not, the reason is in what the API process wrote. */
+    const answered = (request: Promise<Response>) =>
+      request.catch((error: Error & { cause?: { code?: string } }) => {
+        throw new Error(`No answer (${error.cause?.code ?? error.message}); the API process wrote:\n${api.stderr()}`);
+      });
+    const download = `${api.url}/exports/codes.csv?organizationId=${organizations.edges[0].node.id}`;
+    expect((await fetch(download, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
     let phase: Phase = 'before';
     let running = true;
@@ -87,6 +98,7 @@ describe('reliability: PostgreSQL restarted under load', () => {
             ok: Boolean(result.data?.organizations) && !result.errors,
             unanswered: false,
             code: result.errors?.[0]?.extensions?.code as string,
+            retryable: result.errors?.[0]?.extensions?.retryable,
           });
         } catch {
           outcomes.push({ phase: phase === startedIn ? startedIn : 'between', ok: false, unanswered: true });
@@ -101,7 +113,25 @@ describe('reliability: PostgreSQL restarted under load', () => {
     await postgres.stop();
     phase = 'down';
     await sleep(DOWN_MS);
-    const readyWhileDown = (await fetch(`${api.url}/health/ready`)).status;
+    let readyWhileDown: number, downloadWhileDown: Response, downloadBody: string, signInWhileDown: Response, signInPage: string;
+    try {
+      readyWhileDown = (await answered(fetch(`${api.url}/health/ready`))).status;
+      // Plain HTTP while it is down: a download (JSON body) and a web page (an HTML notice), both 503 with Retry-After.
+      downloadWhileDown = await answered(fetch(download, { headers: { authorization: `Bearer ${token}` } }));
+      downloadBody = await downloadWhileDown.text();
+      signInWhileDown = await answered(
+        fetch(`${api.url}/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ email: 'admin@demo.tessera.test', password: 'tessera-demo' }),
+        }),
+      );
+      signInPage = await signInWhileDown.text();
+    } catch (error) {
+      running = false;
+      await Promise.all(clients);
+      throw error;
+    }
     phase = 'starting';
     await postgres.start();
     phase = 'after';
@@ -125,7 +155,20 @@ describe('reliability: PostgreSQL restarted under load', () => {
     expect(of('down').length).toBeGreaterThan(0);
     expect(outcomes.filter((outcome) => outcome.unanswered)).toEqual([]);
     expect(of('down').filter((outcome) => outcome.ok)).toEqual([]);
+    // …each one coded and retryable: INTERNAL_SERVER_ERROR is kept for bugs, in every phase.
+    expect(of('down').filter((outcome) => outcome.code !== 'SERVICE_UNAVAILABLE' || outcome.retryable !== true)).toEqual([]);
+    expect(outcomes.filter((outcome) => !outcome.ok && !outcome.unanswered && outcome.code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect(readyWhileDown).toBe(503);
+    expect(downloadWhileDown.status).toBe(503);
+    expect(downloadWhileDown.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(downloadWhileDown.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(downloadWhileDown.headers.get('content-disposition')).toBeNull();
+    expect(JSON.parse(downloadBody)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: expect.any(Number) });
+    expect(downloadBody).not.toMatch(/ECONNREFUSED|5432|postgres/i);
+    expect(signInWhileDown.status).toBe(503);
+    expect(signInWhileDown.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(signInWhileDown.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(signInPage).toContain('Try again');
     // Back without a restart of the API.
     expect(recoveredAfterMs).not.toBeNull();
     expect(

@@ -345,5 +345,74 @@ describe('reliability: secrets at rest, guessing, CSV formulas, production HTTP'
         await opened.close();
       }
     });
+
+    /**
+     * Issue 16, finding 12: with introspection off, "Did you mean …?" still read the schema out one
+     * misspelling at a time (enum values above all: "Did you mean the enum value AVAILABLE?").
+     * Each document below draws a suggestion from graphql-js; production answers none, for an
+     * anonymous caller and a signed-in one, in the document and in variables.
+     */
+    it('answers misspelt enum values, fields, arguments and types in production without any suggestion', async () => {
+      const ORG = '00000000-0000-4000-8000-000000000000';
+      const misspelt: [string, string, Record<string, unknown>, RegExp][] = [
+        [
+          'an enum value inline',
+          `query($org: UUID!) { codes(organizationId: $org, filter: { status: [AVAILABEL] }) { totalCount } }`,
+          { org: ORG },
+          /AVAILABLE\b/,
+        ],
+        [
+          'an enum value in variables',
+          `query($org: UUID!, $s: [CodeStatus!]) { codes(organizationId: $org, filter: { status: $s }) { totalCount } }`,
+          { org: ORG, s: ['AVAILABEL'] },
+          /AVAILABLE\b/,
+        ],
+        [
+          'an enum value inside an input object in variables',
+          `query($org: UUID!, $f: CodeFilter) { codes(organizationId: $org, filter: $f) { totalCount } }`,
+          { org: ORG, f: { status: ['REDEMED'] } },
+          /REDEEMED/,
+        ],
+        ['a field', `{ organizatons { totalCount } }`, {}, /organizations/],
+        ['an argument', `query($org: UUID!) { codes(organizationId: $org, frist: 5) { totalCount } }`, { org: ORG }, /\bfirst\b/],
+        [
+          'an input field inline',
+          `query($org: UUID!) { codes(organizationId: $org, filter: { statuss: [AVAILABLE] }) { totalCount } }`,
+          { org: ORG },
+          /\bstatus\b/,
+        ],
+        [
+          'an input field in variables',
+          `query($org: UUID!, $f: CodeFilter) { codes(organizationId: $org, filter: $f) { totalCount } }`,
+          { org: ORG, f: { statuss: ['AVAILABLE'] } },
+          /\bstatus\b/,
+        ],
+        ['a type', `query($f: CodeFiltr) { __typename }`, { f: null }, /CodeFilter\b/],
+      ];
+
+      // In development the same documents do draw suggestions: the attack would work there.
+      for (const [label, query, variables, suggested] of misspelt) {
+        const body = JSON.stringify((await t.client.request(query, variables)).errors);
+        expect(`${label}: ${body}`).toMatch(/Did you mean/);
+        expect(body).toMatch(suggested);
+      }
+
+      const production = await TestApp.create({ env: { NODE_ENV: 'production' } });
+      try {
+        const { admin: productionAdmin } = await new Fixtures(production).organization('Production Ltd');
+        for (const client of [production.client, productionAdmin.client]) {
+          for (const [label, query, variables, suggested] of misspelt) {
+            const result = await client.request(query, variables);
+            expect(result.status).toBeLessThan(500);
+            expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
+            const body = JSON.stringify(result.errors);
+            expect(`${label}: ${body}`).not.toMatch(/Did you mean|[Ss]uggestion/);
+            expect(`${label}: ${body}`).not.toMatch(suggested);
+          }
+        }
+      } finally {
+        await production.close();
+      }
+    });
   });
 });

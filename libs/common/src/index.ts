@@ -10,6 +10,7 @@ export * from './pagination/connection';
 export * from './search';
 export * from './csv/read-csv';
 export * from './validation/dates';
+export * from './validation/text';
 export * from './csv/csv-safe';
 export * from './timeout';
 export * from './periodic';

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmailAddress, IsName } from '@tessera/common';
+import { IsString, Length } from 'class-validator';
 import { User } from '../../identity/entities/user.entity';
 import { AccessGrant } from '../entities/access-grant.entity';
 
@@ -17,20 +18,15 @@ export class RegisterWithCodeInput {
     description:
       'E-mail address of the new account (any case); also the sign-in name. Need not be the participant’s: the pre-filled address is a suggestion.',
   })
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'First name (1–100 characters).' })
-  @IsString()
-  @Length(1, 100)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsName(100)
   firstName: string;
 
   @Field({ description: 'Last name (1–100 characters).' })
-  @IsString()
-  @Length(1, 100)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsName(100)
   lastName: string;
 
   @Field({ description: 'The new account’s password (10–1024 characters).' })

@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
 import { Alphabet, normalizeCode } from '@tessera/codes';
-import { Connection, IsStorableDate, UUIDScalar } from '@tessera/common';
+import { Connection, IsName, IsStorableDate, UUIDScalar } from '@tessera/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Contract, ContractStatus } from '../entities/contract.entity';
@@ -39,8 +39,7 @@ export class CreateContractInput {
   organizationId: string;
 
   @Field({ description: 'Name.' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @Field({
@@ -83,8 +82,7 @@ export class UpdateContractInput {
 
   @Field({ nullable: true, description: 'New name.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @Field({ nullable: true, description: 'New prefix for codes made from now on (codes already made keep theirs).' })

@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
-import { IsBoolean, IsEmail, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Connection, IsBirthDate, IsEmailAddress, IsName, UUIDScalar } from '@tessera/common';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Participant } from '../entities/participant.entity';
 
 @ObjectType({ description: 'A page of participants.' })
@@ -25,8 +25,7 @@ export class ParticipantFilter {
 class ParticipantDetails {
   @Field(() => String, { nullable: true, description: 'E-mail address.' })
   @IsOptional()
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Phone number (digits, spaces, +, -, parentheses).' })
@@ -36,8 +35,7 @@ class ParticipantDetails {
 
   @Field(() => String, { nullable: true, description: 'Date of birth, YYYY-MM-DD.' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be a date such as 1990-04-23' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as 1990-04-23' })
+  @IsBirthDate()
   dateOfBirth?: string | null;
 
   @Field(() => String, { nullable: true, description: "The organisation's own reference for the person." })
@@ -53,13 +51,11 @@ export class CreateParticipantInput extends ParticipantDetails {
   contractId: string;
 
   @Field({ description: 'First name.' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   firstName: string;
 
   @Field({ description: 'Last name.' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   lastName: string;
 }
 
@@ -70,14 +66,12 @@ export class UpdateParticipantInput extends ParticipantDetails {
 
   @Field({ nullable: true, description: 'First name.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   firstName?: string;
 
   @Field({ nullable: true, description: 'Last name.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   lastName?: string;
 }
 

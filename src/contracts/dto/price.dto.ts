@@ -1,13 +1,11 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsStorableDate, UUIDScalar } from '@tessera/common';
+import { IsName, IsStorableDate, UUIDScalar } from '@tessera/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
   IsISO4217CurrencyCode,
   IsOptional,
-  IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -57,8 +55,7 @@ export class CreatePriceInput {
   priceCode: string;
 
   @Field({ description: 'Name.' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @Field(() => Int, { nullable: true, description: 'Amount in minor units (cents); 0 or more. Default 0.' })
@@ -115,8 +112,7 @@ export class UpdatePriceInput {
 
   @Field({ nullable: true, description: 'New name.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @Field(() => Int, { nullable: true, description: 'New amount in minor units (cents); 0 or more.' })

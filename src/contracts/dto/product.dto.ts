@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
+import { Connection, IsName, UUIDScalar } from '@tessera/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Product } from '../entities/product.entity';
@@ -27,8 +27,7 @@ export class MilestoneInput {
   key: string;
 
   @Field({ description: 'Label shown to people (e.g. "Assessment completed").' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   label: string;
 }
 
@@ -39,8 +38,7 @@ export class CreateProductInput {
   ownerOrganizationId?: string | null;
 
   @Field({ description: 'Name.' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @Field({ nullable: true, description: 'Description.' })
@@ -71,8 +69,7 @@ export class UpdateProductInput {
 
   @Field({ nullable: true, description: 'New name.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name?: string;
 
   @Field({ nullable: true, description: 'New description.' })

@@ -1,7 +1,7 @@
 import { ArgsType, Field, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, PageArgs, UUIDScalar } from '@tessera/common';
+import { Connection, IsEmailAddress, PageArgs, UUIDScalar } from '@tessera/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Code } from '../../inventory/entities/code.entity';
 import { CodeSend } from '../entities/code-send.entity';
 
@@ -20,8 +20,7 @@ export class SendCodeInput {
   @IsOptional()
   // Pasted addresses often carry a space at either end.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email?: string | null;
 
   @Field(() => String, {

@@ -1,18 +1,7 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { UUIDScalar } from '@tessera/common';
+import { IsEmailAddress, IsName, UUIDScalar } from '@tessera/common';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsEmail,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { AccessGrant } from '../../access/entities/access-grant.entity';
 import { User } from '../../identity/entities/user.entity';
 
@@ -22,18 +11,15 @@ export const MAX_SEATS_PER_ASSIGNMENT = 500;
 @InputType({ description: 'A person to give a seat to; the account is made if there is none.' })
 export class SeatPersonInput {
   @Field({ description: 'E-mail address (any case).' })
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'First name (for a new account).' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   firstName: string;
 
   @Field({ description: 'Last name (for a new account).' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   lastName: string;
 
   @Field({

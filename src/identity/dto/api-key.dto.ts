@@ -1,6 +1,5 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
-import { IsString, Length } from 'class-validator';
+import { Connection, IsName, UUIDScalar } from '@tessera/common';
 import { ApiKey } from '../entities/api-key.entity';
 
 @ObjectType({ description: 'A page of API keys.' })
@@ -12,8 +11,7 @@ export class CreateApiKeyInput {
   organizationId: string;
 
   @Field({ description: 'What the key is for, e.g. "Storefront".' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   name: string;
 }
 

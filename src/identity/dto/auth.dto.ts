@@ -1,13 +1,13 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsEmailAddress } from '@tessera/common';
+import { IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { Membership } from '../entities/membership.entity';
 import { User } from '../entities/user.entity';
 
 @InputType({ description: 'E-mail and password of an account.' })
 export class LoginInput {
   @Field({ description: 'E-mail address (any case).' })
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'The password.' })
@@ -57,8 +57,7 @@ export class SetPasswordPayload extends LoginPayload {}
 @InputType({ description: 'The address of an account that needs a (new) password.' })
 export class RequestPasswordResetInput {
   @Field({ description: 'E-mail address (any case).' })
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email: string;
 }
 

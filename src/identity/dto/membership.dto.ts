@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
-import { IsEmail, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Connection, IsEmailAddress, IsName, UUIDScalar } from '@tessera/common';
+import { IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { MemberRole, Membership } from '../entities/membership.entity';
 
 @ObjectType({ description: 'A page of memberships.' })
@@ -26,18 +26,15 @@ export class AddMemberInput {
   organizationId: string;
 
   @Field({ description: 'E-mail address of the person.' })
-  @IsEmail({}, { message: 'must be an e-mail address' })
-  @MaxLength(320)
+  @IsEmailAddress()
   email: string;
 
   @Field({ description: 'First name (used when the account is created).' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   firstName: string;
 
   @Field({ description: 'Last name (used when the account is created).' })
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   lastName: string;
 
   @Field(() => MemberRole, { defaultValue: MemberRole.MEMBER, description: 'Role in the organisation.' })

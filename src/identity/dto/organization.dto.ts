@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection } from '@tessera/common';
+import { Connection, IsName } from '@tessera/common';
 import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Organization } from '../entities/organization.entity';
 
@@ -18,8 +18,7 @@ export class OrganizationFilter {
 @InputType({ description: 'A new customer organisation.' })
 export class CreateOrganizationInput {
   @Field({ description: 'Display name.' })
-  @IsString()
-  @Length(1, 200)
+  @IsName(200)
   name: string;
 
   @Field({ nullable: true, description: 'Short unique name (lower case, digits, hyphens); made from the name when left out.' })

@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { Connection, IsStorableDate, UUIDScalar } from '@tessera/common';
+import { Connection, IsAfter, IsStorableDate, UUIDScalar } from '@tessera/common';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Code, CodeStatus } from '../entities/code.entity';
@@ -55,10 +55,11 @@ export class CodeFilter {
   @IsStorableDate()
   createdAfter?: Date;
 
-  @Field({ nullable: true, description: 'Only codes made before this moment.' })
+  @Field({ nullable: true, description: 'Only codes made before this moment; after createdAfter when both are given.' })
   @IsOptional()
   @Type(() => Date)
   @IsStorableDate()
+  @IsAfter('createdAfter')
   createdBefore?: Date;
 
   @Field({ nullable: true, description: 'Free text found in the code, the recipient’s name or e-mail, or the admin comment.' })

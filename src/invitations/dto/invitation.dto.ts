@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, UUIDScalar } from '@tessera/common';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { Connection, IsEmailAddress, IsName, UUIDScalar } from '@tessera/common';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { AccessGrant } from '../../access/entities/access-grant.entity';
 import { User } from '../../identity/entities/user.entity';
 import { Invitation, InvitationStatus } from '../entities/invitation.entity';
@@ -48,8 +48,7 @@ export class InviteByEmailInput {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_INVITATIONS_PER_CALL)
-  @IsEmail({}, { each: true, message: 'each must be an e-mail address' })
-  @MaxLength(320, { each: true })
+  @IsEmailAddress({ each: true })
   emails: string[];
 
   @Field({ nullable: true, description: 'Extra text for the mail (escaped; at most 2,000 characters).' })
@@ -125,14 +124,12 @@ export class AcceptInvitationInput {
 
   @Field({ nullable: true, description: 'First name (for a new account).' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   firstName?: string;
 
   @Field({ nullable: true, description: 'Last name (for a new account).' })
   @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @IsName(100)
   lastName?: string;
 
   @Field({ description: 'A new password (10–1024 characters), or the existing account’s password.' })

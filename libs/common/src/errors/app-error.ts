@@ -9,6 +9,13 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
+  /**
+   * Tessera cannot answer for now (its database is unreachable, restarting or out of connections):
+   * nothing was done, and the same request may be sent again (`retryable`, after
+   * `retryAfterSeconds`). Plain HTTP routes answer 503 with Retry-After. Not a bug: that is
+   * INTERNAL_SERVER_ERROR.
+   */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 export interface FieldError {
@@ -75,5 +82,18 @@ export class RateLimitedError extends AppError {
   readonly code = ErrorCode.RATE_LIMITED;
   constructor(retryAfterSeconds: number) {
     super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+  }
+}
+
+/** Seconds a client waits before sending again while the database is unreachable: a restart takes a few. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+export class ServiceUnavailableError extends AppError {
+  readonly code = ErrorCode.SERVICE_UNAVAILABLE;
+  constructor(retryAfterSeconds = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) {
+    super(`Tessera cannot reach its database just now; nothing was done. Try again in ${retryAfterSeconds} seconds.`, {
+      retryable: true,
+      retryAfterSeconds,
+    });
   }
 }

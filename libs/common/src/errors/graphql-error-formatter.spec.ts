@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
 import {
   AppError,
   BadUserInputError,
@@ -7,6 +8,7 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
+  ServiceUnavailableError,
   UnauthenticatedError,
 } from './app-error';
 import { formatGraphQLError } from './graphql-error-formatter';
@@ -34,6 +36,7 @@ describe('formatGraphQLError', () => {
 
   beforeEach(() => {
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
 
   afterEach(() => {
@@ -70,6 +73,7 @@ describe('formatGraphQLError', () => {
       ],
       ['ForbiddenError', new ForbiddenError(), { code: 'FORBIDDEN' }],
       ['UnauthenticatedError', new UnauthenticatedError(), { code: 'UNAUTHENTICATED' }],
+      ['ServiceUnavailableError', new ServiceUnavailableError(9), { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 9 }],
     ])('maps a %s thrown by a resolver to its code and details', (_label, appError, extensions) => {
       const wrapped = thrownByResolver(appError);
       const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
@@ -165,6 +169,76 @@ describe('formatGraphQLError', () => {
       const result = formatGraphQLError({ message: 'boom', path: PATH, extensions: { code: 'ECONNRESET' } }, error);
       expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       expect(result.message).toBe('Internal server error.');
+    });
+  });
+
+  describe('a database that cannot be reached', () => {
+    it.each<[string, Error]>([
+      ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+      ['a connection ended by a stopping PostgreSQL', new Error('Connection terminated unexpectedly')],
+      [
+        'an admin shutdown in a query',
+        new QueryFailedError(
+          'SELECT 1',
+          [],
+          Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        ),
+      ],
+      ['a database starting up', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+      ["the pool's connect timeout", new Error('timeout exceeded when trying to connect')],
+    ])('answers %s with SERVICE_UNAVAILABLE, retryable, without internals', (_label, cause) => {
+      const wrapped = thrownByResolver(cause);
+      const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
+
+      expect(result.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 5 });
+      expect(result.message).toBe(new ServiceUnavailableError().message);
+      expect(result.path).toEqual(PATH);
+      expect(JSON.stringify(result)).not.toMatch(/5432|57P01|stacktrace|terminat/);
+      expect(logError).not.toHaveBeenCalled(); // an outage, not a bug
+    });
+
+    it('keeps INTERNAL_SERVER_ERROR for a statement that is wrong (a bug)', () => {
+      const wrapped = thrownByResolver(
+        new QueryFailedError('SELEC 1', [], Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' })),
+      );
+      const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
+      expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+      expect(logError).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('suggestions', () => {
+    const SUGGESTING = [
+      [
+        'an enum value inline',
+        'Value "AVAILABEL" does not exist in "CodeStatus" enum. Did you mean the enum value "AVAILABLE"?',
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+      [
+        'an enum value in variables',
+        'Variable "$status" got invalid value "AVAILABEL" at "status[0]"; Value "AVAILABEL" does not exist in "CodeStatus" enum. Did you mean the enum value "AVAILABLE"?',
+        'BAD_USER_INPUT',
+      ],
+      ['a field', 'Cannot query field "totalCont" on type "CodeConnection". Did you mean "totalCount"?', 'GRAPHQL_VALIDATION_FAILED'],
+      ['an argument', 'Unknown argument "frist" on field "Query.codes". Did you mean "first"?', 'GRAPHQL_VALIDATION_FAILED'],
+      ['a type', 'Unknown type "CodeFilte". Did you mean "CodeFilter", "CodeStatus", or "OrderFilter"?', 'GRAPHQL_VALIDATION_FAILED'],
+      [
+        'an input field in variables',
+        'Variable "$filter" got invalid value { statuss: [] }; Field "statuss" is not defined by type "CodeFilter". Did you mean "status"?',
+        'BAD_USER_INPUT',
+      ],
+    ] as const;
+
+    it.each(SUGGESTING)('leaves out the suggestion for %s when told to', (_label, message, code) => {
+      const result = formatGraphQLError({ message, extensions: { code } }, new GraphQLError(message), { hideSuggestions: true });
+      expect(result.message).not.toMatch(/Did you mean|AVAILABLE"|totalCount|"first"|"status"|CodeStatus", or/);
+      expect(result.message).toBe(message.replace(/ Did you mean .*\?$/, ''));
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    });
+
+    it.each(SUGGESTING)('keeps the suggestion for %s by default (development)', (_label, message, code) => {
+      const result = formatGraphQLError({ message, extensions: { code } }, new GraphQLError(message));
+      expect(result.message).toContain('Did you mean');
     });
   });
 });

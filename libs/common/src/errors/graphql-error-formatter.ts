@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
-import { AppError, ErrorCode } from './app-error';
+import { AppError, ErrorCode, ServiceUnavailableError } from './app-error';
+import { isDatabaseUnavailable } from './database-errors';
 
 const logger = new Logger('GraphQL');
 
@@ -16,11 +17,25 @@ const CALLER_INPUT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+export interface GraphQLErrorFormatOptions {
+  /**
+   * Leave out graphql-js's "Did you mean …?" (enum values, fields, arguments, types), in
+   * validation errors and in variables alike: in production they would hand out the schema that
+   * introspection keeps back, one misspelling at a time.
+   */
+  hideSuggestions?: boolean;
+}
+
 /**
- * Maps every error leaving the API onto the design's small code set. Unknown errors are logged
- * and shown as a generic INTERNAL_SERVER_ERROR, without internals.
+ * Maps every error leaving the API onto the design's small code set. A database that cannot be
+ * reached is SERVICE_UNAVAILABLE (retryable); other unknown errors are logged and shown as a
+ * generic INTERNAL_SERVER_ERROR, without internals: that code means a bug.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: GraphQLErrorFormatOptions = {},
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof AppError) {
@@ -33,15 +48,36 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code: ErrorCode.CONFLICT, retryable: true },
     };
   }
+  if (isDatabaseUnavailable(original)) {
+    // One line per failed operation: an outage is expected to fail many, and is not a bug.
+    logger.warn({
+      message: 'Database unavailable during a GraphQL operation',
+      path: formatted.path,
+      error: original instanceof Error ? original.message : String(original),
+    });
+    const unavailable = new ServiceUnavailableError();
+    return { ...base, message: unavailable.message, extensions: { code: unavailable.code, ...unavailable.details } };
+  }
   const apolloCode = formatted.extensions?.code;
+  const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
   if (typeof apolloCode === 'string' && CALLER_INPUT_CODES.has(apolloCode)) {
-    return { ...base, message: shortened(formatted.message), extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    return { ...base, message: shortened(message), extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   if (typeof apolloCode === 'string' && (Object.values(ErrorCode) as string[]).includes(apolloCode)) {
-    return { ...base, extensions: { code: apolloCode } };
+    return { ...base, message, extensions: { code: apolloCode } };
   }
   logger.error({ message: 'Unhandled error in a GraphQL operation', path: formatted.path, error: describe(original) });
   return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * graphql-js's suggestions: " Did you mean "x"?", " Did you mean the enum value "A" or "B"?",
+ * ending the message or a clause of a variable's message. GraphQL names hold no "?".
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
 }
 
 /** Past this length a message is cut in the middle. */
