@@ -247,6 +247,9 @@ const NOT_ORGANIZATION_SCOPED = [
   'invitation',
   'acceptInvitation',
   'registerWithCode',
+  // The caller's own account (account-consent.e2e-spec): a token mailed to them, checked against who is signed in.
+  'acceptMembershipInvitation',
+  'requestEmailVerification',
 ];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {

@@ -56,13 +56,10 @@ export async function uploadPeopleCommand(args: string[]): Promise<number> {
     const bar = new ProgressBar('Giving seats', checked.rowCount);
     const result = (await imports.completeHere(OPERATOR, checked.id, (done) => bar.update(done)))!;
     bar.finish(`${result.assignments.length.toLocaleString('en')} seats given`);
-    const created = result.assignments.filter((assignment) => assignment.accountCreated).length;
+    // New addresses have access now; existing accounts of non-members are invited to join (the seat held for them).
     process.stdout.write(
       summary(`Gave ${result.assignments.length.toLocaleString('en')} ${seats} in ${organization.name}`, [
-        ['accounts created', created],
-        ['existing people given seats', result.assignments.length - created],
-        // Whoever has no password yet is mailed a link to set one (the others, a confirmation).
-        ['set-password links mailed', result.assignments.filter((assignment) => !assignment.user.passwordHash).length],
+        ['people', result.assignments.length],
         ['seats left', result.seatsRemaining ?? 0],
         ['time', elapsed(started)],
       ]),

@@ -6,12 +6,14 @@ import { AuthService } from './auth.service';
 import {
   LoginInput,
   LoginPayload,
+  RequestEmailVerificationPayload,
   RequestPasswordResetInput,
   RequestPasswordResetPayload,
   SetPasswordInput,
   SetPasswordPayload,
   Viewer,
 } from './dto/auth.dto';
+import { EmailVerificationService } from './email-verification.service';
 import { PasswordTokensService } from './password-tokens.service';
 import { MembershipsService } from './memberships.service';
 import { UsersService } from './users.service';
@@ -23,6 +25,7 @@ export class AuthResolver {
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
     private readonly passwordTokens: PasswordTokensService,
+    private readonly emailVerification: EmailVerificationService,
   ) {}
 
   @Public()
@@ -63,6 +66,16 @@ export class AuthResolver {
     if (actor.kind !== 'user') throw new ForbiddenError('`me` is for people; an API key has no user.');
     const user = await this.users.findById(actor.userId);
     if (!user) throw new NotFoundError('User', actor.userId);
-    return { user, memberships: await this.memberships.listOfUser(user.id) };
+    return { user, memberships: await this.memberships.listOfUser(user.id), emailVerified: Boolean(user.emailVerifiedAt) };
+  }
+
+  @Mutation(() => RequestEmailVerificationPayload, {
+    description:
+      'Mails the signed-in person a link that confirms their address by choosing their password (nothing if it is confirmed already). ' +
+      'Rate-limited per account.',
+  })
+  async requestEmailVerification(@CurrentActor() actor: Actor): Promise<RequestEmailVerificationPayload> {
+    await this.emailVerification.request(actor);
+    return { accepted: true };
   }
 }

@@ -25,11 +25,14 @@ import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 import { RateLimiter } from './rate-limiter.service';
 import { UsersService } from './users.service';
+import { MembershipInvitation } from './entities/membership-invitation.entity';
+import { EmailVerificationService } from './email-verification.service';
+import { MembershipOffersService } from './membership-offers.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken]),
+    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken, MembershipInvitation]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // A key object made once: given the secret as text, jsonwebtoken would try it as a public key and
@@ -56,6 +59,8 @@ import { UsersService } from './users.service';
     MembershipsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
+    EmailVerificationService,
+    MembershipOffersService,
   ],
   exports: [
     UsersService,
@@ -66,6 +71,8 @@ import { UsersService } from './users.service';
     AuthService,
     TokenService,
     PasswordTokensService,
+    EmailVerificationService,
+    MembershipOffersService,
   ],
 })
 export class IdentityModule {}

@@ -3,6 +3,8 @@ import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from './auth/actor';
 import { CurrentActor } from './auth/auth.decorators';
 import {
+  AcceptMembershipInvitationInput,
+  AcceptMembershipInvitationPayload,
   AddMemberInput,
   AddMemberPayload,
   ChangeMemberRoleInput,
@@ -39,7 +41,11 @@ export class MembershipsResolver {
     return this.memberships.list(actor, organizationId, page, filter);
   }
 
-  @Mutation(() => AddMemberPayload, { description: 'Connects a person by e-mail, creating their account if needed (organisation admins).' })
+  @Mutation(() => AddMemberPayload, {
+    description:
+      'Adds a person by e-mail (organisation admins): a new address is made an account and a member; an existing account is mailed an ' +
+      'invitation to join instead (the answer is the same).',
+  })
   async addMember(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The person and their role.' }) input: AddMemberInput,
@@ -48,12 +54,24 @@ export class MembershipsResolver {
     return { membership: await this.memberships.addMember(actor, organizationId, person, role) };
   }
 
-  @Mutation(() => ConnectUserPayload, { description: 'Connects an existing account to an organisation (organisation admins).' })
+  @Mutation(() => ConnectUserPayload, {
+    description: 'Invites an existing account to join an organisation (organisation admins); platform admins connect it directly.',
+  })
   async connectUser(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput,
   ): Promise<ConnectUserPayload> {
     return { membership: await this.memberships.connectUser(actor, input.organizationId, input.userId, input.role) };
+  }
+
+  @Mutation(() => AcceptMembershipInvitationPayload, {
+    description: 'Accepts an invitation to join an organisation, signed in as the invited account (it also confirms the address).',
+  })
+  async acceptMembershipInvitation(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The token of the mailed link.' }) input: AcceptMembershipInvitationInput,
+  ): Promise<AcceptMembershipInvitationPayload> {
+    return { membership: await this.memberships.acceptOffer(actor, input.token) };
   }
 
   @Mutation(() => ChangeMemberRolePayload, { description: "Changes a member's role; the last admin cannot be demoted." })

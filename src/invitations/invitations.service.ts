@@ -39,6 +39,7 @@ import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { CodeVoided } from '../inventory/events/inventory.events';
+import { MembershipOfferAccepted } from '../identity/events/identity.events';
 import { MessageKind } from '../notifications/message-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
@@ -208,7 +209,23 @@ export class InvitationsService {
     assertOpen(invitation);
     const user =
       existing ??
-      (await this.users.create({ email: invitation.email, firstName: input.firstName!, lastName: input.lastName!, passwordHash }));
+      // Made through a link its organisation's admin may have copied: unverified, and confined to that organisation.
+      (await this.users.create({
+        email: invitation.email,
+        firstName: input.firstName!,
+        lastName: input.lastName!,
+        passwordHash,
+        homeOrganizationId: invitation.organizationId,
+      }));
+    const grant = await this.takeSeat(invitation, user, hashToken(input.token));
+    return { user, grant };
+  }
+
+  /**
+   * The seat of an open invitation for `user`: redeemed, the invitation ACCEPTED. With a token
+   * hash, only while the link is still that one (a renewed link replaces it).
+   */
+  private async takeSeat(invitation: Invitation, user: User, tokenHash: string | null): Promise<AccessGrant> {
     // The seat first (the code row is the lock two acceptances meet at), then the invitations.
     const grant = await this.redemption
       .redeem({ codeId: invitation.codeId, userId: user.id, channel: 'INVITATION', invitationId: invitation.id, actorId: user.id })
@@ -220,8 +237,8 @@ export class InvitationsService {
       });
     const [accepted] = (await this.txHost.tx.query(
       `UPDATE invitation SET status = 'ACCEPTED', accepted_by_user_id = $2, closed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() AND token_hash = $3 RETURNING id`,
-      [invitation.id, user.id, hashToken(input.token)],
+        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() AND ($3::text IS NULL OR token_hash = $3) RETURNING id`,
+      [invitation.id, user.id, tokenHash],
     )) as [{ id: string }[], number];
     if (!accepted.length) {
       // Revoked or expired in the meantime: the redemption above is rolled back with this error.
@@ -234,7 +251,53 @@ export class InvitationsService {
         { organizationId: invitation.organizationId, actorId: user.id },
       ),
     );
-    return { user, grant };
+    return grant;
+  }
+
+  /**
+   * Holds a (locked) seat for an existing account an admin gave it to without being its member:
+   * a seat invitation as inviteByEmail makes, but no organisation mail — the person is offered
+   * membership by the platform's invitation to join, and takes the seat on accepting it.
+   */
+  async holdSeatForJoin(actor: Actor, seat: Code, email: string): Promise<Invitation> {
+    if (seat.status === CodeStatus.AVAILABLE) {
+      const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
+      if (!moved) throw new ConflictError('The seat was taken while it was being held.');
+    }
+    const { hash } = newSecretToken(); // a link nobody is given; copyLink makes a usable one
+    const shared = { message: null, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
+    const id = newId();
+    await this.store.insertPending(shared, [
+      { id, organizationId: seat.organizationId, codeId: seat.id, email: normalizeEmail(email), tokenHash: hash },
+    ]);
+    await this.events.publish(
+      new InvitationCreated(
+        { invitationId: id, codeId: seat.id, email: normalizeEmail(email) },
+        {
+          organizationId: seat.organizationId,
+          actorId: shared.invitedByUserId,
+        },
+      ),
+    );
+    return (await this.invitations.findOneBy({ id }))!;
+  }
+
+  /**
+   * The invited account accepted the invitation to join (same transaction): it takes the seat held
+   * for it, unless that seat went meanwhile (someone else took it, it was withdrawn or expired) —
+   * then the membership stands without it.
+   */
+  @OnEventInTransaction(MembershipOfferAccepted)
+  async onMembershipOfferAccepted(event: MembershipOfferAccepted): Promise<void> {
+    const { seatInvitationId, userId } = event.payload;
+    if (!seatInvitationId) return;
+    const found = await this.invitations.findOneBy({ id: seatInvitationId });
+    if (!found) return;
+    await this.codes.lockById(found.codeId);
+    const invitation = (await this.invitations.findOneBy({ id: seatInvitationId }))!;
+    if (closedReason(invitation)) return;
+    const user = (await this.users.findById(userId))!;
+    await this.takeSeat(invitation, user, null);
   }
 
   /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */

@@ -125,6 +125,34 @@ Set your password (the link works until {{expiresAt}}): {{setPasswordUrl}}
 
 ${sign.text}`,
   },
+  // Platform mails (sent with no organisation): `organization.name` is the inviting organisation, the sender is Tessera.
+  JOIN_INVITATION: {
+    subject: '{{organization.name}} invites you to join',
+    html: `${greeting.html}
+<p>{{organization.name}} invites your account ({{recipient.email}}) to join it. Sign in and accept, or ignore this mail: nothing changes until you accept.</p>
+<p><a href="{{acceptUrl}}">Accept the invitation</a> (until {{expiresAt}}).</p>
+<p>— Tessera</p>`,
+    text: `${greeting.text}
+
+{{organization.name}} invites your account ({{recipient.email}}) to join it. Sign in and accept, or ignore this mail: nothing changes until you accept.
+
+Accept the invitation (until {{expiresAt}}): {{acceptUrl}}
+
+— Tessera`,
+  },
+  VERIFY_EMAIL: {
+    subject: 'Confirm your e-mail address',
+    html: `${greeting.html}
+<p>Confirm that {{recipient.email}} is your address by choosing your own password for it:</p>
+<p><a href="{{verifyUrl}}">Confirm and choose your password</a> (the link works until {{expiresAt}}).</p>
+<p>— Tessera</p>`,
+    text: `${greeting.text}
+
+Confirm that {{recipient.email}} is your address by choosing your own password for it (the link works until {{expiresAt}}):
+{{verifyUrl}}
+
+— Tessera`,
+  },
 };
 
 /** The frame every HTML body is set in; `body` is the rendered, already escaped template. */

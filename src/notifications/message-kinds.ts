@@ -9,6 +9,8 @@ export enum MessageKind {
   ACCESS_EXTENDED = 'ACCESS_EXTENDED',
   ACCESS_EXPIRED = 'ACCESS_EXPIRED',
   SET_PASSWORD = 'SET_PASSWORD',
+  JOIN_INVITATION = 'JOIN_INVITATION',
+  VERIFY_EMAIL = 'VERIFY_EMAIL',
 }
 
 registerEnumType(MessageKind, {
@@ -23,6 +25,10 @@ registerEnumType(MessageKind, {
     ACCESS_EXTENDED: { description: 'Access dates changed.' },
     ACCESS_EXPIRED: { description: 'Access ended on its end date (sent when ACCESS_EXPIRY_MAIL is on).' },
     SET_PASSWORD: { description: 'A link to set a new password.' },
+    JOIN_INVITATION: {
+      description: "An organisation's invitation to join it, sent to an existing account by the platform (its own text, never an organisation's).",
+    },
+    VERIFY_EMAIL: { description: 'A link that confirms an account’s address by choosing its password (platform text).' },
   },
 });
 
@@ -63,6 +69,8 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   ACCESS_EXTENDED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   ACCESS_EXPIRED: { ...COMMON, 'product.name': 'Sailing course', accessEndsAt: '2027-06-01' },
   SET_PASSWORD: { ...COMMON, setPasswordUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
+  JOIN_INVITATION: { ...COMMON, acceptUrl: 'https://tessera.example/join?token=sample', expiresAt: '2026-12-31' },
+  VERIFY_EMAIL: { ...COMMON, verifyUrl: 'https://tessera.example/set-password?token=sample', expiresAt: '2026-12-31' },
 };
 
 /** Dotted sample variables as the nested object a template renders with. */

@@ -36,6 +36,13 @@ export class Viewer {
 
   @Field(() => [Membership], { description: 'Their memberships, one per organisation.' })
   memberships: Membership[];
+
+  @Field({
+    description:
+      'Whether the address is proven (a mailed link used). An unverified account reaches only the organisation that made it; ' +
+      'requestEmailVerification mails a link.',
+  })
+  emailVerified: boolean;
 }
 
 @InputType({ description: 'The token from a set-password link, and the new password.' })
@@ -65,5 +72,11 @@ export class RequestPasswordResetInput {
 @ObjectType({ description: 'The request was taken; a link goes out if the address has an account.' })
 export class RequestPasswordResetPayload {
   @Field({ description: 'Always true: the answer does not tell whether the address has an account.' })
+  accepted: boolean;
+}
+
+@ObjectType({ description: 'The request was taken.' })
+export class RequestEmailVerificationPayload {
+  @Field({ description: 'Always true: a link is mailed unless the address is proven already.' })
   accepted: boolean;
 }

@@ -51,10 +51,16 @@ export class AddMemberInput {
   password?: string;
 }
 
-@ObjectType({ description: 'The new membership.' })
+@ObjectType({ description: 'What came of adding a person.' })
 export class AddMemberPayload {
-  @Field(() => Membership, { description: 'The membership.' })
-  membership: Membership;
+  @Field(() => Membership, {
+    nullable: true,
+    description:
+      'Null when an organisation adds a person: a new address is made an account and a member at once, an existing account is mailed ' +
+      'an invitation to join (it joins when its owner accepts, signed in), and the answer does not say which. The membership itself ' +
+      'for platform admins, who connect directly.',
+  })
+  membership: Membership | null;
 }
 
 @InputType({ description: 'An existing account to connect to an organisation.' })
@@ -70,10 +76,15 @@ export class ConnectUserInput {
   role: MemberRole;
 }
 
-@ObjectType({ description: 'The new membership.' })
+@ObjectType({ description: 'What came of connecting an account.' })
 export class ConnectUserPayload {
-  @Field(() => Membership, { description: 'The membership.' })
-  membership: Membership;
+  @Field(() => Membership, {
+    nullable: true,
+    description:
+      'Null when an organisation connects an account: its owner is mailed an invitation to join and becomes a member on accepting it, ' +
+      'signed in. The membership itself for platform admins, who connect directly.',
+  })
+  membership: Membership | null;
 }
 
 @InputType({ description: 'A new role for a member.' })
@@ -101,5 +112,19 @@ export class RemoveMemberInput {
 @ObjectType({ description: 'The membership as it was before removal.' })
 export class RemoveMemberPayload {
   @Field(() => Membership, { description: 'The removed membership.' })
+  membership: Membership;
+}
+
+@InputType({ description: 'The token of an invitation to join an organisation, accepted by the invited person, signed in.' })
+export class AcceptMembershipInvitationInput {
+  @Field({ description: 'The `token` parameter of the link in the mail.' })
+  @IsString()
+  @Length(1, 200)
+  token: string;
+}
+
+@ObjectType({ description: 'The membership the invitation made.' })
+export class AcceptMembershipInvitationPayload {
+  @Field(() => Membership, { description: 'The membership.' })
   membership: Membership;
 }

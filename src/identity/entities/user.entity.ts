@@ -39,4 +39,16 @@ export class User {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /**
+   * When the owner proved the address (a mailed set-password link or invitation to join used); null while unverified. An account an
+   * organisation made (a password its admin chose, an accepted invitation link, a code typed in
+   * with any address) stays unverified until then, and reaches only its home organisation.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** The organisation that made this account (or the first it joined): all an unverified account may reach. */
+  @Column({ type: 'uuid', nullable: true })
+  homeOrganizationId: string | null;
 }

@@ -33,3 +33,26 @@ export class ApiKeyRevoked extends DomainEvent<{ apiKeyId: string }> {
 export class PasswordResetRequested extends DomainEvent<{ userId: string }> {
   static override readonly type = 'PasswordResetRequested';
 }
+
+/** The owner of an unverified account is to be mailed a link that proves the address (the link is made by the mail). */
+export class EmailVerificationRequested extends DomainEvent<{ userId: string }> {
+  static override readonly type = 'EmailVerificationRequested';
+}
+
+/**
+ * An organisation offered an existing account membership (the account is not attached until its
+ * owner accepts, signed in, with the link the platform mails them).
+ */
+export class MembershipOffered extends DomainEvent<{ membershipInvitationId: string; userId: string; role: MemberRole }> {
+  static override readonly type = 'MembershipOffered';
+}
+
+/** The owner accepted: the membership exists now, and a seat held for them (`seatInvitationId`) is theirs to take. */
+export class MembershipOfferAccepted extends DomainEvent<{
+  membershipInvitationId: string;
+  userId: string;
+  role: MemberRole;
+  seatInvitationId: string | null;
+}> {
+  static override readonly type = 'MembershipOfferAccepted';
+}
