@@ -3,6 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, hashToken, newId, newSecretToken, NotFoundError } from '@tessera/common';
 import { EventBus } from '@tessera/events';
+import { IsNull, MoreThan } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MemberRole } from './entities/membership.entity';
@@ -37,9 +38,25 @@ export class MembershipOffersService {
     return this.txHost.tx.getRepository(MembershipInvitation);
   }
 
-  /** Records the offer and publishes it (its mail makes the link), in the caller's transaction. */
+  /**
+   * Records the offer and publishes it (its mail makes the link), in the caller's transaction. An
+   * offer without a seat while an earlier one is still open changes nothing and mails nothing: an
+   * organisation cannot flood a stranger's inbox by adding them again and again.
+   */
   @Transactional()
   async offer(offer: NewOffer): Promise<MembershipInvitation> {
+    if (!offer.seatInvitationId) {
+      const open = await this.offers.findOne({
+        where: {
+          organizationId: offer.organizationId,
+          userId: offer.userId,
+          seatInvitationId: IsNull(),
+          status: MembershipInvitationStatus.PENDING,
+          expiresAt: MoreThan(new Date()),
+        },
+      });
+      if (open) return open;
+    }
     const record = this.offers.create({
       id: newId(),
       organizationId: offer.organizationId,

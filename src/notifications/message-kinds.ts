@@ -26,7 +26,8 @@ registerEnumType(MessageKind, {
     ACCESS_EXPIRED: { description: 'Access ended on its end date (sent when ACCESS_EXPIRY_MAIL is on).' },
     SET_PASSWORD: { description: 'A link to set a new password.' },
     JOIN_INVITATION: {
-      description: "An organisation's invitation to join it, sent to an existing account by the platform (its own text, never an organisation's).",
+      description:
+        "An organisation's invitation to join it, sent to an existing account by the platform (its own text, never an organisation's).",
     },
     VERIFY_EMAIL: { description: 'A link that confirms an account’s address by choosing its password (platform text).' },
   },
