@@ -56,10 +56,13 @@ export async function uploadPeopleCommand(args: string[]): Promise<number> {
     const bar = new ProgressBar('Giving seats', checked.rowCount);
     const result = (await imports.completeHere(OPERATOR, checked.id, (done) => bar.update(done)))!;
     bar.finish(`${result.assignments.length.toLocaleString('en')} seats given`);
-    // New addresses have access now; existing accounts of non-members are invited to join (the seat held for them).
+    // The operator acts for the platform: accounts are attached directly, and the answer names them.
     process.stdout.write(
       summary(`Gave ${result.assignments.length.toLocaleString('en')} ${seats} in ${organization.name}`, [
-        ['people', result.assignments.length],
+        ['accounts created', checked.newAccountCount],
+        ['existing people given seats', result.assignments.length - checked.newAccountCount],
+        // Whoever has no password yet is mailed a link to set one (the others, a confirmation).
+        ['set-password links mailed', result.assignments.filter((assignment) => !assignment.user?.passwordHash).length],
         ['seats left', result.seatsRemaining ?? 0],
         ['time', elapsed(started)],
       ]),

@@ -5,7 +5,7 @@ import { RedemptionService } from '../access/redemption.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import { AccessPolicy } from '../identity/access-policy.service';
-import { actorUserId, type Actor } from '../identity/auth/actor';
+import { actorUserId, actsForPlatform, type Actor } from '../identity/auth/actor';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
@@ -73,7 +73,7 @@ export class SeatAssignmentService {
     const organizationId = input.organizationId;
     await this.access.requireOrganization(actor, organizationId, ADMIN);
     const recipients = input.people
-      ? await this.accountsFor(organizationId, input.people, hashes, actorUserId(actor))
+      ? await this.accountsFor(actor, organizationId, input.people, hashes)
       : await this.members(organizationId, input.userIds!);
     const seats = input.priceId
       ? await this.seatsOfPrice(organizationId, input.priceId, recipients.length)
@@ -117,12 +117,19 @@ export class SeatAssignmentService {
     return { assignments, seatsRemaining };
   }
 
+  /**
+   * The accounts for people named by e-mail. An organisation's admin attaches only its members and
+   * new addresses; platform admins and the operator, who may see every account, attach anyone
+   * and are told who is who.
+   */
   private async accountsFor(
+    actor: Actor,
     organizationId: string,
     people: SeatPersonInput[],
     hashes: (string | null)[],
-    actorId: string | null,
   ): Promise<Recipient[]> {
+    const actorId = actorUserId(actor);
+    const platform = actsForPlatform(actor);
     const existing = new Map((await this.users.findByEmails(people.map((person) => person.email))).map((user) => [user.email, user]));
     const members = new Set(
       await this.memberships.memberIdsAmong(
@@ -137,7 +144,13 @@ export class SeatAssignmentService {
       if (found) {
         // An existing account keeps its own password: a password in the input is only for a new one.
         const member = members.has(found.id);
-        recipients.push({ user: found, field, attached: member, undisclosed: !member, hasPassword: Boolean(found.passwordHash) });
+        recipients.push({
+          user: found,
+          field,
+          attached: member || platform,
+          undisclosed: !member && !platform,
+          hasPassword: Boolean(found.passwordHash),
+        });
         continue;
       }
       // Made by this organisation: unverified (its admin may have chosen the password), so it reaches nothing else.
@@ -151,7 +164,7 @@ export class SeatAssignmentService {
         },
         actorId,
       );
-      recipients.push({ user, field, attached: true, undisclosed: true, hasPassword: Boolean(user.passwordHash) });
+      recipients.push({ user, field, attached: true, undisclosed: !platform, hasPassword: Boolean(user.passwordHash) });
     }
     return recipients;
   }
