@@ -1,4 +1,4 @@
-import { eventually, Fixtures, Person, SmtpSink, TestApp, type ReceivedMail } from '@tessera/testing';
+import { eventually, FIXTURE_PASSWORD, Fixtures, Person, SmtpSink, TestApp, type ReceivedMail } from '@tessera/testing';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 /**
@@ -208,9 +208,9 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
 
   it('B’s answers look the same for a fresh address and for an address with an account elsewhere', async () => {
     await assign(adminA, orgA.id, priceA, { email: 'has-account@example.test', password: 'a password of theirs' });
-    const strip = (answer: { assignSeats: { assignments: { email: string }[] } }) => ({
+    const strip = (answer: Record<string, any>) => ({
       ...answer.assignSeats,
-      assignments: answer.assignSeats.assignments.map((assignment) => ({ ...assignment, email: '…' })),
+      assignments: (answer.assignSeats.assignments as { email: string }[]).map((assignment) => ({ ...assignment, email: '…' })),
     });
     const fresh = await assign(adminB, orgB.id, priceB, { email: 'nobody-yet@example.test', password: 'b chose for fresh' });
     const elsewhere = await assign(adminB, orgB.id, priceB, { email: 'has-account@example.test', password: 'b chose for fresh' });
@@ -221,5 +221,35 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     const add = (email: string) =>
       adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email, firstName: 'Sam', lastName: 'Doe' } });
     expect(await add('has-account@example.test')).toEqual(await add('another-fresh@example.test'));
+  });
+
+  it('the link’s page: the invited person signs in there and joins; a wrong password or another account joins nobody', async () => {
+    const page = async (path: string, form?: Record<string, string>) => {
+      const response = await fetch(`${t.url}${path}`, form ? { method: 'POST', body: new URLSearchParams(form) } : {});
+      return { status: response.status, html: await response.text() };
+    };
+    const mo = await fixtures.person({ email: 'mo@example.test', firstName: 'Mo' });
+    await fixtures.member(orgA, undefined, mo);
+    await adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email: mo.user.email, firstName: 'X', lastName: 'Y' } });
+    const [invitation] = await mailsTo(mo.user.email, 1);
+    const token = link(invitation, 'join');
+
+    const shown = await page(`/join?token=${token}`);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain('Rival B invites your account, mo@example.test, to join it.');
+    const wrong = await page('/join', { token, email: mo.user.email, password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    // B's admin, holding the link, signs in as themselves: refused, nobody joins.
+    const other = await page('/join', { token, email: adminB.user.email, password: FIXTURE_PASSWORD });
+    expect(other.status).toBe(403);
+    expect(other.html).toContain('This invitation is for another account');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: mo.user.email })).members.totalCount).toBe(0);
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: adminB.user.email })).members.totalCount).toBe(1);
+
+    const joined = await page('/join', { token, email: mo.user.email, password: FIXTURE_PASSWORD });
+    expect(joined.status).toBe(200);
+    expect(joined.html).toContain('mo@example.test is now a member of Rival B.');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: mo.user.email })).members.totalCount).toBe(1);
+    expect((await page(`/join?token=${token}`)).status).toBe(409);
   });
 });

@@ -9,8 +9,13 @@ import { APP_CONFIG } from '../config/config.module';
 import { MemberRole } from './entities/membership.entity';
 import { MembershipInvitation, MembershipInvitationStatus } from './entities/membership-invitation.entity';
 import { MembershipOffered } from './events/identity.events';
+import { OrganizationsService } from './organizations.service';
+import { RateLimiter } from './rate-limiter.service';
+import { UsersService } from './users.service';
 
 const DAY_MS = 86_400_000;
+/** Link look-ups per client address and minute, as for seat invitations: people need a few, guessing needs millions. */
+const LOOKUPS_PER_MINUTE = 30;
 
 export interface NewOffer {
   organizationId: string;
@@ -31,6 +36,9 @@ export class MembershipOffersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventBus,
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,23 +101,53 @@ export class MembershipOffersService {
   }
 
   /**
+   * What a link is for, for its page: the organisation and the invited address, and why it cannot
+   * be accepted any more (null while it can). An unknown token is NOT_FOUND.
+   */
+  async lookUp(
+    token: string,
+    clientAddress: string,
+  ): Promise<{ organizationName: string; email: string; closed: string | null; expiresAt: Date }> {
+    await this.limiter.consume({ key: `join-lookup:client:${clientAddress}`, max: LOOKUPS_PER_MINUTE, windowSeconds: 60 }, 1);
+    const offer = await this.offers.findOneBy({ tokenHash: hashToken(token) });
+    if (!offer) throw invalidLink();
+    const [[organization], user] = await Promise.all([
+      this.organizations.findByIds([offer.organizationId]),
+      this.users.findById(offer.userId),
+    ]);
+    return {
+      organizationName: organization?.name ?? '',
+      email: user?.email ?? '',
+      closed: closedMessage(offer),
+      expiresAt: offer.expiresAt,
+    };
+  }
+
+  /**
    * Marks the offer of this link accepted by `userId` (locked, so it is taken once), in the
    * caller's transaction. Someone signed in as another account is refused: only the owner consents.
    */
   @Transactional()
   async take(token: string, userId: string): Promise<MembershipInvitation> {
     const offer = await this.offers.findOne({ where: { tokenHash: hashToken(token) }, lock: { mode: 'pessimistic_write' } });
-    if (!offer) {
-      const error = new NotFoundError('Invitation');
-      error.message = 'This invitation link is not valid: check it, or ask for a new one (a newer link replaces an older one).';
-      throw error;
-    }
+    if (!offer) throw invalidLink();
     if (offer.userId !== userId) throw new ForbiddenError('This invitation is for another account: sign in as the person it was sent to.');
-    if (offer.status === MembershipInvitationStatus.ACCEPTED)
-      throw new ConflictError('This invitation has already been accepted.', { reason: 'ACCEPTED' });
-    if (offer.expiresAt <= new Date())
-      throw new ConflictError('This invitation has expired: ask the organisation for a new one.', { reason: 'EXPIRED' });
+    const closed = closedMessage(offer);
+    if (closed) throw new ConflictError(closed, { reason: offer.status === MembershipInvitationStatus.ACCEPTED ? 'ACCEPTED' : 'EXPIRED' });
     await this.offers.update({ id: offer.id }, { status: MembershipInvitationStatus.ACCEPTED, acceptedAt: new Date() });
     return offer;
   }
+}
+
+function invalidLink(): NotFoundError {
+  const error = new NotFoundError('Invitation');
+  error.message = 'This invitation link is not valid: check it, or ask for a new one (a newer link replaces an older one).';
+  return error;
+}
+
+/** Why an offer cannot be accepted now; null when it can. */
+function closedMessage(offer: MembershipInvitation): string | null {
+  if (offer.status === MembershipInvitationStatus.ACCEPTED) return 'This invitation has already been accepted.';
+  if (offer.expiresAt <= new Date()) return 'This invitation has expired: ask the organisation for a new one.';
+  return null;
 }
