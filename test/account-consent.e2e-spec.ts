@@ -252,4 +252,34 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: mo.user.email })).members.totalCount).toBe(1);
     expect((await page(`/join?token=${token}`)).status).toBe(409);
   });
+
+  it('ten simultaneous acceptances of one invitation: one membership, one seat; a second seat held meanwhile goes back to B', async () => {
+    const pat = await fixtures.person({ email: 'pat.twice@example.test' });
+    await fixtures.member(orgA, undefined, pat);
+    await assign(adminB, orgB.id, priceB, { email: pat.user.email });
+    const [first] = await mailsTo(pat.user.email, 1);
+    await assign(adminB, orgB.id, priceB, { email: pat.user.email });
+    const [, second] = await mailsTo(pat.user.email, 2);
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => pat.client.request(ACCEPT_JOIN, { token: link(first, 'join') })));
+    const codes = results.map((result) => (result.errors ? (result.errors[0].extensions as { code: string }).code : 'OK'));
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(9);
+    await pat.client.ok(ACCEPT_JOIN, { token: link(second, 'join') });
+
+    expect((await pat.client.ok(MY_ACCESS)).myAccess.edges).toEqual([{ node: { product: { name: 'Course of B' }, status: 'ACTIVE' } }]);
+    const seats = (await t.dataSource.query(
+      `SELECT i.status AS invitation, c.status AS code FROM invitation i JOIN code c ON c.id = i.code_id WHERE i.email = $1 ORDER BY i.created_at`,
+      [pat.user.email],
+    )) as { invitation: string; code: string }[];
+    expect(seats).toEqual([
+      { invitation: 'ACCEPTED', code: 'REDEEMED' },
+      { invitation: 'REVOKED', code: 'AVAILABLE' },
+    ]);
+    const [{ count }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM membership WHERE user_id = $1 AND organization_id = $2`,
+      [pat.user.id, orgB.id],
+    )) as { count: number }[];
+    expect(count).toBe(1);
+  });
 });

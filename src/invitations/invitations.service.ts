@@ -285,7 +285,7 @@ export class InvitationsService {
   /**
    * The invited account accepted the invitation to join (same transaction): it takes the seat held
    * for it, unless that seat went meanwhile (someone else took it, it was withdrawn or expired) —
-   * then the membership stands without it.
+   * then the membership stands without it — or they hold the product already (the seat is freed).
    */
   @OnEventInTransaction(MembershipOfferAccepted)
   async onMembershipOfferAccepted(event: MembershipOfferAccepted): Promise<void> {
@@ -293,9 +293,16 @@ export class InvitationsService {
     if (!seatInvitationId) return;
     const found = await this.invitations.findOneBy({ id: seatInvitationId });
     if (!found) return;
-    await this.codes.lockById(found.codeId);
+    const code = await this.codes.lockById(found.codeId);
     const invitation = (await this.invitations.findOneBy({ id: seatInvitationId }))!;
     if (closedReason(invitation)) return;
+    const [price] = code?.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
+    if (price && (await this.redemption.holdersOf(price.productId, [userId])).has(userId)) {
+      // They have the product by now (another seat, a code): this seat goes back to the organisation.
+      await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
+      await this.releaseIfUnheld(invitation.codeId);
+      return;
+    }
     const user = (await this.users.findById(userId))!;
     await this.takeSeat(invitation, user, null);
   }
