@@ -249,7 +249,6 @@ const NOT_ORGANIZATION_SCOPED = [
   'registerWithCode',
   // The caller's own account (account-consent.e2e-spec): a token mailed to them, checked against who is signed in.
   'acceptMembershipInvitation',
-  'requestEmailVerification',
 ];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {

@@ -6,14 +6,12 @@ import { AuthService } from './auth.service';
 import {
   LoginInput,
   LoginPayload,
-  RequestEmailVerificationPayload,
   RequestPasswordResetInput,
   RequestPasswordResetPayload,
   SetPasswordInput,
   SetPasswordPayload,
   Viewer,
 } from './dto/auth.dto';
-import { EmailVerificationService } from './email-verification.service';
 import { PasswordTokensService } from './password-tokens.service';
 import { MembershipsService } from './memberships.service';
 import { UsersService } from './users.service';
@@ -25,7 +23,6 @@ export class AuthResolver {
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
     private readonly passwordTokens: PasswordTokensService,
-    private readonly emailVerification: EmailVerificationService,
   ) {}
 
   @Public()
@@ -67,15 +64,5 @@ export class AuthResolver {
     const user = await this.users.findById(actor.userId);
     if (!user) throw new NotFoundError('User', actor.userId);
     return { user, memberships: await this.memberships.listOfUser(user.id), emailVerified: Boolean(user.emailVerifiedAt) };
-  }
-
-  @Mutation(() => RequestEmailVerificationPayload, {
-    description:
-      'Mails the signed-in person a link that confirms their address by choosing their password (nothing if it is confirmed already). ' +
-      'Rate-limited per account.',
-  })
-  async requestEmailVerification(@CurrentActor() actor: Actor): Promise<RequestEmailVerificationPayload> {
-    await this.emailVerification.request(actor);
-    return { accepted: true };
   }
 }

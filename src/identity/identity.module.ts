@@ -26,7 +26,6 @@ import { OrganizationsService } from './organizations.service';
 import { RateLimiter } from './rate-limiter.service';
 import { UsersService } from './users.service';
 import { MembershipInvitation } from './entities/membership-invitation.entity';
-import { EmailVerificationService } from './email-verification.service';
 import { MembershipOffersService } from './membership-offers.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
@@ -59,7 +58,6 @@ import { MembershipOffersService } from './membership-offers.service';
     MembershipsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
-    EmailVerificationService,
     MembershipOffersService,
   ],
   exports: [
@@ -71,7 +69,6 @@ import { MembershipOffersService } from './membership-offers.service';
     AuthService,
     TokenService,
     PasswordTokensService,
-    EmailVerificationService,
     MembershipOffersService,
   ],
 })

@@ -222,6 +222,7 @@ export class MembershipsService {
 
 function unverifiedElsewhere(): ForbiddenError {
   return new ForbiddenError(
-    'Confirm your e-mail address first (requestEmailVerification mails you a link): until then this account reaches only the organisation that made it.',
+    'Confirm your e-mail address first: until then this account reaches only the organisation that made it. Set your password with the ' +
+      'link mailed to you (or ask for one: requestPasswordReset, "Forgotten your password?" on the sign-in page).',
   );
 }

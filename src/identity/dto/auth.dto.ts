@@ -40,7 +40,7 @@ export class Viewer {
   @Field({
     description:
       'Whether the address is proven (a mailed link used). An unverified account reaches only the organisation that made it; ' +
-      'requestEmailVerification mails a link.',
+      'a set-password link (requestPasswordReset) proves it.',
   })
   emailVerified: boolean;
 }
@@ -72,11 +72,5 @@ export class RequestPasswordResetInput {
 @ObjectType({ description: 'The request was taken; a link goes out if the address has an account.' })
 export class RequestPasswordResetPayload {
   @Field({ description: 'Always true: the answer does not tell whether the address has an account.' })
-  accepted: boolean;
-}
-
-@ObjectType({ description: 'The request was taken.' })
-export class RequestEmailVerificationPayload {
-  @Field({ description: 'Always true: a link is mailed unless the address is proven already.' })
   accepted: boolean;
 }

@@ -34,7 +34,10 @@ export class PasswordResetRequested extends DomainEvent<{ userId: string }> {
   static override readonly type = 'PasswordResetRequested';
 }
 
-/** The owner of an unverified account is to be mailed a link that proves the address (the link is made by the mail). */
+/**
+ * An account was made with a password someone else may have chosen: its owner is mailed a link that
+ * proves the address by choosing their own (the link is made by the mail, never stored in an event).
+ */
 export class EmailVerificationRequested extends DomainEvent<{ userId: string }> {
   static override readonly type = 'EmailVerificationRequested';
 }
