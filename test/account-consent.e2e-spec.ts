@@ -218,6 +218,19 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect(elsewhere.assignSeats.seatsRemaining).toBe(fresh.assignSeats.seatsRemaining - 1);
     expect(strip(fresh).assignments).toEqual([{ email: '…', user: null, grant: null }]);
 
+    // A refusal is the same too: a used seat named for either address.
+    const [used] = (await t.dataSource.query(`SELECT id FROM code WHERE organization_id = $1 AND status = 'REDEEMED' LIMIT 1`, [
+      orgB.id,
+    ])) as { id: string }[];
+    const refuse = async (email: string) => {
+      const error = await adminB.client.fails(ASSIGN, {
+        input: { organizationId: orgB.id, codeIds: [used.id], people: [{ email, firstName: 'Sam', lastName: 'Doe' }] },
+      });
+      return { code: error.code, message: error.message, extensions: error.extensions };
+    };
+    expect(await refuse('has-account@example.test')).toEqual(await refuse('still-nobody@example.test'));
+    expect((await refuse('still-nobody@example.test')).code).toBe('BAD_USER_INPUT');
+
     const add = (email: string) =>
       adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email, firstName: 'Sam', lastName: 'Doe' } });
     expect(await add('has-account@example.test')).toEqual(await add('another-fresh@example.test'));

@@ -82,8 +82,14 @@ export class SeatAssignmentService {
     const assignments: SeatAssignment[] = [];
     for (const [index, recipient] of recipients.entries()) {
       const seat = seats[index];
+      // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
+      const nameTheRow = (error: unknown): never => {
+        if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
+        const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
+        throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
+      };
       if (!recipient.attached) {
-        const held = await this.invitations.holdSeatForJoin(actor, seat, recipient.user.email);
+        const held = await this.invitations.holdSeatForJoin(actor, seat, recipient.user.email).catch(nameTheRow);
         await this.memberships.offer(actor, organizationId, recipient.user.id, MemberRole.MEMBER, held.id);
         assignments.push({ email: recipient.user.email, user: null, grant: null });
         await onProgress?.(index + 1, recipients.length);
@@ -99,12 +105,7 @@ export class SeatAssignmentService {
           actorId: actorUserId(actor),
           notify: !needsPasswordLink,
         })
-        .catch((error: unknown) => {
-          // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
-          if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
-          const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
-          throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
-        });
+        .catch(nameTheRow);
       if (needsPasswordLink) await this.redemption.sendAccountSetup(grant);
       assignments.push(
         recipient.undisclosed

@@ -106,8 +106,9 @@ export class UsersService {
   }
 
   /**
-   * For callers that hash before their transaction (argon2 is slow on purpose). Its one caller is
-   * the mailed set-password link, which proves the address too: the account is verified.
+   * For callers that hash before their transaction (argon2 is slow on purpose). The account is
+   * verified too: its callers are the mailed set-password link, which proves the address, and the
+   * operator's create-admin, who vouches for it.
    */
   @Transactional()
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {

@@ -260,6 +260,10 @@ export class InvitationsService {
    * membership by the platform's invitation to join, and takes the seat on accepting it.
    */
   async holdSeatForJoin(actor: Actor, seat: Code, email: string): Promise<Invitation> {
+    // A seat that could not be taken now is refused as taking it would be (a used, void or expired code).
+    const [contract] = seat.contractId ? await this.contracts.findContractsByIds([seat.contractId]) : [];
+    const reason = unusableReason(seat, contract ?? null, { allowPending: true });
+    if (reason) throw codeUnusableError(reason, seat.code);
     if (seat.status === CodeStatus.AVAILABLE) {
       const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
       if (!moved) throw new ConflictError('The seat was taken while it was being held.');
