@@ -295,4 +295,34 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     )) as { count: number }[];
     expect(count).toBe(1);
   });
+
+  it('a large upload, carried out in the background by a worker, attaches no existing account either', async () => {
+    const bea = await fixtures.person({ email: 'bea.bulk@example.test' });
+    await fixtures.member(orgA, undefined, bea);
+    await fixtures.codes(orgB, { quantity: 205, priceId: priceB, prefix: 'BULK' });
+    const rows = [...Array.from({ length: 200 }, (_, i) => `New,${i},new${i}@bulk.test`), `Bea,Bulk,${bea.user.email}`];
+    const uploaded = await adminB.client.upload(
+      `mutation($input: UploadSeatAssignmentsInput!) { uploadSeatAssignments(input: $input) { id status } }`,
+      { input: { organizationId: orgB.id, priceId: priceB, file: null } },
+      { 'input.file': { content: `First name,Last name,E-mail\r\n${rows.join('\r\n')}\r\n`, filename: 'people.csv' } },
+    );
+    const { id, status } = uploaded.data!.uploadSeatAssignments;
+    expect(status).toBe('VALID');
+    const started = await adminB.client.ok(`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { status } }`, { id });
+    expect(started.completePeopleImport.status).toBe('RUNNING');
+    await eventually(
+      async () =>
+        expect((await adminB.client.ok(`query($id: UUID!) { peopleImport(id: $id) { status } }`, { id })).peopleImport.status).toBe(
+          'COMPLETED',
+        ),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: bea.user.email })).members.totalCount).toBe(0);
+    expect((await bea.client.ok(ME)).me.memberships).toEqual([{ organizationId: orgA.id, role: 'MEMBER' }]);
+    const [invitation] = await mailsTo(bea.user.email, 1);
+    expect(invitation.subject).toBe('Rival B invites you to join');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: 'new200' })).members.totalCount).toBe(0);
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: '@bulk.test' })).members.totalCount).toBe(200);
+  }, 90_000);
 });

@@ -119,9 +119,9 @@ export class SeatAssignmentService {
   }
 
   /**
-   * The accounts for people named by e-mail. An organisation's admin attaches only its members and
-   * new addresses; platform admins and the operator, who may see every account, attach anyone
-   * and are told who is who.
+   * The accounts for people named by e-mail. Only members and new addresses are attached, whoever
+   * gives the seats (a large upload runs in a worker as the operator: it must not attach more than
+   * its organisation's admin could); platform admins and the operator are told who is who.
    */
   private async accountsFor(
     actor: Actor,
@@ -144,11 +144,12 @@ export class SeatAssignmentService {
       const found = existing.get(normalizeEmail(person.email));
       if (found) {
         // An existing account keeps its own password: a password in the input is only for a new one.
+        // Not a member: the seat is held and the platform invites the owner to join.
         const member = members.has(found.id);
         recipients.push({
           user: found,
           field,
-          attached: member || platform,
+          attached: member,
           undisclosed: !member && !platform,
           hasPassword: Boolean(found.passwordHash),
         });
