@@ -147,6 +147,14 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect(await adminB.client.fails(ACCEPT_JOIN, { token: seatToken })).toMatchObject({ code: 'FORBIDDEN' });
     expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: vera })).members.totalCount).toBe(0);
 
+    const LOOK_UP = `query($token: String!) { membershipInvitation(token: $token) { organizationName email canAccept closedReason } }`;
+    expect((await t.client.ok(LOOK_UP, { token: seatToken })).membershipInvitation).toEqual({
+      organizationName: 'Rival B',
+      email: vera,
+      canAccept: true,
+      closedReason: null,
+    });
+
     // She accepts the one that came with a seat: a member of B, with the seat held for her.
     const { acceptMembershipInvitation } = await veraClient.ok(ACCEPT_JOIN, { token: seatToken });
     expect(acceptMembershipInvitation.membership).toEqual({ role: 'MEMBER', organization: { id: orgB.id }, user: { email: vera } });
@@ -154,6 +162,10 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
       (await veraClient.ok(MY_ACCESS)).myAccess.edges.map((edge: { node: { product: { name: string } } }) => edge.node.product.name).sort(),
     ).toEqual(['Course of A', 'Course of B']);
     expect(await veraClient.fails(ACCEPT_JOIN, { token: seatToken })).toMatchObject({ code: 'CONFLICT' });
+    expect((await t.client.ok(LOOK_UP, { token: seatToken })).membershipInvitation).toMatchObject({
+      canAccept: false,
+      closedReason: 'This invitation has already been accepted.',
+    });
     // Now she is B's member (who has redeemed B's seat), not a stranger to B.
     expect(await adminB.client.fails(SEND, { input: { codeId: codeB.id, email: vera } })).toMatchObject({
       code: 'CONFLICT',

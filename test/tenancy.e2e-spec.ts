@@ -249,6 +249,7 @@ const NOT_ORGANIZATION_SCOPED = [
   'registerWithCode',
   // The caller's own account (account-consent.e2e-spec): a token mailed to them, checked against who is signed in.
   'acceptMembershipInvitation',
+  'membershipInvitation',
 ];
 
 describe('tenancy: nobody from organisation X reaches organisation Y', () => {

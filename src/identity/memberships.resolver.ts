@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { clientAddress, Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from './auth/actor';
-import { CurrentActor } from './auth/auth.decorators';
+import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
 import {
   AcceptMembershipInvitationInput,
   AcceptMembershipInvitationPayload,
@@ -13,12 +13,14 @@ import {
   ConnectUserPayload,
   MemberFilter,
   MembershipConnection,
+  MembershipInvitationInfo,
   RemoveMemberInput,
   RemoveMemberPayload,
 } from './dto/membership.dto';
 import { Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
+import { MembershipOffersService } from './membership-offers.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 import { UsersService } from './users.service';
@@ -29,6 +31,7 @@ export class MembershipsResolver {
     private readonly memberships: MembershipsService,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
+    private readonly offers: MembershipOffersService,
   ) {}
 
   @Query(() => MembershipConnection, { description: "An organisation's members (its admins)." })
@@ -62,6 +65,18 @@ export class MembershipsResolver {
     @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput,
   ): Promise<ConnectUserPayload> {
     return { membership: await this.memberships.connectUser(actor, input.organizationId, input.userId, input.role) };
+  }
+
+  @Public()
+  @Query(() => MembershipInvitationInfo, {
+    description: 'What a link of an invitation to join is for, and whether it can still be accepted (public, rate-limited per client).',
+  })
+  async membershipInvitation(
+    @Args('token', { description: 'The `token` parameter of the link.' }) token: string,
+    @Context('req') req: RequestWithActor,
+  ): Promise<MembershipInvitationInfo> {
+    const info = await this.offers.lookUp(token, clientAddress(req));
+    return { ...info, canAccept: !info.closed, closedReason: info.closed };
   }
 
   @Mutation(() => AcceptMembershipInvitationPayload, {

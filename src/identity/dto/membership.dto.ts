@@ -128,3 +128,24 @@ export class AcceptMembershipInvitationPayload {
   @Field(() => Membership, { description: 'The membership.' })
   membership: Membership;
 }
+
+@ObjectType({ description: 'What a link of an invitation to join is for (public: whoever holds the mailed link).' })
+export class MembershipInvitationInfo {
+  @Field({ description: 'The inviting organisation.' })
+  organizationName: string;
+
+  @Field({ description: 'The invited account: sign in as it to accept.' })
+  email: string;
+
+  @Field({ description: 'Whether it can still be accepted.' })
+  canAccept: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it cannot be accepted any more (already accepted, expired); null while it can.',
+  })
+  closedReason: string | null;
+
+  @Field({ description: 'When the link stops working.' })
+  expiresAt: Date;
+}
