@@ -243,6 +243,36 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect(await refuse('has-account@example.test')).toEqual(await refuse('still-nobody@example.test'));
     expect((await refuse('still-nobody@example.test')).code).toBe('BAD_USER_INPUT');
 
+    // B's own invitation mail (and the subject in B's log) names no one it does not know: an account's names stay out of it.
+    await adminB.client.ok(`mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`, {
+      input: {
+        organizationId: orgB.id,
+        kind: 'INVITATION',
+        subject: 'Names:{{recipient.firstName}}/{{recipient.lastName}}',
+        html: '<p>{{acceptUrl}}</p>',
+        text: '{{acceptUrl}}',
+      },
+    });
+    const invite = async (email: string) => {
+      await adminB.client.ok(INVITE, { input: { organizationId: orgB.id, priceId: priceB, emails: [email] } });
+      const mail = await eventually(() => {
+        const found = smtp.mailsTo(email).find((sent) => sent.subject.startsWith('Names:'));
+        if (!found) throw new Error(`No invitation to ${email} yet`);
+        return found;
+      });
+      return mail.subject;
+    };
+    expect(await invite('has-account@example.test')).toBe('Names:/');
+    expect(await invite('nobody-at-all@example.test')).toBe('Names:/');
+    const subjects = (
+      await adminB.client.ok(`query($org: UUID!) { messages(organizationId: $org, first: 100) { edges { node { recipient subject } } } }`, {
+        org: orgB.id,
+      })
+    ).messages.edges
+      .map((edge: { node: { recipient: string; subject: string | null } }) => edge.node)
+      .filter((node: { recipient: string }) => ['has-account@example.test', 'nobody-at-all@example.test'].includes(node.recipient));
+    expect(subjects.map((node: { subject: string | null }) => node.subject)).toEqual(['Names:/', 'Names:/']);
+
     const add = (email: string) =>
       adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email, firstName: 'Sam', lastName: 'Doe' } });
     expect(await add('has-account@example.test')).toEqual(await add('another-fresh@example.test'));

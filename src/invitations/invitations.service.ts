@@ -33,6 +33,7 @@ import { passwordHasher } from '../identity/auth/password-hasher';
 import { TokenService } from '../identity/auth/token.service';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
+import { MembershipsService } from '../identity/memberships.service';
 import { OrganizationsService } from '../identity/organizations.service';
 import { RateLimiter } from '../identity/rate-limiter.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
@@ -108,6 +109,7 @@ export class InvitationsService {
     private readonly auth: AuthService,
     private readonly participants: ParticipantsService,
     private readonly store: InvitationStore,
+    private readonly memberships: MembershipsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -502,15 +504,23 @@ export class InvitationsService {
       (await this.contracts.findProductsByIds(distinct(prices.map((price) => price.productId)))).map((product) => [product.id, product]),
     );
     const productOfPrice = new Map(prices.map((price) => [price.id, products.get(price.productId)]));
-    const known = new Map(
+    const accountsOf = new Map(
       (accounts ?? (await this.users.findByEmails(mails.map((mail) => mail.invitation.email)))).map((user) => [
         normalizeEmail(user.email),
         user,
       ]),
     );
+    // The names of an account go into an organisation's mail only when the person is its member: its
+    // template (and the subject in its message log) must not show who has an account elsewhere, or their names.
+    const members = new Set<string>();
+    for (const organizationId of distinct(mails.map((mail) => mail.invitation.organizationId))) {
+      const ids = [...accountsOf.values()].map((user) => user.id);
+      for (const id of await this.memberships.memberIdsAmong(organizationId, ids)) members.add(`${organizationId}:${id}`);
+    }
     await this.notifications.queueMany(
       mails.map(({ invitation, token, seat }) => {
-        const person = known.get(invitation.email);
+        const account = accountsOf.get(invitation.email);
+        const person = account && members.has(`${invitation.organizationId}:${account.id}`) ? account : undefined;
         return {
           kind: MessageKind.INVITATION,
           recipient: invitation.email,
