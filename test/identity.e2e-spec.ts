@@ -87,12 +87,13 @@ describe('identity: sign-in, organisations, members', () => {
   });
 
   describe('members', () => {
-    it('adds people by e-mail (creating the account once), connects existing users, and searches members', async () => {
+    it('adds people by e-mail (creating the account once), invites existing users to join, and searches members', async () => {
       const { organization, admin } = await fixtures.organization();
       const added = await admin.client.ok(ADD_MEMBER, {
         input: { organizationId: organization.id, email: 'New.Person@Example.test', firstName: 'Nora', lastName: 'Newcomer' },
       });
-      expect(added.addMember.membership).toMatchObject({ role: 'MEMBER', user: { email: 'new.person@example.test', firstName: 'Nora' } });
+      // The answer does not say whether the address had an account (issue 16, finding 15); the members list shows her.
+      expect(added.addMember.membership).toBeNull();
       const again = await admin.client.fails(ADD_MEMBER, {
         input: { organizationId: organization.id, email: 'new.person@example.test', firstName: 'N', lastName: 'N' },
       });
@@ -103,12 +104,14 @@ describe('identity: sign-in, organisations, members', () => {
       const connected = await admin.client.ok(connect, {
         input: { organizationId: organization.id, userId: existing.user.id, role: 'ORG_ADMIN' },
       });
-      expect(connected.connectUser.membership).toEqual({ role: 'ORG_ADMIN', user: { id: existing.user.id } });
+      // An existing account is invited to join, not attached (its owner accepts signed in: account-consent.e2e-spec).
+      expect(connected.connectUser.membership).toBeNull();
 
       const byName = await admin.client.ok(MEMBERS, { organizationId: organization.id, filter: { search: 'nora newc' } });
       expect(byName.members.edges.map((e: any) => e.node.user.email)).toEqual(['new.person@example.test']);
+      expect(byName.members.edges[0].node).toMatchObject({ role: 'MEMBER' });
       const admins = await admin.client.ok(MEMBERS, { organizationId: organization.id, filter: { role: 'ORG_ADMIN' } });
-      expect(admins.members.totalCount).toBe(2);
+      expect(admins.members.totalCount).toBe(1);
     });
 
     it('pages members with cursors and caps the page size', async () => {

@@ -231,7 +231,8 @@ describe('orders: the storefront reports orders, and the seat dashboard counts t
         people: [{ email: 'seat.taker@example.test', firstName: 'Sade', lastName: 'Taker' }],
       },
     });
-    expect(assignSeats.assignments[0].grant.status).toBe('ACTIVE');
+    // A new address: access at once, though the answer does not say so (issue 16, finding 15); the dashboard below counts it.
+    expect(assignSeats.assignments).toEqual([{ grant: null }]);
     const { inviteByEmail } = await admin.client.ok(INVITE, {
       input: { organizationId: organization.id, codeId: invited, emails: ['invitee@example.test'] },
     });
@@ -252,8 +253,9 @@ describe('orders: the storefront reports orders, and the seat dashboard counts t
     expect((await storefront.ok(ORDER, { id })).order.seats).toEqual({ total: 5, remaining: 3, pending: 0, used: 2, void: 0 });
 
     // Removing the first person returns their seat.
+    const [givenGrant] = (await t.dataSource.query(`SELECT id FROM access_grant WHERE code_id = $1`, [given])) as { id: string }[];
     await admin.client.ok(`mutation($id: UUID!) { revokeAccess(input: { grantId: $id }) { grant { status } } }`, {
-      id: assignSeats.assignments[0].grant.id,
+      id: givenGrant.id,
     });
     expect((await storefront.ok(ORDER, { id })).order.seats).toEqual({ total: 5, remaining: 4, pending: 0, used: 1, void: 0 });
   });

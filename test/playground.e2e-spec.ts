@@ -215,7 +215,8 @@ describe('the playground in a browser', () => {
       people: [{ email: 'ada@example.test', firstName: 'Ada', lastName: 'Lovelace' }],
     });
     expect(given.data.assignSeats.assignments).toEqual([
-      expect.objectContaining({ accountCreated: true, user: { email: 'ada@example.test' }, grant: { status: 'ACTIVE' } }),
+      // Ada was no member: the answer does not say whether she had an account (issue 16, finding 15).
+      { email: 'ada@example.test', user: null, grant: null },
     ]);
 
     const invited = await runExample('InviteByEmail', { priceId, emails: ['grace@example.test'] });

@@ -3,7 +3,7 @@ import { Organization } from '../src/identity/entities/organization.entity';
 
 const APP_URL = 'https://tessera.example.test';
 const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id codeId } } }`;
-const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { accountCreated } } }`;
+const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { email } } }`;
 const ORGANIZATION = 'Acme <b>Training</b> & "Co"';
 const PRODUCT = 'Course <i>One</i>';
 const MESSAGE = '<script>alert("hi")</script> See you on Monday & bring a laptop';

@@ -24,6 +24,7 @@ export async function createAdminCommand(args: string[]): Promise<number> {
       firstName: values['first-name'] ?? 'Platform',
       lastName: values['last-name'] ?? 'Admin',
       isPlatformAdmin: true,
+      emailVerified: true, // the operator vouches for the address
     });
     if (!created) {
       await users.setPassword(user.id, password);

@@ -33,6 +33,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSignIn
     lastName: 'Platform',
     password: DEMO_PASSWORD,
     isPlatformAdmin: true,
+    emailVerified: true,
   });
   const actor: UserActor = { kind: 'user', userId: admin.id, isPlatformAdmin: true };
   const organizations = app.get(OrganizationsService);
@@ -41,7 +42,7 @@ export async function seedDemo(app: INestApplicationContext): Promise<DemoSignIn
     existing.edges[0]?.node ?? (await organizations.create(actor, { name: 'Demo Mentoring Programme', slug: 'demo-mentoring' }));
   const memberships = app.get(MembershipsService);
   for (const { role, ...person } of DEMO_PEOPLE) {
-    const { user } = await users.findOrCreate({ ...person, password: DEMO_PASSWORD });
+    const { user } = await users.findOrCreate({ ...person, password: DEMO_PASSWORD, emailVerified: true });
     const members = await memberships.list(actor, organization.id, { first: 1 }, { search: user.email });
     if (members.totalCount === 0) await memberships.connectUser(actor, organization.id, user.id, role);
   }

@@ -56,13 +56,15 @@ export async function uploadPeopleCommand(args: string[]): Promise<number> {
     const bar = new ProgressBar('Giving seats', checked.rowCount);
     const result = (await imports.completeHere(OPERATOR, checked.id, (done) => bar.update(done)))!;
     bar.finish(`${result.assignments.length.toLocaleString('en')} seats given`);
-    const created = result.assignments.filter((assignment) => assignment.accountCreated).length;
+    // The operator is told who is who: existing accounts of non-members are invited to join, their seats held.
+    const given = result.assignments.filter((assignment) => assignment.grant);
     process.stdout.write(
       summary(`Gave ${result.assignments.length.toLocaleString('en')} ${seats} in ${organization.name}`, [
-        ['accounts created', created],
-        ['existing people given seats', result.assignments.length - created],
+        ['accounts created', checked.newAccountCount],
+        ['existing members given seats', given.length - checked.newAccountCount],
+        ['existing accounts invited to join', result.assignments.length - given.length],
         // Whoever has no password yet is mailed a link to set one (the others, a confirmation).
-        ['set-password links mailed', result.assignments.filter((assignment) => !assignment.user.passwordHash).length],
+        ['set-password links mailed', given.filter((assignment) => !assignment.user?.passwordHash).length],
         ['seats left', result.seatsRemaining ?? 0],
         ['time', elapsed(started)],
       ]),

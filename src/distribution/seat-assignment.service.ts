@@ -5,7 +5,7 @@ import { RedemptionService } from '../access/redemption.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import { AccessPolicy } from '../identity/access-policy.service';
-import { actorUserId, type Actor } from '../identity/auth/actor';
+import { actorUserId, actsForPlatform, type Actor } from '../identity/auth/actor';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
@@ -13,23 +13,32 @@ import { MembershipsService } from '../identity/memberships.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code } from '../inventory/entities/code.entity';
+import { InvitationsService } from '../invitations/invitations.service';
 import type { AssignSeatsInput, AssignSeatsPayload, SeatAssignment, SeatPersonInput } from './dto/seat-assignment.dto';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 
-/** Who gets a seat: an account and how it came to be. */
+/** Who gets a seat: an account and how it stands with the organisation. */
 interface Recipient {
   user: User;
   /** Where the person was named in the input, for errors (`people.2.email`, `userIds.0`). */
   field: string;
-  created: boolean;
+  /**
+   * A member (or an account made now): the seat is theirs at once. Otherwise an existing account
+   * of someone who is not a member: the seat is held for them and they are invited to join.
+   */
+  attached: boolean;
+  /** Named by e-mail and not a member before: the answer does not say what became of them. */
+  undisclosed: boolean;
   hasPassword: boolean;
 }
 
 /**
  * Giving seats directly (workflow B, options 1 and 3): one free code per person, accounts made
  * where needed, each code redeemed for its person, and the login mail — all in one transaction,
- * so a shortage or a bad row leaves nothing half-done.
+ * so a shortage or a bad row leaves nothing half-done. An existing account that is not a member
+ * is never attached: its seat is held (a seat invitation) and its owner is invited to join by the
+ * platform; the seat is theirs when they accept, signed in.
  */
 @Injectable()
 export class SeatAssignmentService {
@@ -41,6 +50,7 @@ export class SeatAssignmentService {
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
     private readonly redemption: RedemptionService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async assign(actor: Actor, input: AssignSeatsInput): Promise<AssignSeatsPayload> {
@@ -63,7 +73,7 @@ export class SeatAssignmentService {
     const organizationId = input.organizationId;
     await this.access.requireOrganization(actor, organizationId, ADMIN);
     const recipients = input.people
-      ? await this.accountsFor(input.people, hashes, actorUserId(actor))
+      ? await this.accountsFor(actor, organizationId, input.people, hashes)
       : await this.members(organizationId, input.userIds!);
     const seats = input.priceId
       ? await this.seatsOfPrice(organizationId, input.priceId, recipients.length)
@@ -71,39 +81,92 @@ export class SeatAssignmentService {
 
     const assignments: SeatAssignment[] = [];
     for (const [index, recipient] of recipients.entries()) {
+      const seat = seats[index];
+      // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
+      const nameTheRow = (error: unknown): never => {
+        if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
+        const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
+        throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
+      };
+      if (!recipient.attached) {
+        const held = await this.invitations.holdSeatForJoin(actor, seat, recipient.user.email).catch(nameTheRow);
+        await this.memberships.offer(actor, organizationId, recipient.user.id, MemberRole.MEMBER, held.id);
+        assignments.push({ email: recipient.user.email, user: null, grant: null });
+        await onProgress?.(index + 1, recipients.length);
+        continue;
+      }
       // Anyone without a password (a new account, or an older one never set up) gets a set-password link instead.
       const needsPasswordLink = !recipient.hasPassword;
       const grant = await this.redemption
         .redeem({
-          codeId: seats[index].id,
+          codeId: seat.id,
           userId: recipient.user.id,
           channel: 'ASSIGNMENT',
           actorId: actorUserId(actor),
           notify: !needsPasswordLink,
         })
-        .catch((error: unknown) => {
-          // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
-          if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
-          const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
-          throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
-        });
+        .catch(nameTheRow);
       if (needsPasswordLink) await this.redemption.sendAccountSetup(grant);
-      assignments.push({ user: recipient.user, grant, accountCreated: recipient.created });
+      assignments.push(
+        recipient.undisclosed
+          ? { email: recipient.user.email, user: null, grant: null }
+          : { email: recipient.user.email, user: recipient.user, grant },
+      );
       await onProgress?.(index + 1, recipients.length);
     }
     const seatsRemaining = input.priceId ? await this.codes.countSeats(organizationId, input.priceId) : null;
     return { assignments, seatsRemaining };
   }
 
-  private async accountsFor(people: SeatPersonInput[], hashes: (string | null)[], actorId: string | null): Promise<Recipient[]> {
+  /**
+   * The accounts for people named by e-mail. Only members and new addresses are attached, whoever
+   * gives the seats (a large upload runs in a worker as the operator: it must not attach more than
+   * its organisation's admin could); platform admins and the operator are told who is who.
+   */
+  private async accountsFor(
+    actor: Actor,
+    organizationId: string,
+    people: SeatPersonInput[],
+    hashes: (string | null)[],
+  ): Promise<Recipient[]> {
+    const actorId = actorUserId(actor);
+    const platform = actsForPlatform(actor);
+    const existing = new Map((await this.users.findByEmails(people.map((person) => person.email))).map((user) => [user.email, user]));
+    const members = new Set(
+      await this.memberships.memberIdsAmong(
+        organizationId,
+        [...existing.values()].map((user) => user.id),
+      ),
+    );
     const recipients: Recipient[] = [];
     for (const [index, person] of people.entries()) {
-      const { user, created } = await this.users.findOrCreate(
-        { email: person.email, firstName: person.firstName, lastName: person.lastName, passwordHash: hashes[index] },
+      const field = `people.${index}.email`;
+      const found = existing.get(normalizeEmail(person.email));
+      if (found) {
+        // An existing account keeps its own password: a password in the input is only for a new one.
+        // Not a member: the seat is held and the platform invites the owner to join.
+        const member = members.has(found.id);
+        recipients.push({
+          user: found,
+          field,
+          attached: member,
+          undisclosed: !member && !platform,
+          hasPassword: Boolean(found.passwordHash),
+        });
+        continue;
+      }
+      // Made by this organisation: unverified (its admin may have chosen the password), so it reaches nothing else.
+      const user = await this.users.create(
+        {
+          email: person.email,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          passwordHash: hashes[index],
+          homeOrganizationId: organizationId,
+        },
         actorId,
       );
-      // An existing account keeps its own password: a password in the input is only for a new one.
-      recipients.push({ user, field: `people.${index}.email`, created, hasPassword: Boolean(user.passwordHash) });
+      recipients.push({ user, field, attached: true, undisclosed: !platform, hasPassword: Boolean(user.passwordHash) });
     }
     return recipients;
   }
@@ -117,7 +180,7 @@ export class SeatAssignmentService {
       if (!user || !(await this.memberships.isMember(organizationId, userId))) {
         problems.push({ field: `userIds.${index}`, message: 'is not a member of the organisation' });
       } else {
-        recipients.push({ user, field: `userIds.${index}`, created: false, hasPassword: Boolean(user.passwordHash) });
+        recipients.push({ user, field: `userIds.${index}`, attached: true, undisclosed: false, hasPassword: Boolean(user.passwordHash) });
       }
     }
     if (problems.length) throw new BadUserInputError(problems);

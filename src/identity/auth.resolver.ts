@@ -63,6 +63,6 @@ export class AuthResolver {
     if (actor.kind !== 'user') throw new ForbiddenError('`me` is for people; an API key has no user.');
     const user = await this.users.findById(actor.userId);
     if (!user) throw new NotFoundError('User', actor.userId);
-    return { user, memberships: await this.memberships.listOfUser(user.id) };
+    return { user, memberships: await this.memberships.listOfUser(user.id), emailVerified: Boolean(user.emailVerifiedAt) };
   }
 }

@@ -29,11 +29,13 @@ import { SignInClient } from './entities/sign-in-client.entity';
 import { SignInClients } from './sign-in-clients';
 import { RateLimitSweep } from './rate-limit-sweep';
 import { GuessingBudget } from './guessing-budget.service';
+import { MembershipInvitation } from './entities/membership-invitation.entity';
+import { MembershipOffersService } from './membership-offers.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken, SignInClient]),
+    TypeOrmModule.forFeature([User, Organization, Membership, ApiKey, RateLimitBucket, PasswordToken, SignInClient, MembershipInvitation]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // A key object made once: given the secret as text, jsonwebtoken would try it as a public key and
@@ -63,6 +65,7 @@ import { GuessingBudget } from './guessing-budget.service';
     SignInClients,
     RateLimitSweep,
     GuessingBudget,
+    MembershipOffersService,
   ],
   exports: [
     UsersService,
@@ -74,6 +77,7 @@ import { GuessingBudget } from './guessing-budget.service';
     TokenService,
     PasswordTokensService,
     GuessingBudget,
+    MembershipOffersService,
   ],
 })
 export class IdentityModule {}

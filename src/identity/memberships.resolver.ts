@@ -1,8 +1,10 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { clientAddress, Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from './auth/actor';
-import { CurrentActor } from './auth/auth.decorators';
+import { CurrentActor, Public, type RequestWithActor } from './auth/auth.decorators';
 import {
+  AcceptMembershipInvitationInput,
+  AcceptMembershipInvitationPayload,
   AddMemberInput,
   AddMemberPayload,
   ChangeMemberRoleInput,
@@ -11,12 +13,14 @@ import {
   ConnectUserPayload,
   MemberFilter,
   MembershipConnection,
+  MembershipInvitationInfo,
   RemoveMemberInput,
   RemoveMemberPayload,
 } from './dto/membership.dto';
 import { Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
+import { MembershipOffersService } from './membership-offers.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 import { UsersService } from './users.service';
@@ -27,6 +31,7 @@ export class MembershipsResolver {
     private readonly memberships: MembershipsService,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
+    private readonly offers: MembershipOffersService,
   ) {}
 
   @Query(() => MembershipConnection, { description: "An organisation's members (its admins)." })
@@ -39,7 +44,11 @@ export class MembershipsResolver {
     return this.memberships.list(actor, organizationId, page, filter);
   }
 
-  @Mutation(() => AddMemberPayload, { description: 'Connects a person by e-mail, creating their account if needed (organisation admins).' })
+  @Mutation(() => AddMemberPayload, {
+    description:
+      'Adds a person by e-mail (organisation admins): a new address is made an account and a member; an existing account is mailed an ' +
+      'invitation to join instead (the answer is the same).',
+  })
   async addMember(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The person and their role.' }) input: AddMemberInput,
@@ -48,12 +57,36 @@ export class MembershipsResolver {
     return { membership: await this.memberships.addMember(actor, organizationId, person, role) };
   }
 
-  @Mutation(() => ConnectUserPayload, { description: 'Connects an existing account to an organisation (organisation admins).' })
+  @Mutation(() => ConnectUserPayload, {
+    description: 'Invites an existing account to join an organisation (organisation admins); platform admins connect it directly.',
+  })
   async connectUser(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The user and their role.' }) input: ConnectUserInput,
   ): Promise<ConnectUserPayload> {
     return { membership: await this.memberships.connectUser(actor, input.organizationId, input.userId, input.role) };
+  }
+
+  @Public()
+  @Query(() => MembershipInvitationInfo, {
+    description: 'What a link of an invitation to join is for, and whether it can still be accepted (public, rate-limited per client).',
+  })
+  async membershipInvitation(
+    @Args('token', { description: 'The `token` parameter of the link.' }) token: string,
+    @Context('req') req: RequestWithActor,
+  ): Promise<MembershipInvitationInfo> {
+    const info = await this.offers.lookUp(token, clientAddress(req));
+    return { ...info, canAccept: !info.closed, closedReason: info.closed };
+  }
+
+  @Mutation(() => AcceptMembershipInvitationPayload, {
+    description: 'Accepts an invitation to join an organisation, signed in as the invited account (it also confirms the address).',
+  })
+  async acceptMembershipInvitation(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'The token of the mailed link.' }) input: AcceptMembershipInvitationInput,
+  ): Promise<AcceptMembershipInvitationPayload> {
+    return { membership: await this.memberships.acceptOffer(actor, input.token) };
   }
 
   @Mutation(() => ChangeMemberRolePayload, { description: "Changes a member's role; the last admin cannot be demoted." })

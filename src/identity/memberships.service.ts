@@ -1,13 +1,14 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ConnectionShape, containsPattern, newId, NotFoundError, PageArgs, paginate } from '@tessera/common';
+import { ConflictError, ConnectionShape, containsPattern, ForbiddenError, newId, NotFoundError, PageArgs, paginate } from '@tessera/common';
 import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from './access-policy.service';
-import { actorUserId, type Actor } from './auth/actor';
+import { actorUserId, actsForPlatform, type Actor } from './auth/actor';
 import { MemberRole, Membership } from './entities/membership.entity';
-import { MemberAdded, MemberRemoved, MemberRoleChanged } from './events/identity.events';
+import { MemberAdded, MembershipOfferAccepted, MemberRemoved, MemberRoleChanged } from './events/identity.events';
+import { MembershipOffersService } from './membership-offers.service';
 import { UsersService, type NewUser } from './users.service';
 
 export interface MemberFilter {
@@ -22,6 +23,7 @@ export class MembershipsService {
     private readonly access: AccessPolicy,
     private readonly users: UsersService,
     private readonly events: EventBus,
+    private readonly offers: MembershipOffersService,
   ) {}
 
   private get memberships() {
@@ -50,28 +52,81 @@ export class MembershipsService {
     return this.memberships.find({ where: { userId }, order: { id: 'ASC' } });
   }
 
-  /** Connects a person by e-mail, creating their account when there is none. */
+  /**
+   * Adds a person by e-mail. A new address gets an account made by this organisation (unverified,
+   * so it reaches nothing else) and is a member at once. An existing account is never attached by
+   * an organisation: its owner is mailed an invitation to join (the platform's, not the
+   * organisation's) and joins by accepting it signed in. The answer is the same in both cases
+   * (null), so no organisation learns whether an address has an account elsewhere; platform
+   * admins and operators, who may see every account, connect directly and get the membership.
+   */
   @Transactional()
-  async addMember(actor: Actor, organizationId: string, person: NewUser, role: MemberRole): Promise<Membership> {
+  async addMember(actor: Actor, organizationId: string, person: NewUser, role: MemberRole): Promise<Membership | null> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
-    const { user } = await this.users.findOrCreate(person, actorUserId(actor));
-    return this.connect(actor, organizationId, user.id, role);
+    const existing = await this.users.findByEmail(person.email);
+    if (!existing) {
+      const user = await this.users.create({ ...person, homeOrganizationId: organizationId }, actorUserId(actor));
+      const membership = await this.connect(actor, organizationId, user.id, role);
+      return actsForPlatform(actor) ? membership : null;
+    }
+    return this.connectOrOffer(actor, organizationId, existing.id, role);
   }
 
-  /** Connects an existing account. */
+  /** Connects an existing account: directly for the platform, by an invitation to join for an organisation (null). */
   @Transactional()
-  async connectUser(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
+  async connectUser(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership | null> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
     if (!(await this.users.findById(userId))) throw new NotFoundError('User', userId);
-    return this.connect(actor, organizationId, userId, role);
+    return this.connectOrOffer(actor, organizationId, userId, role);
+  }
+
+  /**
+   * An organisation's way to an account that is not its member yet: an invitation to join, mailed
+   * by the platform, holding `seatInvitationId`'s seat when there is one. The caller has checked
+   * the actor may act for the organisation.
+   */
+  @Transactional()
+  async offer(
+    actor: Actor,
+    organizationId: string,
+    userId: string,
+    role: MemberRole,
+    seatInvitationId: string | null = null,
+  ): Promise<void> {
+    await this.offers.offer({ organizationId, userId, role, actorId: actorUserId(actor), seatInvitationId });
+  }
+
+  /**
+   * The owner of an invited account, signed in, accepts: the link came by mail to the address, so
+   * the address is proven too; they become a member and take the seat held for them (in the same
+   * transaction, by the invitations module reacting to the event).
+   */
+  @Transactional()
+  async acceptOffer(actor: Actor, token: string): Promise<Membership> {
+    if (actor.kind !== 'user') throw new ForbiddenError('Only the invited person, signed in, can accept an invitation to join.');
+    const offer = await this.offers.take(token, actor.userId);
+    await this.users.markVerified(actor.userId);
+    await this.insert(offer.organizationId, offer.userId, offer.role, actor.userId);
+    await this.events.publish(
+      new MembershipOfferAccepted(
+        { membershipInvitationId: offer.id, userId: offer.userId, role: offer.role, seatInvitationId: offer.seatInvitationId },
+        { organizationId: offer.organizationId, actorId: actor.userId },
+      ),
+    );
+    return (await this.memberships.findOneBy({ organizationId: offer.organizationId, userId: offer.userId }))!;
   }
 
   /**
    * Makes sure a person belongs to the organisation (as a member, unless they already have a
-   * role), without an admin's check: for redeeming a code, which is what connects them.
+   * role), without an admin's check: for redeeming a code, which is what connects them. An
+   * unverified account joins only the organisation that made it (FORBIDDEN elsewhere): it may
+   * hold a password someone else chose.
    */
   @Transactional()
   async ensureMember(organizationId: string, userId: string, actorId: string | null): Promise<void> {
+    if (await this.isMember(organizationId, userId)) return;
+    const confinedTo = await this.users.confinementOf(userId, organizationId);
+    if (confinedTo && confinedTo !== organizationId) throw unverifiedElsewhere();
     await this.insert(organizationId, userId, MemberRole.MEMBER, actorId);
   }
 
@@ -119,6 +174,14 @@ export class MembershipsService {
     return membership;
   }
 
+  private async connectOrOffer(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership | null> {
+    if (await this.isMember(organizationId, userId))
+      throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
+    if (actsForPlatform(actor)) return this.connect(actor, organizationId, userId, role);
+    await this.offer(actor, organizationId, userId, role);
+    return null;
+  }
+
   private async connect(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
     const id = await this.insert(organizationId, userId, role, actorUserId(actor));
     if (!id) throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
@@ -155,4 +218,11 @@ export class MembershipsService {
       throw new ConflictError('An organisation keeps at least one admin: make someone else admin first.');
     }
   }
+}
+
+function unverifiedElsewhere(): ForbiddenError {
+  return new ForbiddenError(
+    'Confirm your e-mail address first: until then this account reaches only the organisation that made it. Set your password with the ' +
+      'link mailed to you (or ask for one: requestPasswordReset, "Forgotten your password?" on the sign-in page).',
+  );
 }

@@ -6,7 +6,7 @@ import { EventBus } from '@tessera/events';
 import { In } from 'typeorm';
 import { passwordHasher } from './auth/password-hasher';
 import { User } from './entities/user.entity';
-import { UserCreated } from './events/identity.events';
+import { EmailVerificationRequested, UserCreated } from './events/identity.events';
 import { SignInClients } from './sign-in-clients';
 
 export interface NewUser {
@@ -17,6 +17,14 @@ export interface NewUser {
   /** Instead of `password`: a hash made before the caller's transaction (argon2 is slow on purpose). */
   passwordHash?: string | null;
   isPlatformAdmin?: boolean;
+  /**
+   * Whether the address is known to be the person's (the operator's CLI, a platform admin). By
+   * default a new account is unverified: whoever made it (an organisation's admin, someone typing
+   * a code with an address) has not shown the address is theirs.
+   */
+  emailVerified?: boolean;
+  /** The organisation that makes the account: all an unverified account may reach (else the first it joins). */
+  homeOrganizationId?: string | null;
 }
 
 export function normalizeEmail(email: string): string {
@@ -68,6 +76,8 @@ export class UsersService {
         lastName: input.lastName.trim(),
         passwordHash: input.passwordHash ?? (input.password ? await passwordHasher.hash(input.password) : null),
         isPlatformAdmin: input.isPlatformAdmin ?? false,
+        emailVerifiedAt: input.emailVerified ? () => 'now()' : null,
+        homeOrganizationId: input.homeOrganizationId ?? null,
       })
       .orIgnore()
       .returning('*')
@@ -76,6 +86,11 @@ export class UsersService {
     if (!row) throw new ConflictError(`An account with the e-mail ${email} already exists.`, { field: 'email' });
     const user = (await this.findById(row.id))!;
     await this.events.publish(new UserCreated({ userId: user.id, email }, { actorId }));
+    // A password someone else chose (or typed with a code): the owner is asked to prove the address.
+    // Without one, the mailed set-password link does that.
+    if (!user.emailVerifiedAt && user.passwordHash) {
+      await this.events.publish(new EmailVerificationRequested({ userId: user.id }, { actorId }));
+    }
     return user;
   }
 
@@ -95,12 +110,40 @@ export class UsersService {
   /**
    * For callers that hash before their transaction (argon2 is slow on purpose). A new password ends
    * the person's earlier sessions (tokens issued before it carry an older session generation) and
-   * the addresses the old password was used from stop counting as known to the sign-in limits.
+   * the addresses the old password was used from stop counting as known to the sign-in limits. The
+   * account is verified too: its callers are the mailed set-password link, which proves the
+   * address, and the operator's create-admin, who vouches for it.
    */
   @Transactional()
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.users.update({ id: userId }, { passwordHash, sessionGeneration: () => 'session_generation + 1' });
     await this.signInClients.forgetAll(userId, this.txHost.tx);
+    await this.markVerified(userId);
+  }
+
+  /** The owner proved the address (used a link that was mailed to it). */
+  @Transactional()
+  async markVerified(userId: string): Promise<void> {
+    await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ emailVerifiedAt: () => 'now()' })
+      .where('id = :userId AND email_verified_at IS NULL', { userId })
+      .execute();
+  }
+
+  /**
+   * The organisation an unverified account may reach: the one that made it, or else the first it
+   * joins (now: `organizationId`). Null for a verified account, which may reach any.
+   */
+  @Transactional()
+  async confinementOf(userId: string, organizationId: string): Promise<string | null> {
+    const [rows] = (await this.txHost.tx.query(
+      `UPDATE user_account SET home_organization_id = coalesce(home_organization_id, $2)
+        WHERE id = $1 AND email_verified_at IS NULL RETURNING home_organization_id`,
+      [userId, organizationId],
+    )) as [{ home_organization_id: string }[], number];
+    return rows[0]?.home_organization_id ?? null;
   }
 
   @Transactional()

@@ -33,12 +33,14 @@ import { passwordHasher } from '../identity/auth/password-hasher';
 import { TokenService } from '../identity/auth/token.service';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
+import { MembershipsService } from '../identity/memberships.service';
 import { OrganizationsService } from '../identity/organizations.service';
 import { RateLimiter } from '../identity/rate-limiter.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { CodeVoided } from '../inventory/events/inventory.events';
+import { MembershipOfferAccepted } from '../identity/events/identity.events';
 import { MessageKind } from '../notifications/message-kinds';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
@@ -107,6 +109,7 @@ export class InvitationsService {
     private readonly auth: AuthService,
     private readonly participants: ParticipantsService,
     private readonly store: InvitationStore,
+    private readonly memberships: MembershipsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -208,7 +211,23 @@ export class InvitationsService {
     assertOpen(invitation);
     const user =
       existing ??
-      (await this.users.create({ email: invitation.email, firstName: input.firstName!, lastName: input.lastName!, passwordHash }));
+      // Made through a link its organisation's admin may have copied: unverified, and confined to that organisation.
+      (await this.users.create({
+        email: invitation.email,
+        firstName: input.firstName!,
+        lastName: input.lastName!,
+        passwordHash,
+        homeOrganizationId: invitation.organizationId,
+      }));
+    const grant = await this.takeSeat(invitation, user, hashToken(input.token));
+    return { user, grant };
+  }
+
+  /**
+   * The seat of an open invitation for `user`: redeemed, the invitation ACCEPTED. With a token
+   * hash, only while the link is still that one (a renewed link replaces it).
+   */
+  private async takeSeat(invitation: Invitation, user: User, tokenHash: string | null): Promise<AccessGrant> {
     // The seat first (the code row is the lock two acceptances meet at), then the invitations.
     const grant = await this.redemption
       .redeem({ codeId: invitation.codeId, userId: user.id, channel: 'INVITATION', invitationId: invitation.id, actorId: user.id })
@@ -220,8 +239,8 @@ export class InvitationsService {
       });
     const [accepted] = (await this.txHost.tx.query(
       `UPDATE invitation SET status = 'ACCEPTED', accepted_by_user_id = $2, closed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() AND token_hash = $3 RETURNING id`,
-      [invitation.id, user.id, hashToken(input.token)],
+        WHERE id = $1 AND status = 'PENDING' AND expires_at > now() AND ($3::text IS NULL OR token_hash = $3) RETURNING id`,
+      [invitation.id, user.id, tokenHash],
     )) as [{ id: string }[], number];
     if (!accepted.length) {
       // Revoked or expired in the meantime: the redemption above is rolled back with this error.
@@ -234,7 +253,64 @@ export class InvitationsService {
         { organizationId: invitation.organizationId, actorId: user.id },
       ),
     );
-    return { user, grant };
+    return grant;
+  }
+
+  /**
+   * Holds a (locked) seat for an existing account an admin gave it to without being its member:
+   * a seat invitation as inviteByEmail makes, but no organisation mail — the person is offered
+   * membership by the platform's invitation to join, and takes the seat on accepting it.
+   */
+  async holdSeatForJoin(actor: Actor, seat: Code, email: string): Promise<Invitation> {
+    // A seat that could not be taken now is refused as taking it would be (a used, void or expired code).
+    const [contract] = seat.contractId ? await this.contracts.findContractsByIds([seat.contractId]) : [];
+    const reason = unusableReason(seat, contract ?? null, { allowPending: true });
+    if (reason) throw codeUnusableError(reason, seat.code);
+    if (seat.status === CodeStatus.AVAILABLE) {
+      const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
+      if (!moved) throw new ConflictError('The seat was taken while it was being held.');
+    }
+    const { hash } = newSecretToken(); // a link nobody is given; copyLink makes a usable one
+    const shared = { message: null, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
+    const id = newId();
+    await this.store.insertPending(shared, [
+      { id, organizationId: seat.organizationId, codeId: seat.id, email: normalizeEmail(email), tokenHash: hash },
+    ]);
+    await this.events.publish(
+      new InvitationCreated(
+        { invitationId: id, codeId: seat.id, email: normalizeEmail(email) },
+        {
+          organizationId: seat.organizationId,
+          actorId: shared.invitedByUserId,
+        },
+      ),
+    );
+    return (await this.invitations.findOneBy({ id }))!;
+  }
+
+  /**
+   * The invited account accepted the invitation to join (same transaction): it takes the seat held
+   * for it, unless that seat went meanwhile (someone else took it, it was withdrawn or expired) —
+   * then the membership stands without it — or they hold the product already (the seat is freed).
+   */
+  @OnEventInTransaction(MembershipOfferAccepted)
+  async onMembershipOfferAccepted(event: MembershipOfferAccepted): Promise<void> {
+    const { seatInvitationId, userId } = event.payload;
+    if (!seatInvitationId) return;
+    const found = await this.invitations.findOneBy({ id: seatInvitationId });
+    if (!found) return;
+    const code = await this.codes.lockById(found.codeId);
+    const invitation = (await this.invitations.findOneBy({ id: seatInvitationId }))!;
+    if (closedReason(invitation)) return;
+    const [price] = code?.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
+    if (price && (await this.redemption.holdersOf(price.productId, [userId])).has(userId)) {
+      // They have the product by now (another seat, a code): this seat goes back to the organisation.
+      await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
+      await this.releaseIfUnheld(invitation.codeId);
+      return;
+    }
+    const user = (await this.users.findById(userId))!;
+    await this.takeSeat(invitation, user, null);
   }
 
   /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */
@@ -433,15 +509,23 @@ export class InvitationsService {
       (await this.contracts.findProductsByIds(distinct(prices.map((price) => price.productId)))).map((product) => [product.id, product]),
     );
     const productOfPrice = new Map(prices.map((price) => [price.id, products.get(price.productId)]));
-    const known = new Map(
+    const accountsOf = new Map(
       (accounts ?? (await this.users.findByEmails(mails.map((mail) => mail.invitation.email)))).map((user) => [
         normalizeEmail(user.email),
         user,
       ]),
     );
+    // The names of an account go into an organisation's mail only when the person is its member: its
+    // template (and the subject in its message log) must not show who has an account elsewhere, or their names.
+    const members = new Set<string>();
+    for (const organizationId of distinct(mails.map((mail) => mail.invitation.organizationId))) {
+      const ids = [...accountsOf.values()].map((user) => user.id);
+      for (const id of await this.memberships.memberIdsAmong(organizationId, ids)) members.add(`${organizationId}:${id}`);
+    }
     await this.notifications.queueMany(
       mails.map(({ invitation, token, seat }) => {
-        const person = known.get(invitation.email);
+        const account = accountsOf.get(invitation.email);
+        const person = account && members.has(`${invitation.organizationId}:${account.id}`) ? account : undefined;
         return {
           kind: MessageKind.INVITATION,
           recipient: invitation.email,

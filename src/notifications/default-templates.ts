@@ -149,6 +149,29 @@ Lock-outs are listed by the redemptionLockouts query.
 
 ${sign.text}`,
   },
+  // Platform mails (sent with no organisation): `organization.name` is the inviting organisation, the sender is Tessera.
+  JOIN_INVITATION: {
+    subject: '{{organization.name}} invites you to join',
+    html: `${greeting.html}
+<p>{{organization.name}} invites your account ({{recipient.email}}) to join it. Sign in and accept with the button above (until {{expiresAt}}), or ignore this mail: nothing changes until you accept.</p>
+<p>— Tessera</p>`,
+    text: `${greeting.text}
+
+{{organization.name}} invites your account ({{recipient.email}}) to join it. Sign in and accept with the link above (until {{expiresAt}}), or ignore this mail: nothing changes until you accept.
+
+— Tessera`,
+  },
+  VERIFY_EMAIL: {
+    subject: 'Confirm your e-mail address',
+    html: `${greeting.html}
+<p>Confirm that {{recipient.email}} is your address by choosing your own password for it with the button above (the link works until {{expiresAt}}).</p>
+<p>— Tessera</p>`,
+    text: `${greeting.text}
+
+Confirm that {{recipient.email}} is your address by choosing your own password for it with the link above (the link works until {{expiresAt}}).
+
+— Tessera`,
+  },
 };
 
 /**

@@ -10,6 +10,8 @@ export enum MessageKind {
   ACCESS_EXPIRED = 'ACCESS_EXPIRED',
   SET_PASSWORD = 'SET_PASSWORD',
   GUESSING_LIMIT_REACHED = 'GUESSING_LIMIT_REACHED',
+  JOIN_INVITATION = 'JOIN_INVITATION',
+  VERIFY_EMAIL = 'VERIFY_EMAIL',
 }
 
 registerEnumType(MessageKind, {
@@ -27,6 +29,11 @@ registerEnumType(MessageKind, {
     GUESSING_LIMIT_REACHED: {
       description: 'To platform admins: someone used up the guessing budget for codes (once per window and limit; never a code).',
     },
+    JOIN_INVITATION: {
+      description:
+        "An organisation's invitation to join it, sent to an existing account by the platform (its own text, never an organisation's).",
+    },
+    VERIFY_EMAIL: { description: 'A link that confirms an account’s address by choosing its password (platform text).' },
   },
 });
 
@@ -75,6 +82,8 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
     'guess.limits': 'person, client address',
     'guess.retryAfterMinutes': '15',
   },
+  JOIN_INVITATION: { ...COMMON, expiresAt: '2026-12-31' },
+  VERIFY_EMAIL: { ...COMMON, expiresAt: '2026-12-31' },
 };
 
 /**
@@ -94,6 +103,8 @@ export const ACCOUNT_LINKS: Record<MessageKind, { label: string } | null> = {
   ACCESS_EXPIRED: null,
   SET_PASSWORD: { label: 'Set your password' },
   GUESSING_LIMIT_REACHED: null,
+  JOIN_INVITATION: { label: 'Join the organisation' },
+  VERIFY_EMAIL: { label: 'Confirm your address' },
 };
 
 /**
@@ -101,7 +112,12 @@ export const ACCOUNT_LINKS: Record<MessageKind, { label: string } | null> = {
  * organisations) or for the platform's admins. They always use the default text; no organisation
  * lists, previews or edits them.
  */
-export const PLATFORM_KINDS: ReadonlySet<MessageKind> = new Set([MessageKind.SET_PASSWORD, MessageKind.GUESSING_LIMIT_REACHED]);
+export const PLATFORM_KINDS: ReadonlySet<MessageKind> = new Set([
+  MessageKind.SET_PASSWORD,
+  MessageKind.GUESSING_LIMIT_REACHED,
+  MessageKind.JOIN_INVITATION,
+  MessageKind.VERIFY_EMAIL,
+]);
 
 /** What previews show in place of a real account link. */
 export const SAMPLE_ACCOUNT_LINK = 'https://tessera.example/link-for-the-recipient-only';

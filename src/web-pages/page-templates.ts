@@ -156,6 +156,25 @@ const SIGNED_IN = `<p class="done" role="status">Signed in as {{name}} ({{email}
 <h2>Your access</h2>
 {{> access}}`;
 
+const JOIN_FORM = `<p>{{organizationName}} invites your account, {{email}}, to join it. Sign in to accept; nothing changes until you do.</p>
+<dl>
+<dt>Organisation</dt><dd>{{organizationName}}</dd>
+<dt>Invited account</dt><dd>{{email}}</dd>
+<dt>Link valid until</dt><dd>{{expiresAt}}</dd>
+</dl>
+{{> problem}}
+<form method="post" action="/join">
+<input type="hidden" name="token" value="{{token}}">
+<label for="email">E-mail</label>
+<input id="email" name="email" type="email" value="{{email}}" autocomplete="username" readonly>
+{{> field name="password" label="Password" type="password" autocomplete="current-password" value=false hint=false error=errors.password}}
+<button type="submit">Sign in and join</button>
+</form>
+<p><a href="/forgot-password">Forgotten your password, or never set one?</a></p>`;
+
+const JOINED = `<p class="done" role="status">Welcome: {{email}} is now a member of {{organizationName}}.</p>
+{{> access}}`;
+
 const NOTICE = `<p class="problem" role="alert">{{problem}}</p>
 {{#if advice}}<p>{{advice}}</p>{{/if}}
 {{#if link}}<p><a href="{{link.href}}">{{link.text}}</a></p>{{/if}}`;
@@ -215,6 +234,13 @@ export interface NoticeView {
   link?: { href: string; text: string };
 }
 
+export interface JoinFormView extends FormView {
+  token: string;
+  email: string;
+  organizationName: string;
+  expiresAt: string;
+}
+
 export const pages = {
   acceptForm: page<AcceptFormView>(ACCEPT_FORM),
   accepted: page<AccessView & { firstName: string; email: string }>(ACCEPTED),
@@ -225,4 +251,6 @@ export const pages = {
   resetRequested: page<{ email: string }>(RESET_REQUESTED),
   signedIn: page<AccessView & { name: string; email: string }>(SIGNED_IN),
   notice: page<NoticeView>(NOTICE),
+  joinForm: page<JoinFormView>(JOIN_FORM),
+  joined: page<AccessView & { email: string; organizationName: string }>(JOINED),
 };

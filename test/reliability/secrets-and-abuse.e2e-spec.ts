@@ -6,7 +6,7 @@ import { Organization } from '../../src/identity/entities/organization.entity';
 
 const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id } } }`;
 const LOOK_UP_INVITATION = `query($token: String!) { invitation(token: $token) { status canAccept email } }`;
-const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { accountCreated } } }`;
+const ASSIGN = `mutation($input: AssignSeatsInput!) { assignSeats(input: $input) { assignments { email } } }`;
 const REQUEST_RESET = `mutation($email: String!) { requestPasswordReset(input: { email: $email }) { accepted } }`;
 const SET_PASSWORD = `mutation($input: SetPasswordInput!) { setPassword(input: $input) { user { email } } }`;
 const CREATE_API_KEY = `mutation($org: UUID!) { createApiKey(input: { organizationId: $org, name: "Shop" }) { secret apiKey { prefix } } }`;

@@ -37,6 +37,8 @@ export class Fixtures {
       lastName: overrides.lastName ?? `Tester${unique()}`,
       password: FIXTURE_PASSWORD,
       isPlatformAdmin: overrides.isPlatformAdmin ?? false,
+      // An established account, whose owner proved the address long ago.
+      emailVerified: true,
     });
     const { accessToken } = this.t.get(TokenService).issue(user);
     return { user, token: accessToken, client: this.t.client.as(accessToken) };
@@ -57,7 +59,8 @@ export class Fixtures {
   async member(organization: Organization, role = MemberRole.MEMBER, person?: Person): Promise<{ person: Person; membership: Membership }> {
     const root = await this.root();
     const who = person ?? (await this.person());
-    const membership = await this.t.get(MembershipsService).connectUser(root, organization.id, who.user.id, role);
+    // A platform admin connects directly (an organisation's admin would only invite).
+    const membership = (await this.t.get(MembershipsService).connectUser(root, organization.id, who.user.id, role))!;
     return { person: who, membership };
   }
 

@@ -69,16 +69,25 @@ export class AssignSeatsInput {
   userIds?: string[];
 }
 
-@ObjectType({ description: 'One seat given.' })
+@ObjectType({
+  description:
+    'One seat given. For a person named by e-mail who was not a member, `user` and `grant` are null whatever became of them: a new ' +
+    'address is made an account with access at once (and a set-password link unless a password was given); an existing account ' +
+    'is invited to join by the platform, the seat held until its owner accepts. The answer is the same, so no organisation learns ' +
+    'whether an address has an account elsewhere.',
+})
 export class SeatAssignment {
-  @Field(() => User, { description: 'The person.' })
-  user: User;
+  @Field({ description: 'The address the seat went to (lower case).' })
+  email: string;
 
-  @Field(() => AccessGrant, { description: 'Their access.' })
-  grant: AccessGrant;
+  @Field(() => User, { nullable: true, description: 'The person, when they were a member already (null otherwise: see the type).' })
+  user: User | null;
 
-  @Field({ description: 'Whether the account was made now (they get a set-password link unless a password was given).' })
-  accountCreated: boolean;
+  @Field(() => AccessGrant, {
+    nullable: true,
+    description: 'Their access, when they were a member already (null otherwise: see the type).',
+  })
+  grant: AccessGrant | null;
 }
 
 @ObjectType({ description: 'The seats given.' })

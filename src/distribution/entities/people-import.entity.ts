@@ -83,7 +83,7 @@ export class PeopleImport {
   @Column({ type: 'integer' })
   rowCount: number;
 
-  @Field(() => Int, { description: 'Rows whose address has no account yet (one will be made).' })
+  /** Rows whose address has no account yet: for the operator's CLI only, never in the API (it would tell who has an account elsewhere). */
   @Column({ type: 'integer', default: 0 })
   newAccountCount: number;
 

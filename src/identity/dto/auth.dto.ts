@@ -36,6 +36,13 @@ export class Viewer {
 
   @Field(() => [Membership], { description: 'Their memberships, one per organisation.' })
   memberships: Membership[];
+
+  @Field({
+    description:
+      'Whether the address is proven (a mailed link used). An unverified account reaches only the organisation that made it; ' +
+      'a set-password link (requestPasswordReset) proves it.',
+  })
+  emailVerified: boolean;
 }
 
 @InputType({ description: 'The token from a set-password link, and the new password.' })

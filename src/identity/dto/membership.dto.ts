@@ -48,10 +48,16 @@ export class AddMemberInput {
   password?: string;
 }
 
-@ObjectType({ description: 'The new membership.' })
+@ObjectType({ description: 'What came of adding a person.' })
 export class AddMemberPayload {
-  @Field(() => Membership, { description: 'The membership.' })
-  membership: Membership;
+  @Field(() => Membership, {
+    nullable: true,
+    description:
+      'Null when an organisation adds a person: a new address is made an account and a member at once, an existing account is mailed ' +
+      'an invitation to join (it joins when its owner accepts, signed in), and the answer does not say which. The membership itself ' +
+      'for platform admins, who connect directly.',
+  })
+  membership: Membership | null;
 }
 
 @InputType({ description: 'An existing account to connect to an organisation.' })
@@ -67,10 +73,15 @@ export class ConnectUserInput {
   role: MemberRole;
 }
 
-@ObjectType({ description: 'The new membership.' })
+@ObjectType({ description: 'What came of connecting an account.' })
 export class ConnectUserPayload {
-  @Field(() => Membership, { description: 'The membership.' })
-  membership: Membership;
+  @Field(() => Membership, {
+    nullable: true,
+    description:
+      'Null when an organisation connects an account: its owner is mailed an invitation to join and becomes a member on accepting it, ' +
+      'signed in. The membership itself for platform admins, who connect directly.',
+  })
+  membership: Membership | null;
 }
 
 @InputType({ description: 'A new role for a member.' })
@@ -99,4 +110,39 @@ export class RemoveMemberInput {
 export class RemoveMemberPayload {
   @Field(() => Membership, { description: 'The removed membership.' })
   membership: Membership;
+}
+
+@InputType({ description: 'The token of an invitation to join an organisation, accepted by the invited person, signed in.' })
+export class AcceptMembershipInvitationInput {
+  @Field({ description: 'The `token` parameter of the link in the mail.' })
+  @IsString()
+  @Length(1, 200)
+  token: string;
+}
+
+@ObjectType({ description: 'The membership the invitation made.' })
+export class AcceptMembershipInvitationPayload {
+  @Field(() => Membership, { description: 'The membership.' })
+  membership: Membership;
+}
+
+@ObjectType({ description: 'What a link of an invitation to join is for (public: whoever holds the mailed link).' })
+export class MembershipInvitationInfo {
+  @Field({ description: 'The inviting organisation.' })
+  organizationName: string;
+
+  @Field({ description: 'The invited account: sign in as it to accept.' })
+  email: string;
+
+  @Field({ description: 'Whether it can still be accepted.' })
+  canAccept: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it cannot be accepted any more (already accepted, expired); null while it can.',
+  })
+  closedReason: string | null;
+
+  @Field({ description: 'When the link stops working.' })
+  expiresAt: Date;
 }

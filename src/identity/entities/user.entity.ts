@@ -46,4 +46,16 @@ export class User {
    */
   @Column({ type: 'integer', default: 0 })
   sessionGeneration: number;
+
+  /**
+   * When the owner proved the address (a mailed set-password link or invitation to join used); null while unverified. An account an
+   * organisation made (a password its admin chose, an accepted invitation link, a code typed in
+   * with any address) stays unverified until then, and reaches only its home organisation.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** The organisation that made this account (or the first it joined): all an unverified account may reach. */
+  @Column({ type: 'uuid', nullable: true })
+  homeOrganizationId: string | null;
 }

@@ -55,3 +55,29 @@ export class GuessingLimitReached extends DomainEvent<{
 }> {
   static override readonly type = 'GuessingLimitReached';
 }
+
+/**
+ * An account was made with a password someone else may have chosen: its owner is mailed a link that
+ * proves the address by choosing their own (the link is made by the mail, never stored in an event).
+ */
+export class EmailVerificationRequested extends DomainEvent<{ userId: string }> {
+  static override readonly type = 'EmailVerificationRequested';
+}
+
+/**
+ * An organisation offered an existing account membership (the account is not attached until its
+ * owner accepts, signed in, with the link the platform mails them).
+ */
+export class MembershipOffered extends DomainEvent<{ membershipInvitationId: string; userId: string; role: MemberRole }> {
+  static override readonly type = 'MembershipOffered';
+}
+
+/** The owner accepted: the membership exists now, and a seat held for them (`seatInvitationId`) is theirs to take. */
+export class MembershipOfferAccepted extends DomainEvent<{
+  membershipInvitationId: string;
+  userId: string;
+  role: MemberRole;
+  seatInvitationId: string | null;
+}> {
+  static override readonly type = 'MembershipOfferAccepted';
+}

@@ -1,0 +1,381 @@
+import { eventually, FIXTURE_PASSWORD, Fixtures, Person, SmtpSink, TestApp, type ReceivedMail } from '@tessera/testing';
+import { Organization } from '../src/identity/entities/organization.entity';
+
+/**
+ * Accounts are platform-wide, so an organisation never holds the keys to one (issue 16, findings
+ * 14 and 15 and the consent item). Each test is an attack by organisation B's admin on a person
+ * or an address, performed as they would, and shows it does no harm: an existing account joins B
+ * only by its owner's consent, an account whose password B chose (or made through a link B
+ * copied) reaches nothing outside B until its owner proves the address, and B's answers do not
+ * tell whether an address has an account elsewhere.
+ */
+const ASSIGN = `mutation($input: AssignSeatsInput!) {
+  assignSeats(input: $input) { seatsRemaining assignments { email user { id } grant { id } } }
+}`;
+const ADD_MEMBER = `mutation($input: AddMemberInput!) { addMember(input: $input) { membership { id } } }`;
+const CONNECT = `mutation($input: ConnectUserInput!) { connectUser(input: $input) { membership { id } } }`;
+const ACCEPT_JOIN = `mutation($token: String!) {
+  acceptMembershipInvitation(input: { token: $token }) { membership { role organization { id } user { email } } }
+}`;
+const MEMBERS = `query($org: UUID!, $search: String) { members(organizationId: $org, filter: { search: $search }) { totalCount } }`;
+const ME = `{ me { emailVerified user { email } memberships { organizationId role } } }`;
+const MY_ACCESS = `{ myAccess { edges { node { product { name } status } } } }`;
+const SEND = `mutation($input: SendCodeInput!) { sendCode(input: $input) { send { id } } }`;
+const REDEEM = `mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id product { name } } } }`;
+const SET_PASSWORD = `mutation($input: SetPasswordInput!) { setPassword(input: $input) { accessToken } }`;
+const LOGIN = `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }`;
+const MESSAGES = `query($org: UUID!) { messages(organizationId: $org, first: 100) { edges { node { kind recipient } } } }`;
+const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id } } }`;
+const COPY_LINK = `mutation($id: UUID!) { copyInvitationLink(input: { invitationId: $id }) { url } }`;
+const ACCEPT_INVITATION = `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { accessToken user { email } } }`;
+const CODE_STATUS = `query($id: UUID!) { code(id: $id) { status } }`;
+
+const APP = 'https://app.example.test';
+
+function link(mail: ReceivedMail, path: string): string {
+  const match = new RegExp(`${APP.replace(/\./g, '\\.')}/${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
+  if (!match) throw new Error(`No ${path} link in:\n${mail.text}`);
+  return match[1];
+}
+
+describe('account consent: no organisation holds the keys to a platform-wide account', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let fixtures: Fixtures;
+  let orgA: Organization;
+  let orgB: Organization;
+  let adminA: Person;
+  let adminB: Person;
+  let priceA: string;
+  let priceB: string;
+  let codesA: { id: string; code: string }[];
+  /** Codes of A that no step of the tests hands out (seats are taken from the other end). */
+  const spareA = (index: number) => codesA[codesA.length - 1 - index];
+
+  const mailsTo = async (address: string, count: number) => {
+    await eventually(() => expect(smtp.mailsTo(address)).toHaveLength(count));
+    return smtp.mailsTo(address);
+  };
+  const signIn = async (email: string, password: string) => (await t.client.ok(LOGIN, { email, password })).login.accessToken as string;
+  const assign = (admin: Person, organizationId: string, priceId: string, person: Record<string, string>) =>
+    admin.client.ok(ASSIGN, { input: { organizationId, priceId, people: [{ firstName: 'Sam', lastName: 'Doe', ...person }] } });
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: `${APP}/` } });
+    fixtures = new Fixtures(t);
+    ({ organization: orgA, admin: adminA } = await fixtures.organization('Harbour A'));
+    ({ organization: orgB, admin: adminB } = await fixtures.organization('Rival B'));
+    ({
+      price: { id: priceA },
+    } = await fixtures.catalogue(orgA, { productName: 'Course of A' }));
+    ({
+      price: { id: priceB },
+    } = await fixtures.catalogue(orgB, { productName: 'Course of B' }));
+    codesA = await fixtures.codes(orgA, { quantity: 10, priceId: priceA });
+    await fixtures.codes(orgB, { quantity: 20, priceId: priceB });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it("B adds, connects and assigns a person A made: no membership, no B mail, the platform's invitation; accepted signed in → member", async () => {
+    // A gives Vera a seat; she sets her password with the link A's mail brought her.
+    const vera = 'vera@example.test';
+    await assign(adminA, orgA.id, priceA, { email: vera, firstName: 'Vera' });
+    const [accountMail] = await mailsTo(vera, 1);
+    await t.client.ok(SET_PASSWORD, { input: { token: link(accountMail, 'set-password'), password: 'vera own password' } });
+    const veraClient = t.client.as(await signIn(vera, 'vera own password'));
+    const [{ id: veraId }] = (await t.dataSource.query(`SELECT id FROM user_account WHERE email = $1`, [vera])) as { id: string }[];
+
+    // B's admin makes its own templates into a trap first (the attack of finding 1), then tries every way in.
+    // (JOIN_INVITATION is Tessera's own text: B cannot even save one.)
+    expect(
+      (
+        await adminB.client.fails(
+          `mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`,
+          {
+            input: { organizationId: orgB.id, kind: 'JOIN_INVITATION', subject: 'B-TRAP', html: '<p>B-TRAP</p>', text: 'B-TRAP' },
+          },
+        )
+      ).code,
+    ).toBe('BAD_USER_INPUT');
+    for (const kind of ['ACCOUNT_CREATED', 'REGISTRATION_CONFIRMED']) {
+      await adminB.client.ok(
+        `mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`,
+        { input: { organizationId: orgB.id, kind, subject: 'B-TRAP', html: '<p>B-TRAP</p>', text: 'B-TRAP' } },
+      );
+    }
+    expect(
+      (
+        await adminB.client.ok(ADD_MEMBER, {
+          input: { organizationId: orgB.id, email: 'VERA@example.test', firstName: 'X', lastName: 'Y' },
+        })
+      ).addMember,
+    ).toEqual({ membership: null });
+    await mailsTo(vera, 2);
+    expect(
+      (await adminB.client.ok(CONNECT, { input: { organizationId: orgB.id, userId: veraId, role: 'ORG_ADMIN' } })).connectUser,
+    ).toEqual({
+      membership: null,
+    });
+    // While that invitation is open, connecting again mails nothing more (no flooding a stranger's inbox);
+    // a seat comes with an invitation of its own, which holds it.
+    const assigned = await assign(adminB, orgB.id, priceB, { email: vera, password: 'b chose this one' });
+    expect(assigned.assignSeats.assignments).toEqual([{ email: vera, user: null, grant: null }]);
+    const mails = await mailsTo(vera, 3);
+    const [{ count: offers }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM membership_invitation WHERE user_id = $1 AND organization_id = $2`,
+      [veraId, orgB.id],
+    )) as { count: number }[];
+    expect(offers).toBe(2);
+
+    // Nothing attached: B has no such member, Vera belongs to A only, and B cannot mail her a code.
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: vera })).members.totalCount).toBe(0);
+    expect((await veraClient.ok(ME)).me.memberships).toEqual([{ organizationId: orgA.id, role: 'MEMBER' }]);
+    const [codeB] = (await t.dataSource.query(`SELECT id FROM code WHERE organization_id = $1 AND status = 'AVAILABLE' LIMIT 1`, [
+      orgB.id,
+    ])) as { id: string }[];
+    expect(await adminB.client.fails(SEND, { input: { codeId: codeB.id, email: vera } })).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await adminB.client.fails(SEND, { input: { codeId: codeB.id, userId: veraId } })).toMatchObject({ code: 'BAD_USER_INPUT' });
+    // B's password did not become hers.
+    expect(await t.client.fails(LOGIN, { email: vera, password: 'b chose this one' })).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // The two mails are the platform's invitation to join, never B's text, and B's log holds none of them.
+    for (const mail of mails.slice(1)) {
+      expect(mail.subject).toBe('Rival B invites you to join');
+      expect(mail.raw).not.toContain('B-TRAP');
+    }
+    const logged = (await adminB.client.ok(MESSAGES, { org: orgB.id })).messages.edges.map(
+      (edge: { node: { recipient: string } }) => edge.node.recipient,
+    );
+    expect(logged).not.toContain(vera);
+
+    // Only Vera, signed in, can accept: not anonymously, not as B's admin holding her link.
+    const seatToken = link(mails[2], 'join');
+    expect(await t.client.fails(ACCEPT_JOIN, { token: seatToken })).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await adminB.client.fails(ACCEPT_JOIN, { token: seatToken })).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: vera })).members.totalCount).toBe(0);
+
+    const LOOK_UP = `query($token: String!) { membershipInvitation(token: $token) { organizationName email canAccept closedReason } }`;
+    expect((await t.client.ok(LOOK_UP, { token: seatToken })).membershipInvitation).toEqual({
+      organizationName: 'Rival B',
+      email: vera,
+      canAccept: true,
+      closedReason: null,
+    });
+
+    // She accepts the one that came with a seat: a member of B, with the seat held for her.
+    const { acceptMembershipInvitation } = await veraClient.ok(ACCEPT_JOIN, { token: seatToken });
+    expect(acceptMembershipInvitation.membership).toEqual({ role: 'MEMBER', organization: { id: orgB.id }, user: { email: vera } });
+    expect(
+      (await veraClient.ok(MY_ACCESS)).myAccess.edges.map((edge: { node: { product: { name: string } } }) => edge.node.product.name).sort(),
+    ).toEqual(['Course of A', 'Course of B']);
+    expect(await veraClient.fails(ACCEPT_JOIN, { token: seatToken })).toMatchObject({ code: 'CONFLICT' });
+    expect((await t.client.ok(LOOK_UP, { token: seatToken })).membershipInvitation).toMatchObject({
+      canAccept: false,
+      closedReason: 'This invitation has already been accepted.',
+    });
+    // Now she is B's member (who has redeemed B's seat), not a stranger to B.
+    expect(await adminB.client.fails(SEND, { input: { codeId: codeB.id, email: vera } })).toMatchObject({
+      code: 'CONFLICT',
+      extensions: { reason: 'RECIPIENT_ALREADY_REDEEMED' },
+    });
+  });
+
+  it('an account whose password B chose cannot redeem A’s code until its owner proves the address, then can', async () => {
+    const address = 'chosen@example.test';
+    await assign(adminB, orgB.id, priceB, { email: address, password: 'b admin chose it' });
+    // B's admin signs in as the person: B's own seat works, nothing beyond B does.
+    const held = t.client.as(await signIn(address, 'b admin chose it'));
+    expect((await held.ok(ME)).me.emailVerified).toBe(false);
+    expect((await held.ok(MY_ACCESS)).myAccess.edges).toEqual([{ node: { product: { name: 'Course of B' }, status: 'ACTIVE' } }]);
+    expect(await held.fails(REDEEM, { code: spareA(0).code })).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await adminA.client.ok(CODE_STATUS, { id: spareA(0).id })).code.status).toBe('AVAILABLE');
+    expect((await held.ok(ME)).me.memberships).toEqual([{ organizationId: orgB.id, role: 'MEMBER' }]);
+
+    // The owner proves the address with the platform's mail, choosing their own password.
+    const mails = await mailsTo(address, 2);
+    const verify = mails.find((mail) => mail.subject === 'Confirm your e-mail address')!;
+    expect(verify.raw).not.toContain('B-TRAP');
+    await t.client.ok(SET_PASSWORD, { input: { token: link(verify, 'set-password'), password: 'the owner chose this' } });
+    expect(await t.client.fails(LOGIN, { email: address, password: 'b admin chose it' })).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const owner = t.client.as(await signIn(address, 'the owner chose this'));
+    expect((await owner.ok(ME)).me.emailVerified).toBe(true);
+    expect((await owner.ok(REDEEM, { code: spareA(0).code })).redeemCode.grant.product).toEqual({ name: 'Course of A' });
+  });
+
+  it('an account made through an invitation link B copied is unverified: it cannot take A’s code or A’s invitation', async () => {
+    const address = 'copied@example.test';
+    const { inviteByEmail } = await adminB.client.ok(INVITE, { input: { organizationId: orgB.id, priceId: priceB, emails: [address] } });
+    const { url } = (await adminB.client.ok(COPY_LINK, { id: inviteByEmail.invitations[0].id })).copyInvitationLink;
+    const token = new URL(url).searchParams.get('token')!;
+    const { acceptInvitation } = await t.client.ok(ACCEPT_INVITATION, {
+      input: { token, firstName: 'Not', lastName: 'Them', password: 'b admin typed this' },
+    });
+    const held = t.client.as(acceptInvitation.accessToken);
+    expect((await held.ok(ME)).me).toMatchObject({ emailVerified: false, memberships: [{ organizationId: orgB.id }] });
+    expect(await held.fails(REDEEM, { code: spareA(1).code })).toMatchObject({ code: 'FORBIDDEN' });
+
+    // A invites the address; even holding A's link (it went to the owner), B's password takes nothing of A's.
+    const invited = await adminA.client.ok(INVITE, { input: { organizationId: orgA.id, priceId: priceA, emails: [address] } });
+    const aLink = (await adminA.client.ok(COPY_LINK, { id: invited.inviteByEmail.invitations[0].id })).copyInvitationLink.url;
+    expect(
+      await t.client.fails(ACCEPT_INVITATION, {
+        input: { token: new URL(aLink).searchParams.get('token'), password: 'b admin typed this' },
+      }),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await held.ok(ME)).me.memberships).toEqual([{ organizationId: orgB.id, role: 'MEMBER' }]);
+  });
+
+  it('B’s answers look the same for a fresh address and for an address with an account elsewhere', async () => {
+    await assign(adminA, orgA.id, priceA, { email: 'has-account@example.test', password: 'a password of theirs' });
+    const strip = (answer: Record<string, any>) => ({
+      ...answer.assignSeats,
+      assignments: (answer.assignSeats.assignments as { email: string }[]).map((assignment) => ({ ...assignment, email: '…' })),
+    });
+    const fresh = await assign(adminB, orgB.id, priceB, { email: 'nobody-yet@example.test', password: 'b chose for fresh' });
+    const elsewhere = await assign(adminB, orgB.id, priceB, { email: 'has-account@example.test', password: 'b chose for fresh' });
+    expect({ ...strip(elsewhere), seatsRemaining: 0 }).toEqual({ ...strip(fresh), seatsRemaining: 0 });
+    expect(elsewhere.assignSeats.seatsRemaining).toBe(fresh.assignSeats.seatsRemaining - 1);
+    expect(strip(fresh).assignments).toEqual([{ email: '…', user: null, grant: null }]);
+
+    // A refusal is the same too: a used seat named for either address.
+    const [used] = (await t.dataSource.query(`SELECT id FROM code WHERE organization_id = $1 AND status = 'REDEEMED' LIMIT 1`, [
+      orgB.id,
+    ])) as { id: string }[];
+    const refuse = async (email: string) => {
+      const error = await adminB.client.fails(ASSIGN, {
+        input: { organizationId: orgB.id, codeIds: [used.id], people: [{ email, firstName: 'Sam', lastName: 'Doe' }] },
+      });
+      return { code: error.code, message: error.message, extensions: error.extensions };
+    };
+    expect(await refuse('has-account@example.test')).toEqual(await refuse('still-nobody@example.test'));
+    expect((await refuse('still-nobody@example.test')).code).toBe('BAD_USER_INPUT');
+
+    // B's own invitation mail (and the subject in B's log) names no one it does not know: an account's names stay out of it.
+    await adminB.client.ok(`mutation($input: UpdateMessageTemplateInput!) { updateMessageTemplate(input: $input) { template { kind } } }`, {
+      input: {
+        organizationId: orgB.id,
+        kind: 'INVITATION',
+        subject: 'Names:{{recipient.firstName}}/{{recipient.lastName}}',
+        html: '<p>{{recipient.email}}</p>',
+        text: '{{recipient.email}}',
+      },
+    });
+    const invite = async (email: string) => {
+      await adminB.client.ok(INVITE, { input: { organizationId: orgB.id, priceId: priceB, emails: [email] } });
+      const mail = await eventually(() => {
+        const found = smtp.mailsTo(email).find((sent) => sent.subject.startsWith('Names:'));
+        if (!found) throw new Error(`No invitation to ${email} yet`);
+        return found;
+      });
+      return mail.subject;
+    };
+    expect(await invite('has-account@example.test')).toBe('Names:/');
+    expect(await invite('nobody-at-all@example.test')).toBe('Names:/');
+    const subjects = (
+      await adminB.client.ok(`query($org: UUID!) { messages(organizationId: $org, first: 100) { edges { node { recipient subject } } } }`, {
+        org: orgB.id,
+      })
+    ).messages.edges
+      .map((edge: { node: { recipient: string; subject: string | null } }) => edge.node)
+      .filter((node: { recipient: string }) => ['has-account@example.test', 'nobody-at-all@example.test'].includes(node.recipient));
+    expect(subjects.map((node: { subject: string | null }) => node.subject)).toEqual(['Names:/', 'Names:/']);
+
+    const add = (email: string) =>
+      adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email, firstName: 'Sam', lastName: 'Doe' } });
+    expect(await add('has-account@example.test')).toEqual(await add('another-fresh@example.test'));
+  });
+
+  it('the link’s page: the invited person signs in there and joins; a wrong password or another account joins nobody', async () => {
+    const page = async (path: string, form?: Record<string, string>) => {
+      const response = await fetch(`${t.url}${path}`, form ? { method: 'POST', body: new URLSearchParams(form) } : {});
+      return { status: response.status, html: await response.text() };
+    };
+    const mo = await fixtures.person({ email: 'mo@example.test', firstName: 'Mo' });
+    await fixtures.member(orgA, undefined, mo);
+    await adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email: mo.user.email, firstName: 'X', lastName: 'Y' } });
+    const [invitation] = await mailsTo(mo.user.email, 1);
+    const token = link(invitation, 'join');
+
+    const shown = await page(`/join?token=${token}`);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain('Rival B invites your account, mo@example.test, to join it.');
+    const wrong = await page('/join', { token, email: mo.user.email, password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    // B's admin, holding the link, signs in as themselves: refused, nobody joins.
+    const other = await page('/join', { token, email: adminB.user.email, password: FIXTURE_PASSWORD });
+    expect(other.status).toBe(403);
+    expect(other.html).toContain('This invitation is for another account');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: mo.user.email })).members.totalCount).toBe(0);
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: adminB.user.email })).members.totalCount).toBe(1);
+
+    const joined = await page('/join', { token, email: mo.user.email, password: FIXTURE_PASSWORD });
+    expect(joined.status).toBe(200);
+    expect(joined.html).toContain('mo@example.test is now a member of Rival B.');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: mo.user.email })).members.totalCount).toBe(1);
+    expect((await page(`/join?token=${token}`)).status).toBe(409);
+  });
+
+  it('ten simultaneous acceptances of one invitation: one membership, one seat; a second seat held meanwhile goes back to B', async () => {
+    const pat = await fixtures.person({ email: 'pat.twice@example.test' });
+    await fixtures.member(orgA, undefined, pat);
+    await assign(adminB, orgB.id, priceB, { email: pat.user.email });
+    const [first] = await mailsTo(pat.user.email, 1);
+    await assign(adminB, orgB.id, priceB, { email: pat.user.email });
+    const [, second] = await mailsTo(pat.user.email, 2);
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => pat.client.request(ACCEPT_JOIN, { token: link(first, 'join') })));
+    const codes = results.map((result) => (result.errors ? (result.errors[0].extensions as { code: string }).code : 'OK'));
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(9);
+    await pat.client.ok(ACCEPT_JOIN, { token: link(second, 'join') });
+
+    expect((await pat.client.ok(MY_ACCESS)).myAccess.edges).toEqual([{ node: { product: { name: 'Course of B' }, status: 'ACTIVE' } }]);
+    const seats = (await t.dataSource.query(
+      `SELECT i.status AS invitation, c.status AS code FROM invitation i JOIN code c ON c.id = i.code_id WHERE i.email = $1 ORDER BY i.created_at`,
+      [pat.user.email],
+    )) as { invitation: string; code: string }[];
+    expect(seats).toEqual([
+      { invitation: 'ACCEPTED', code: 'REDEEMED' },
+      { invitation: 'REVOKED', code: 'AVAILABLE' },
+    ]);
+    const [{ count }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM membership WHERE user_id = $1 AND organization_id = $2`,
+      [pat.user.id, orgB.id],
+    )) as { count: number }[];
+    expect(count).toBe(1);
+  });
+
+  it('a large upload, carried out in the background by a worker, attaches no existing account either', async () => {
+    const bea = await fixtures.person({ email: 'bea.bulk@example.test' });
+    await fixtures.member(orgA, undefined, bea);
+    await fixtures.codes(orgB, { quantity: 205, priceId: priceB, prefix: 'BULK' });
+    const rows = [...Array.from({ length: 200 }, (_, i) => `New,${i},new${i}@bulk.test`), `Bea,Bulk,${bea.user.email}`];
+    const uploaded = await adminB.client.upload(
+      `mutation($input: UploadSeatAssignmentsInput!) { uploadSeatAssignments(input: $input) { id status } }`,
+      { input: { organizationId: orgB.id, priceId: priceB, file: null } },
+      { 'input.file': { content: `First name,Last name,E-mail\r\n${rows.join('\r\n')}\r\n`, filename: 'people.csv' } },
+    );
+    const { id, status } = uploaded.data!.uploadSeatAssignments;
+    expect(status).toBe('VALID');
+    const started = await adminB.client.ok(`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { status } }`, { id });
+    expect(started.completePeopleImport.status).toBe('RUNNING');
+    await eventually(
+      async () =>
+        expect((await adminB.client.ok(`query($id: UUID!) { peopleImport(id: $id) { status } }`, { id })).peopleImport.status).toBe(
+          'COMPLETED',
+        ),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: bea.user.email })).members.totalCount).toBe(0);
+    expect((await bea.client.ok(ME)).me.memberships).toEqual([{ organizationId: orgA.id, role: 'MEMBER' }]);
+    const [invitation] = await mailsTo(bea.user.email, 1);
+    expect(invitation.subject).toBe('Rival B invites you to join');
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: 'new200' })).members.totalCount).toBe(0);
+    expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: '@bulk.test' })).members.totalCount).toBe(200);
+  }, 90_000);
+});
