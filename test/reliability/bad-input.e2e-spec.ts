@@ -856,7 +856,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
         'assignSeats',
         'admin',
         'people.0.lastName',
-        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { accountCreated } } }`,
+        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { email } } }`,
         () => ({
           i: { organizationId: organization.id, priceId, people: [{ email: 'blank-seat@example.test', firstName: 'A', lastName: value }] },
         }),
@@ -925,7 +925,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
         'assignSeats',
         'admin',
         'people.0.email',
-        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { accountCreated } } }`,
+        `mutation($i: AssignSeatsInput!) { assignSeats(input: $i) { assignments { email } } }`,
         () => ({ i: { organizationId: organization.id, priceId, people: [{ email: value, firstName: 'A', lastName: 'B' }] } }),
       ],
       [
