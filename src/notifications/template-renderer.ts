@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { HTML_LAYOUT, TEXT_ACCOUNT_LINK, type TemplateParts } from './default-templates';
+import { attributeProblems, tagNameProblem, VARIABLE_MARK } from './template-html';
 import { ACCOUNT_LINKS, MESSAGE_VARIABLES, MessageKind } from './message-kinds';
 
 type Part = keyof TemplateParts;
@@ -14,20 +15,6 @@ handlebars.unregisterDecorator('inline');
 const layout = handlebars.compile(HTML_LAYOUT, { strict: false });
 const textAccountLink = handlebars.compile(TEXT_ACCOUNT_LINK, { noEscape: true });
 
-/**
- * The HTML tags a template may write: text formatting, lists, tables, links and images. Nothing
- * that styles or loads other parts of the mail (style, link, svg, iframe, form…), nothing whose
- * content the parser reads as raw text (script, textarea, title…), no comments: a template then
- * cannot read or swallow the account link Tessera adds.
- */
-const HTML_TAGS = new Set(
-  'a abbr b blockquote br caption center cite code col colgroup dd del div dl dt em font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s small span strike strong sub sup table tbody td tfoot th thead tr tt u ul'.split(
-    ' ',
-  ),
-);
-/** A tag's start in template text: `<` or `</`, its name, then a space, `>` or `/` — all in the same text, not from a variable. */
-const TAG_START = /^<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>]/;
-
 export interface TemplateProblem {
   part: Part;
   message: string;
@@ -36,7 +23,8 @@ export interface TemplateProblem {
 /**
  * Why a template part cannot be used. Templates are texts, not programs: only what is listed here
  * passes — text, comments, `{{variable}}` of the kind's variables, and `{{#if variable}}` /
- * `{{#unless variable}}` blocks; in HTML escaped output only and the tags of HTML_TAGS. Anything
+ * `{{#unless variable}}` blocks; in HTML escaped output only, and the tags, attributes and styles
+ * of template-html.ts. Anything
  * else (helpers, partials, decorators, sub-expressions, `this`, `@root`, `../`, literals…) is
  * refused here, when it is saved, so that sending never meets it.
  */
@@ -57,30 +45,25 @@ export function checkTemplate(kind: MessageKind, part: Part, source: string): Te
       problem(`uses {{${path.original}}}, which ${kind} messages do not have. Available: ${[...allowed].join(', ')}.`);
     }
   };
-  const content = (text: string) => {
-    for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) {
-      const next = text[at + 1];
-      // "3 < 4" is text to every parser; a `<` that ends the text could take a tag name from a variable.
-      if (next !== undefined && !/[a-zA-Z/!?]/.test(next)) continue;
-      const name = TAG_START.exec(text.slice(at, at + 40))?.[1];
-      if (!name || !HTML_TAGS.has(name.toLowerCase())) {
-        const shown = text.slice(at, at + 20).split(/[\s>]/)[0];
-        return problem(`uses ${shown}…: only these HTML tags may be used, written out in full: ${[...HTML_TAGS].join(', ')}.`);
-      }
-    }
-  };
+  // The HTML part's text with a mark for each variable, both branches of a condition in a row: its attributes are checked whole.
+  let skeleton = '';
   const visit = (program: hbs.AST.Program | undefined) => {
     for (const node of program?.body ?? []) {
       switch (node.type) {
-        case 'ContentStatement':
-          if (part === 'html') content((node as hbs.AST.ContentStatement).value);
+        case 'ContentStatement': {
+          const text = (node as hbs.AST.ContentStatement).value;
+          const tagProblem = part === 'html' ? tagNameProblem(text) : null;
+          if (tagProblem) problem(tagProblem);
+          skeleton += text;
           break;
+        }
         case 'CommentStatement':
           break;
         case 'MustacheStatement': {
           const mustache = node as hbs.AST.MustacheStatement;
           if (mustache.params.length > 0 || mustache.hash) problem('helpers are not available in templates.');
           else variable(mustache.path);
+          skeleton += `${VARIABLE_MARK}${mustache.path.type === 'PathExpression' ? (mustache.path as hbs.AST.PathExpression).original : ''}\uE001`;
           if (!mustache.escaped && part === 'html') problem('uses {{{…}}}: raw HTML would skip escaping; use {{…}}.');
           break;
         }
@@ -105,6 +88,7 @@ export function checkTemplate(kind: MessageKind, part: Part, source: string): Te
     }
   };
   visit(ast);
+  if (part === 'html' && !problems.length) attributeProblems(skeleton).forEach(problem);
   return problems;
 }
 
