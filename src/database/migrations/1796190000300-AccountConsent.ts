@@ -40,11 +40,11 @@ export class AccountConsent1796190000300 implements MigrationInterface {
         `);
     await queryRunner.query(`
             ALTER TABLE "membership_invitation"
-            ADD CONSTRAINT "FK_membership_invitation_user" FOREIGN KEY ("user_id") REFERENCES "user_account"("id") ON DELETE CASCADE ON UPDATE NO ACTION
+            ADD CONSTRAINT "FK_9d4d758fc87438d829dd6cbbc1d" FOREIGN KEY ("user_id") REFERENCES "user_account"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
     await queryRunner.query(`
             ALTER TABLE "membership_invitation"
-            ADD CONSTRAINT "FK_membership_invitation_organization" FOREIGN KEY ("organization_id") REFERENCES "organization"("id") ON DELETE CASCADE ON UPDATE NO ACTION
+            ADD CONSTRAINT "FK_8a6174b1152f3ccff4561fd2091" FOREIGN KEY ("organization_id") REFERENCES "organization"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
   }
 
