@@ -26,9 +26,12 @@ export class SignInClients {
     return rows.length > 0;
   }
 
-  /** Records a successful sign-in from this address (one statement: a row per account and address). */
-  async remember(userId: string, clientAddress: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Records a successful sign-in from this address, or a set-password link used from it (one
+   * statement: a row per account and address); in the caller's transaction when given its manager.
+   */
+  async remember(userId: string, clientAddress: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `INSERT INTO sign_in_client (user_id, client_hash, last_signed_in_at) VALUES ($1, $2, now())
        ON CONFLICT (user_id, client_hash) DO UPDATE SET last_signed_in_at = now()`,
       [userId, hashAddress(clientAddress)],
