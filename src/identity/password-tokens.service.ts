@@ -88,7 +88,7 @@ export class PasswordTokensService {
     await this.events.publish(new PasswordResetRequested({ userId }, { actorId: null }));
   }
 
-  /** Whether a link still works, for the page it opens: a used, replaced or expired one is CONFLICT. */
+  /** Whether a link still works, for the page it opens: a used or expired one (or one whose account has used another since) is CONFLICT. */
   async checkLink(token: string, clientAddress: string): Promise<void> {
     await this.limiter.consume({ key: `set-password:client:${clientAddress}`, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 }, 1);
     await this.assertLive(token);

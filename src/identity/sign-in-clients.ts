@@ -5,9 +5,9 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
 /**
- * The client addresses each account has signed in from with its password (hashed), for
- * `auth.login.knownClientDays`: the per-account sign-in limit spares them. The raw SQL of the
- * `sign_in_client` table.
+ * The client addresses each account has signed in from with its password, or used a mailed
+ * set-password link from (hashed), for `auth.login.knownClientDays`: the per-account sign-in limit
+ * and the per-account reset cap spare them. The raw SQL of the `sign_in_client` table.
  */
 @Injectable()
 export class SignInClients {
