@@ -5,9 +5,9 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
 /**
- * The client addresses each account has signed in from with its password (hashed), for
- * `auth.login.knownClientDays`: the per-account sign-in limit spares them. The raw SQL of the
- * `sign_in_client` table.
+ * The client addresses each account has signed in from with its password, or used a mailed
+ * set-password link from (hashed), for `auth.login.knownClientDays`: the per-account sign-in limit
+ * and the per-account reset cap spare them. The raw SQL of the `sign_in_client` table.
  */
 @Injectable()
 export class SignInClients {
@@ -26,9 +26,12 @@ export class SignInClients {
     return rows.length > 0;
   }
 
-  /** Records a successful sign-in from this address (one statement: a row per account and address). */
-  async remember(userId: string, clientAddress: string): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Records a successful sign-in from this address, or a set-password link used from it (one
+   * statement: a row per account and address); in the caller's transaction when given its manager.
+   */
+  async remember(userId: string, clientAddress: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `INSERT INTO sign_in_client (user_id, client_hash, last_signed_in_at) VALUES ($1, $2, now())
        ON CONFLICT (user_id, client_hash) DO UPDATE SET last_signed_in_at = now()`,
       [userId, hashAddress(clientAddress)],
