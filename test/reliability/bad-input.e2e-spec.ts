@@ -769,6 +769,8 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       ['an ideographic space', '\u3000'],
       ['zero-width spaces', '\u200B\u200B'],
       ['a Hangul filler', '\u3164'],
+      ['combining grapheme joiners (U+034F, no letter)', '\u034F\u034F\u034F'],
+      ['a variation selector (U+FE0F, no letter)', '\uFE0F'],
     ];
     /** Addresses that read as ada@example.test, or as another address, but are not it. */
     const SPOOFED: [string, string][] = [
@@ -777,6 +779,9 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       ['a first-strong isolate (U+2068)', 'ada@exa\u2068mple.test'],
       ['a soft hyphen (U+00AD)', 'a\u00ADda@example.test'],
       ['a zero-width joiner (U+200D)', 'ada\u200D@example.test'],
+      ['a combining grapheme joiner (U+034F)', 'ad\u034Fa@rt.test'],
+      ['a variation selector (U+FE0F)', 'ada\uFE0F@rt.test'],
+      ['a combining grapheme joiner in the domain (U+034F)', 'ada@rt\u034F.test'],
     ];
 
     type Who = 'admin' | 'platform admin' | 'anonymous';
