@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { encodeCursor } from '@tessera/common';
 import { Fixtures, GraphQLResponse, Person, TestApp } from '@tessera/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -431,6 +432,25 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expect(result.status).toBeLessThan(500);
       expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
       expect(result.errors!.map((error) => error.message).join(' ')).toMatch(/alias/i);
+    });
+
+    it.each([
+      ['a field that does not exist', 'subscription { x }'],
+      ['__typename', 'subscription { __typename }'],
+      ['a named operation among queries', 'query Q { __typename } subscription S { x }'],
+    ])('a subscription operation (anonymous, selecting %s) is BAD_USER_INPUT, with no error logged', async (_label, query) => {
+      const errorLogs = jest.spyOn(Logger.prototype, 'error');
+      try {
+        const body = JSON.stringify(query.startsWith('query') ? { query, operationName: 'S' } : { query });
+        const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const result = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+        expect(response.status).toBeLessThan(500);
+        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+        expect(result.errors![0].message).toBe('Subscriptions are not offered yet: send a query or a mutation.');
+        expect(errorLogs).not.toHaveBeenCalled();
+      } finally {
+        errorLogs.mockRestore();
+      }
     });
 
     it('a document of 100,000 tokens is BAD_USER_INPUT', async () => {
