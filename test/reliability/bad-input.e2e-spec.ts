@@ -1005,10 +1005,11 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       SPOOFED.flatMap(([label, value]) =>
         email(value).map(([operation, who, field, query, variables]) => [operation, label, who, field, query, variables] as const),
       ),
-    )('%s with an address holding %s', async (_operation, _label, who, field, query, variables) => {
+    )('%s with an address holding %s', async (_operation, label, who, field, query, variables) => {
       const result = await refusedOnField(who, field, query, variables());
       const fields = result.errors![0].extensions!.fields as { field: string; message: string }[];
       expect(fields.find((f) => f.field === field)!.message).toMatch(/invisible or text-direction characters/);
+      expect(fields.find((f) => f.field === field)!.message).toContain(`it holds ${/U\+[0-9A-F]{4}/.exec(label)![0]}`);
     });
 
     it.each(SPOOFED)('the seats and invitations uploads report an address holding %s as a problem of its row', async (_label, value) => {

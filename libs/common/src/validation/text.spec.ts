@@ -64,7 +64,10 @@ describe('e-mail addresses', () => {
   it('the decorator refuses what the function refuses, on the field', async () => {
     expect(await problemsOf(person('ada@example.test'))).toEqual([]);
     expect(await problemsOf(person('ada\u202E@example.test'))).toEqual([
-      { field: 'email', messages: ['must not contain invisible or text-direction characters (such as U+202E or U+200B)'] },
+      { field: 'email', messages: ['must not contain invisible or text-direction characters (it holds U+202E)'] },
+    ]);
+    expect(await problemsOf(person('ad\u034Fa@rt.test'))).toEqual([
+      { field: 'email', messages: ['must not contain invisible or text-direction characters (it holds U+034F)'] },
     ]);
     expect(await problemsOf(person('nope'))).toEqual([{ field: 'email', messages: ['must be an e-mail address'] }]);
   });
@@ -72,7 +75,7 @@ describe('e-mail addresses', () => {
   it('checks each address of a list', async () => {
     expect(await problemsOf(Object.assign(new Invitation(), { emails: ['a@example.test', 'b@example.test'] }))).toEqual([]);
     expect(await problemsOf(Object.assign(new Invitation(), { emails: ['a@example.test', 'b\u200B@example.test'] }))).toEqual([
-      { field: 'emails', messages: ['each must not contain invisible or text-direction characters (such as U+202E or U+200B)'] },
+      { field: 'emails', messages: ['each must not contain invisible or text-direction characters (it holds U+200B)'] },
     ]);
   });
 });

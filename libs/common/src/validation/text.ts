@@ -77,7 +77,11 @@ export function IsEmailAddress(options: Pick<ValidationOptions, 'each'> = {}): P
         name: 'isVisibleEmailAddress',
         validator: {
           validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
-          defaultMessage: () => `${prefix}must not contain invisible or text-direction characters (such as U+202E or U+200B)`,
+          defaultMessage: (args) => {
+            const values: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
+            const held = values.map((value) => (typeof value === 'string' ? invisibleCharacter(value) : undefined)).find(Boolean);
+            return `${prefix}must not contain invisible or text-direction characters (${held ? `it holds ${held}` : 'such as U+202E or U+200B'})`;
+          },
         },
       },
       { each },
