@@ -243,6 +243,17 @@ describe('one guessing budget for every answer that tells a live code from a dea
     expect(codeOf(await as(null, '203.0.113.60').request(LOOKUP, { code: 'MAPPEDMORE' }))).toBe('RATE_LIMITED');
   }, 60_000);
 
+  it('sign-in counts an IPv6 client by its /64 too: a new address of the network does not reset the client limit', async () => {
+    const LOGIN = `mutation($email: String!) { login(input: { email: $email, password: "not the password" }) { accessToken } }`;
+    const address = (i: number) => `2001:db8:16:5:${i.toString(16)}::${(i * 31).toString(16)}`;
+    // Each attempt from a new address, for a new e-mail: only the client limit (50) can stop them.
+    for (let i = 0; i < 50; i++) {
+      expect(codeOf(await as(null, address(i)).request(LOGIN, { email: `spray${i}@example.test` }))).toBe('UNAUTHENTICATED');
+    }
+    expect(codeOf(await as(null, '2001:db8:16:5:ffff::1').request(LOGIN, { email: 'spray-more@example.test' }))).toBe('RATE_LIMITED');
+    expect(codeOf(await as(null, '2001:db8:16:6::1').request(LOGIN, { email: 'spray-more@example.test' }))).toBe('UNAUTHENTICATED');
+  }, 60_000);
+
   it('finding 5: 40 concurrent submissions of a real code by its person give 1 ok and 39 CONFLICT, and lock nobody out', async () => {
     const [code, next] = await fixtures.codes(victim, { quantity: 2, priceId });
     const person = await fixtures.person({ email: 'double.clicker@example.test' });
