@@ -378,4 +378,67 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: 'new200' })).members.totalCount).toBe(0);
     expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: '@bulk.test' })).members.totalCount).toBe(200);
   }, 90_000);
+
+  it('B cannot flood an account with join mails: five seats assigned and revoked give at most three mails, and answers like a fresh address', async () => {
+    const victim = await fixtures.person({ email: 'flooded@example.test' });
+    await fixtures.member(orgA, undefined, victim);
+    const strip = (answer: Record<string, any>) => ({
+      ...answer.assignSeats,
+      seatsRemaining: 0,
+      assignments: (answer.assignSeats.assignments as { email: string }[]).map((assignment) => ({ ...assignment, email: '…' })),
+    });
+    const pendingSeat = async (email: string) => {
+      const { invitations } = await adminB.client.ok(
+        `query($org: UUID!, $search: String) { invitations(organizationId: $org, filter: { search: $search, status: [PENDING] }) { edges { node { id } } } }`,
+        { org: orgB.id, search: email },
+      );
+      return (invitations.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
+    };
+    const revoke = async (email: string) => {
+      for (const invitationId of await pendingSeat(email)) {
+        await adminB.client.ok(`mutation($input: InvitationIdInput!) { revokeInvitation(input: $input) { invitation { id } } }`, {
+          input: { invitationId },
+        });
+      }
+    };
+
+    // The attack: assign the account a seat (a join mail), revoke the seat (it comes back), again.
+    for (let round = 0; round < 5; round++) {
+      const fresh = await assign(adminB, orgB.id, priceB, { email: `flood-fresh-${round}@example.test` });
+      const flooded = await assign(adminB, orgB.id, priceB, { email: victim.user.email });
+      // Every answer is a fresh address's, before and past the bound: B cannot tell which mails went.
+      expect(strip(flooded)).toEqual(strip(fresh));
+      expect(flooded.assignSeats.seatsRemaining).toBe(fresh.assignSeats.seatsRemaining - 1);
+      expect(await pendingSeat(victim.user.email)).toHaveLength(1);
+      await revoke(victim.user.email);
+      await revoke(`flood-fresh-${round}@example.test`);
+    }
+
+    // Five offers are recorded; three join mails were queued and sent, no more.
+    const [{ offers }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS offers FROM membership_invitation WHERE user_id = $1 AND organization_id = $2`,
+      [victim.user.id, orgB.id],
+    )) as { offers: number }[];
+    expect(offers).toBe(5);
+    await eventually(async () => {
+      const queued = (await t.dataSource.query(`SELECT status FROM message WHERE kind = 'JOIN_INVITATION' AND recipient = $1`, [
+        victim.user.email,
+      ])) as { status: string }[];
+      expect(queued).toEqual([{ status: 'SENT' }, { status: 'SENT' }, { status: 'SENT' }]);
+    });
+    const mails = smtp.mailsTo(victim.user.email);
+    expect(mails.map((mail) => mail.subject)).toEqual(Array(3).fill('Rival B invites you to join'));
+
+    // Five at once do no better: the offers are counted one at a time.
+    const other = await fixtures.person({ email: 'flooded-at-once@example.test' });
+    await fixtures.member(orgA, undefined, other);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => assign(adminB, orgB.id, priceB, { email: other.user.email })));
+    expect(answers.map((answer) => strip(answer).assignments)).toEqual(Array(5).fill([{ email: '…', user: null, grant: null }]));
+    const [{ queuedAtOnce }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS "queuedAtOnce" FROM message WHERE kind = 'JOIN_INVITATION' AND recipient = $1`,
+      [other.user.email],
+    )) as { queuedAtOnce: number }[];
+    expect(queuedAtOnce).toBe(3);
+    await revoke(other.user.email);
+  });
 });

@@ -215,6 +215,45 @@ describe('one guessing budget for every answer that tells a live code from a dea
     expect(registered.data!.registerWithCode.grant.status).toBe('ACTIVE');
   }, 60_000);
 
+  it('an attacker with an IPv6 /64 has one budget, not one per address (and an IPv4-mapped address is its IPv4)', async () => {
+    // Every wrong look-up from a new address of one /64, as a host that owns the /64 can send them.
+    const network = (i: number) => `2001:db8:16:1:${((i * 7919) % 0x10000).toString(16)}:${i.toString(16)}:0:1`;
+    for (let i = 0; i < GUESSES_PER_CLIENT; i++) {
+      expect(codeOf(await as(null, network(i)).request(LOOKUP, { code: `SIXTYFOUR${i}` }))).toBe('OK');
+    }
+    // A fresh address of that /64 (written another way) finds the budget used up, even for a new guess…
+    for (const address of ['2001:db8:16:1::ffff', '2001:0DB8:0016:0001:ffff:ffff:ffff:fffe']) {
+      const refused = await as(null, address).request(LOOKUP, { code: 'SIXTYFOURMORE' });
+      expect(codeOf(refused)).toBe('RATE_LIMITED');
+    }
+    // …while the next /64 (another subscriber) still has its own.
+    expect((await as(null, '2001:db8:16:2::1').request(LOOKUP, { code: 'SIXTYFOURMORE' })).data!.registrationCode.reason).toBe('NOT_FOUND');
+    const root = platformAdmins[0];
+    const lockouts = (await root.client.ok(LOCKOUTS)).redemptionLockouts as { key: string; clientAddress: string | null }[];
+    expect(lockouts.filter((lockout) => lockout.clientAddress?.startsWith('2001:db8:16:'))).toEqual([
+      expect.objectContaining({ key: 'guess:client:2001:db8:16:1::/64', clientAddress: '2001:db8:16:1::/64' }),
+    ]);
+
+    // A dual-stack proxy may write an IPv4 client as ::ffff:a.b.c.d: both spellings draw on one budget.
+    for (let i = 0; i < GUESSES_PER_CLIENT; i++) {
+      const address = i % 2 ? '::ffff:203.0.113.60' : '203.0.113.60';
+      expect(codeOf(await as(null, address).request(LOOKUP, { code: `MAPPED${i}` }))).toBe('OK');
+    }
+    expect(codeOf(await as(null, '::ffff:203.0.113.60').request(LOOKUP, { code: 'MAPPEDMORE' }))).toBe('RATE_LIMITED');
+    expect(codeOf(await as(null, '203.0.113.60').request(LOOKUP, { code: 'MAPPEDMORE' }))).toBe('RATE_LIMITED');
+  }, 60_000);
+
+  it('sign-in counts an IPv6 client by its /64 too: a new address of the network does not reset the client limit', async () => {
+    const LOGIN = `mutation($email: String!) { login(input: { email: $email, password: "not the password" }) { accessToken } }`;
+    const address = (i: number) => `2001:db8:16:5:${i.toString(16)}::${(i * 31).toString(16)}`;
+    // Each attempt from a new address, for a new e-mail: only the client limit (50) can stop them.
+    for (let i = 0; i < 50; i++) {
+      expect(codeOf(await as(null, address(i)).request(LOGIN, { email: `spray${i}@example.test` }))).toBe('UNAUTHENTICATED');
+    }
+    expect(codeOf(await as(null, '2001:db8:16:5:ffff::1').request(LOGIN, { email: 'spray-more@example.test' }))).toBe('RATE_LIMITED');
+    expect(codeOf(await as(null, '2001:db8:16:6::1').request(LOGIN, { email: 'spray-more@example.test' }))).toBe('UNAUTHENTICATED');
+  }, 60_000);
+
   it('finding 5: 40 concurrent submissions of a real code by its person give 1 ok and 39 CONFLICT, and lock nobody out', async () => {
     const [code, next] = await fixtures.codes(victim, { quantity: 2, priceId });
     const person = await fixtures.person({ email: 'double.clicker@example.test' });

@@ -2,6 +2,7 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DateTimeScalar, formatGraphQLError, Loaders } from '@tessera/common';
 import type { Request } from 'express';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import type { AppConfig } from '../config/config';
 import { requestLoggingPlugin } from './request-logging.plugin';
 
@@ -9,6 +10,18 @@ export interface GraphQLContext {
   req: Request;
   loaders: Loaders;
 }
+
+/**
+ * The schema has no subscription type: graphql-js validates `subscription { x }` (no root type, so
+ * no field to check) and only execution fails, as an internal error with a stack. Refused here, as
+ * the caller's mistake (BAD_USER_INPUT through the formatter), before anything runs.
+ */
+export const NoSubscriptionsRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation !== 'subscription') return;
+    context.reportError(new GraphQLError('Subscriptions are not offered yet: send a query or a mutation.', { nodes: [node] }));
+  },
+});
 
 /** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders. */
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
@@ -42,7 +55,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions }),
     // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
     plugins: [...(armor.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), requestLoggingPlugin],
-    validationRules: armor.validationRules,
+    validationRules: [NoSubscriptionsRule, ...armor.validationRules],
     parseOptions: { maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

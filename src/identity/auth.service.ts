@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UnauthenticatedError } from '@tessera/common';
+import { clientNetwork, UnauthenticatedError } from '@tessera/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { passwordHasher } from './auth/password-hasher';
@@ -46,7 +46,7 @@ export class AuthService {
   async checkPassword(email: string, password: string, clientAddress: string): Promise<User> {
     const { maxPerAccount, maxPerClient, windowSeconds, maxPerAccountAndClient, accountWindowSeconds } = this.config.auth.login;
     const normalized = normalizeEmail(email);
-    const client: RateLimit = { key: `login:client:${clientAddress}`, max: maxPerClient, windowSeconds };
+    const client: RateLimit = { key: `login:client:${clientNetwork(clientAddress)}`, max: maxPerClient, windowSeconds };
     const pair: RateLimit = { key: `login:account-client:${clientAddress} ${normalized}`, max: maxPerAccountAndClient, windowSeconds };
     const account: RateLimit = { key: `login:account:${normalized}`, max: maxPerAccount, windowSeconds: accountWindowSeconds };
     await this.limiter.take([client]);

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { NotFoundError, RateLimitedError } from '@tessera/common';
+import { clientNetwork, NotFoundError, RateLimitedError } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { Actor } from './auth/actor';
 import { GuessingLimitReached, type GuessPath } from './events/identity.events';
@@ -147,14 +147,18 @@ export class GuessingBudget {
   }
 }
 
-/** The limits a guesser's attempts count against. Operators (the command line) are trusted: only their address. */
+/**
+ * The limits a guesser's attempts count against. Operators (the command line) are trusted: only their
+ * address. A client is counted by its network (an IPv6 /64), not its address: one subscriber can
+ * use every address of a /64.
+ */
 export function limitsOf(who: Guesser): RateLimit[] {
   const limit = (key: string, max: number): RateLimit => ({ key, max, windowSeconds: GUESS_WINDOW_SECONDS });
   const actor = who.actor;
   return [
     ...(actor?.kind === 'user' ? [limit(`${GUESS_KEY.user}${actor.userId}`, GUESSES_PER_ACTOR)] : []),
     ...(actor?.kind === 'apiKey' ? [limit(`${GUESS_KEY.apiKey}${actor.apiKeyId}`, GUESSES_PER_ACTOR)] : []),
-    limit(`${GUESS_KEY.client}${who.clientAddress}`, GUESSES_PER_CLIENT),
+    limit(`${GUESS_KEY.client}${clientNetwork(who.clientAddress)}`, GUESSES_PER_CLIENT),
     ...(who.organizationId ? [limit(`${GUESS_KEY.organization}${who.organizationId}`, GUESSES_PER_ORGANIZATION)] : []),
   ];
 }

@@ -16,6 +16,14 @@ import { UsersService } from './users.service';
 const DAY_MS = 86_400_000;
 /** Link look-ups per client address and minute, as for seat invitations: people need a few, guessing needs millions. */
 const LOOKUPS_PER_MINUTE = 30;
+/**
+ * Join mails one organisation can make the platform send one account in a day (the last 24 hours).
+ * Offers past it are still recorded, holding their seat, and answered alike: only the mail is left
+ * out, so the organisation learns nothing, and the owner's inbox is not the organisation's to fill.
+ */
+export const JOIN_MAILS_PER_DAY = 3;
+/** pg_advisory_xact_lock's first key for "offers of one organisation to one account" (code-store has 7_246_101–102). */
+const OFFER_LOCK = 7_246_103;
 
 export interface NewOffer {
   organizationId: string;
@@ -49,7 +57,12 @@ export class MembershipOffersService {
   /**
    * Records the offer and publishes it (its mail makes the link), in the caller's transaction. An
    * offer without a seat while an earlier one is still open changes nothing and mails nothing: an
-   * organisation cannot flood a stranger's inbox by adding them again and again.
+   * organisation cannot flood a stranger's inbox by adding them again and again. An offer with a
+   * seat is always recorded (each holds its own seat, which revoking gives back), but past
+   * `JOIN_MAILS_PER_DAY` offers of the organisation to the account in 24 hours it is not mailed:
+   * assigning a seat and revoking it, again and again, mails the owner three times a day at most.
+   * Offers of one organisation to one account are counted one at a time (an advisory lock), so
+   * simultaneous ones cannot all slip under the bound.
    */
   @Transactional()
   async offer(offer: NewOffer): Promise<MembershipInvitation> {
@@ -65,6 +78,10 @@ export class MembershipOffersService {
       });
       if (open) return open;
     }
+    await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OFFER_LOCK, `${offer.organizationId}:${offer.userId}`]);
+    const offeredToday = await this.offers.count({
+      where: { organizationId: offer.organizationId, userId: offer.userId, createdAt: MoreThan(new Date(Date.now() - DAY_MS)) },
+    });
     const record = this.offers.create({
       id: newId(),
       organizationId: offer.organizationId,
@@ -80,7 +97,7 @@ export class MembershipOffersService {
     await this.offers.insert(record);
     await this.events.publish(
       new MembershipOffered(
-        { membershipInvitationId: record.id, userId: record.userId, role: record.role },
+        { membershipInvitationId: record.id, userId: record.userId, role: record.role, mailed: offeredToday < JOIN_MAILS_PER_DAY },
         { organizationId: record.organizationId, actorId: offer.actorId },
       ),
     );

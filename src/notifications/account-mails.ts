@@ -65,6 +65,7 @@ export class AccountMails {
    */
   @OnEventInTransaction(MembershipOffered)
   async onMembershipOffered(event: MembershipOffered): Promise<void> {
+    if (event.payload.mailed === false) return;
     const [user, [organization]] = await Promise.all([
       this.users.findById(event.payload.userId),
       this.organizations.findByIds([event.organizationId!]),

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { encodeCursor } from '@tessera/common';
 import { Fixtures, GraphQLResponse, Person, TestApp } from '@tessera/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -433,6 +434,25 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expect(result.errors!.map((error) => error.message).join(' ')).toMatch(/alias/i);
     });
 
+    it.each([
+      ['a field that does not exist', 'subscription { x }'],
+      ['__typename', 'subscription { __typename }'],
+      ['a named operation among queries', 'query Q { __typename } subscription S { x }'],
+    ])('a subscription operation (anonymous, selecting %s) is BAD_USER_INPUT, with no error logged', async (_label, query) => {
+      const errorLogs = jest.spyOn(Logger.prototype, 'error');
+      try {
+        const body = JSON.stringify(query.startsWith('query') ? { query, operationName: 'S' } : { query });
+        const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const result = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+        expect(response.status).toBeLessThan(500);
+        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+        expect(result.errors![0].message).toBe('Subscriptions are not offered yet: send a query or a mutation.');
+        expect(errorLogs).not.toHaveBeenCalled();
+      } finally {
+        errorLogs.mockRestore();
+      }
+    });
+
     it('a document of 100,000 tokens is BAD_USER_INPUT', async () => {
       expectRefused(await admin.client.request(`query { ${'__typename '.repeat(100_000)} }`), 'BAD_USER_INPUT');
     });
@@ -769,6 +789,8 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       ['an ideographic space', '\u3000'],
       ['zero-width spaces', '\u200B\u200B'],
       ['a Hangul filler', '\u3164'],
+      ['combining grapheme joiners (U+034F, no letter)', '\u034F\u034F\u034F'],
+      ['a variation selector (U+FE0F, no letter)', '\uFE0F'],
     ];
     /** Addresses that read as ada@example.test, or as another address, but are not it. */
     const SPOOFED: [string, string][] = [
@@ -777,6 +799,9 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       ['a first-strong isolate (U+2068)', 'ada@exa\u2068mple.test'],
       ['a soft hyphen (U+00AD)', 'a\u00ADda@example.test'],
       ['a zero-width joiner (U+200D)', 'ada\u200D@example.test'],
+      ['a combining grapheme joiner (U+034F)', 'ad\u034Fa@rt.test'],
+      ['a variation selector (U+FE0F)', 'ada\uFE0F@rt.test'],
+      ['a combining grapheme joiner in the domain (U+034F)', 'ada@rt\u034F.test'],
     ];
 
     type Who = 'admin' | 'platform admin' | 'anonymous';
@@ -980,10 +1005,11 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       SPOOFED.flatMap(([label, value]) =>
         email(value).map(([operation, who, field, query, variables]) => [operation, label, who, field, query, variables] as const),
       ),
-    )('%s with an address holding %s', async (_operation, _label, who, field, query, variables) => {
+    )('%s with an address holding %s', async (_operation, label, who, field, query, variables) => {
       const result = await refusedOnField(who, field, query, variables());
       const fields = result.errors![0].extensions!.fields as { field: string; message: string }[];
       expect(fields.find((f) => f.field === field)!.message).toMatch(/invisible or text-direction characters/);
+      expect(fields.find((f) => f.field === field)!.message).toContain(`it holds ${/U\+[0-9A-F]{4}/.exec(label)![0]}`);
     });
 
     it.each(SPOOFED)('the seats and invitations uploads report an address holding %s as a problem of its row', async (_label, value) => {

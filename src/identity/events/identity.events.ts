@@ -66,9 +66,10 @@ export class EmailVerificationRequested extends DomainEvent<{ userId: string }> 
 
 /**
  * An organisation offered an existing account membership (the account is not attached until its
- * owner accepts, signed in, with the link the platform mails them).
+ * owner accepts, signed in, with the link the platform mails them). `mailed` is false past the
+ * day's bound of join mails from the organisation to the account: the offer is recorded, not mailed.
  */
-export class MembershipOffered extends DomainEvent<{ membershipInvitationId: string; userId: string; role: MemberRole }> {
+export class MembershipOffered extends DomainEvent<{ membershipInvitationId: string; userId: string; role: MemberRole; mailed: boolean }> {
   static override readonly type = 'MembershipOffered';
 }
 

@@ -37,6 +37,13 @@ describe('e-mail addresses', () => {
     ['a no-break space', 'ada\u00A0@example.test', 'U+00A0'],
     ['a Hangul filler', 'ada\u3164@example.test', 'U+3164'],
     ['a control character', 'ada\u0007@example.test', 'U+0007'],
+    ['a combining grapheme joiner', 'ad\u034Fa@rt.test', 'U+034F'],
+    ['a combining grapheme joiner in the domain', 'ada@rt\u034F.test', 'U+034F'],
+    ['a variation selector', 'ada\uFE0F@rt.test', 'U+FE0F'],
+    ['a Mongolian variation selector', 'ada\u180B@rt.test', 'U+180B'],
+    ['an ideographic variation selector', 'ada\u{E0100}@rt.test', 'U+E0100'],
+    ['a tag character', 'ada\u{E0041}@rt.test', 'U+E0041'],
+    ['a halfwidth Hangul filler', 'ada\uFFA0@rt.test', 'U+FFA0'],
   ])('refuses an address with %s, naming the character', (_label, email, character) => {
     expect(emailAddressProblem(email)).toBe(`must not contain invisible or text-direction characters (it holds ${character})`);
   });
@@ -57,7 +64,10 @@ describe('e-mail addresses', () => {
   it('the decorator refuses what the function refuses, on the field', async () => {
     expect(await problemsOf(person('ada@example.test'))).toEqual([]);
     expect(await problemsOf(person('ada\u202E@example.test'))).toEqual([
-      { field: 'email', messages: ['must not contain invisible or text-direction characters (such as U+202E or U+200B)'] },
+      { field: 'email', messages: ['must not contain invisible or text-direction characters (it holds U+202E)'] },
+    ]);
+    expect(await problemsOf(person('ad\u034Fa@rt.test'))).toEqual([
+      { field: 'email', messages: ['must not contain invisible or text-direction characters (it holds U+034F)'] },
     ]);
     expect(await problemsOf(person('nope'))).toEqual([{ field: 'email', messages: ['must be an e-mail address'] }]);
   });
@@ -65,13 +75,13 @@ describe('e-mail addresses', () => {
   it('checks each address of a list', async () => {
     expect(await problemsOf(Object.assign(new Invitation(), { emails: ['a@example.test', 'b@example.test'] }))).toEqual([]);
     expect(await problemsOf(Object.assign(new Invitation(), { emails: ['a@example.test', 'b\u200B@example.test'] }))).toEqual([
-      { field: 'emails', messages: ['each must not contain invisible or text-direction characters (such as U+202E or U+200B)'] },
+      { field: 'emails', messages: ['each must not contain invisible or text-direction characters (it holds U+200B)'] },
     ]);
   });
 });
 
 describe('names', () => {
-  it.each(['Ada', ' Ada ', 'Nguyễn', '李', 'O’Brien', 'Ada\u200DLovelace'])('takes %j', async (name) => {
+  it.each(['Ada', ' Ada ', 'Nguyễn', '李', 'O’Brien', 'Ada\u200DLovelace', 'Batch 7', '7', 'Zoë\uFE0F'])('takes %j', async (name) => {
     expect(isNotBlank(name)).toBe(true);
     expect(await problemsOf(person('ada@example.test', name))).toEqual([]);
   });
@@ -84,9 +94,15 @@ describe('names', () => {
     ['a right-to-left override alone', '\u202E'],
     ['Hangul fillers', '\u3164\u115F'],
     ['a blank Braille pattern', '\u2800'],
+    ['combining grapheme joiners', '\u034F\u034F\u034F'],
+    ['a variation selector', '\uFE0F'],
+    ['a combining accent', '\u0301'],
+    ['punctuation', '-.'],
   ])('refuses a name of only %s', async (_label, name) => {
     expect(isNotBlank(name)).toBe(false);
-    expect(await problemsOf(person('ada@example.test', name))).toEqual([{ field: 'firstName', messages: ['must not be blank'] }]);
+    expect(await problemsOf(person('ada@example.test', name))).toEqual([
+      { field: 'firstName', messages: ['must not be blank (it needs at least one letter or digit)'] },
+    ]);
   });
 
   it('still refuses an empty or over-long name with the length rule', async () => {

@@ -9,12 +9,19 @@ export const EMAIL_MAX_LENGTH = 320;
  * (bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, marks U+200E/U+200F/U+061C, zero-width
  * space and joiners U+200B–U+200D, word joiner U+2060, soft hyphen, BOM…), surrogates, private-use
  * and unassigned code points, every separator (spaces of any width, line and paragraph separators),
- * and the "filler" letters that render as blanks (Hangul fillers, the blank Braille pattern). A plain
- * space is left to the address rule ("must be an e-mail address").
+ * the "filler" letters that render as blanks (Hangul fillers, the blank Braille pattern), and every
+ * other default-ignorable code point and variation selector: the combining grapheme joiner U+034F,
+ * the Mongolian and standard variation selectors U+180B–U+180F and U+FE00–U+FE0F, tags and
+ * U+E0100–U+E01EF. Those are marks, not format characters, so `\p{C}` misses them, yet
+ * `ad\u034Fa@rt.test` shows as ada@rt.test. A plain space is left to the address rule ("must be an
+ * e-mail address").
  */
-const INVISIBLE = /(?! )[\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;
-/** A character someone can see: not whitespace, not a format character, not a blank filler. */
-const VISIBLE = /[^\p{White_Space}\p{C}\u115F\u1160\u3164\uFFA0\u2800]/u;
+const INVISIBLE = /(?! )[\p{C}\p{Z}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800]/u;
+/**
+ * A letter or digit someone can see: what makes a name a name. Marks alone (U+034F, U+FE0F),
+ * punctuation and spaces are not one, nor the Hangul fillers (letters that are default-ignorable).
+ */
+const NAME_CHARACTER = /(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{N}]/u;
 
 const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -46,9 +53,12 @@ export function emailCellMessage(value: string): string {
     : 'Is not an e-mail address.';
 }
 
-/** Whether a string has at least one character a reader can see (not only spaces or zero-width characters). */
+/**
+ * Whether a string has at least one letter or digit a reader can see (not only spaces, zero-width
+ * characters, combining marks, variation selectors or punctuation).
+ */
 export function isNotBlank(value: unknown): boolean {
-  return typeof value === 'string' && VISIBLE.test(value);
+  return typeof value === 'string' && NAME_CHARACTER.test(value);
 }
 
 /**
@@ -67,7 +77,11 @@ export function IsEmailAddress(options: Pick<ValidationOptions, 'each'> = {}): P
         name: 'isVisibleEmailAddress',
         validator: {
           validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
-          defaultMessage: () => `${prefix}must not contain invisible or text-direction characters (such as U+202E or U+200B)`,
+          defaultMessage: (args) => {
+            const values: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
+            const held = values.map((value) => (typeof value === 'string' ? invisibleCharacter(value) : undefined)).find(Boolean);
+            return `${prefix}must not contain invisible or text-direction characters (${held ? `it holds ${held}` : 'such as U+202E or U+200B'})`;
+          },
         },
       },
       { each },
@@ -75,21 +89,21 @@ export function IsEmailAddress(options: Pick<ValidationOptions, 'each'> = {}): P
   );
 }
 
-/** Text that must show something: not empty, not only spaces or zero-width characters. */
+/** Text that must show something: at least one letter or digit, not only spaces, marks or zero-width characters. */
 export function IsNotBlank(options: Pick<ValidationOptions, 'each'> = {}): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isNotBlank',
       validator: {
         validate: (value: unknown) => isNotBlank(value),
-        defaultMessage: () => `${options.each ? 'each ' : ''}must not be blank`,
+        defaultMessage: () => `${options.each ? 'each ' : ''}must not be blank (it needs at least one letter or digit)`,
       },
     },
     options,
   );
 }
 
-/** A name (of a person, an organisation, a contract, a product…): 1 to `max` characters, not blank. */
+/** A name (of a person, an organisation, a contract, a product…): 1 to `max` characters, with a letter or digit. */
 export function IsName(max: number): PropertyDecorator {
   return applyDecorators(IsString(), Length(1, max), IsNotBlank());
 }
