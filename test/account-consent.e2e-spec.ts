@@ -565,5 +565,52 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
       expect(await seatsOfB()).toEqual(before);
       expect(await grantsOf(victim.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
     });
+
+    it('A’s grant racing B’s acceptance: the one-grant index refuses B’s, nothing of it stays, the seat goes back', async () => {
+      const racer = await fixtures.person({ email: 'racer.shared@example.test' });
+      await fixtures.member(orgA, undefined, racer);
+      await adminB.client.ok(INVITE_ANSWER, { input: { organizationId: orgB.id, priceId: pricePlatform, emails: [racer.user.email] } });
+      const [token] = await invitationLinks(racer.user.email, 1);
+      const before = await seatsOfB();
+      const [seatOfA] = (await t.dataSource.query(
+        `SELECT code.id, code.code_type AS "codeType", price.product_id AS "productId" FROM code JOIN price ON price.id = code.price_id
+          WHERE code.organization_id = $1 AND code.price_id = $2 AND code.status = 'AVAILABLE' LIMIT 1`,
+        [orgA.id, pricePlatform],
+      )) as { id: string; codeType: string | null; productId: string }[];
+
+      // A's grant for the same person and product is written, not yet committed, while B's acceptance runs:
+      // B's check sees nothing, and its grant waits on the unique index until A's commits.
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query(
+          `INSERT INTO access_grant (id, organization_id, user_id, code_id, product_id, price_id, role, status, starts_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'ACTIVE', now())`,
+          [orgA.id, racer.user.id, seatOfA!.id, seatOfA!.productId, pricePlatform, seatOfA!.codeType],
+        );
+        const accepting = t.client.request(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } });
+        await eventually(async () => {
+          const [{ count }] = (await t.dataSource.query(
+            `SELECT count(*)::int AS count FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO "access_grant"%'`,
+          )) as { count: number }[];
+          expect(count).toBe(1);
+        });
+        await runner.commitTransaction();
+        const answer = await accepting;
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_HAS_ACCESS' });
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(await seatsOfB()).toEqual({ ...before, AVAILABLE: before.AVAILABLE + 1, PENDING: before.PENDING - 1 });
+      expect(await grantsOf(racer.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+      expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: racer.user.email })).members.totalCount).toBe(0);
+      const [invitation] = (await t.dataSource.query(`SELECT status FROM invitation WHERE email = $1`, [racer.user.email])) as {
+        status: string;
+      }[];
+      expect(invitation).toEqual({ status: 'REVOKED' });
+    });
   });
 });
