@@ -192,7 +192,10 @@ export class SeatAssignmentService {
     recipients.forEach((recipient, index) => {
       const priceId = seats[index]?.priceId;
       const productId = priceId ? productOfPrice.get(priceId) : undefined;
-      if (recipient.attached && productId) rowsOfProduct.set(productId, [...(rowsOfProduct.get(productId) ?? []), index]);
+      if (!recipient.attached || !productId) return;
+      const rows = rowsOfProduct.get(productId) ?? [];
+      if (!rows.length) rowsOfProduct.set(productId, rows);
+      rows.push(index);
     });
     const rows = new Set<number>();
     for (const [productId, indexes] of rowsOfProduct) {
