@@ -441,4 +441,239 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     expect(queuedAtOnce).toBe(3);
     await revoke(other.user.email);
   });
+
+  /**
+   * Issue 16 (holders): B must not learn that a person has access through A. A gives the person a
+   * seat of a product of the platform's catalogue, which B sells too; B then invites them, uploads
+   * files naming them and, once they are B's member too, gives them a seat.
+   */
+  describe('a product both organisations sell', () => {
+    const UPLOAD_SEATS = `mutation($input: UploadSeatAssignmentsInput!) {
+      uploadSeatAssignments(input: $input) { id status rowCount seatsFree problems { row column value message } }
+    }`;
+    const UPLOAD_INVITES = `mutation($input: UploadInvitationsInput!) {
+      uploadInvitations(input: $input) { id status rowCount seatsFree problems { row column value message } }
+    }`;
+    const COMPLETE = `mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { status error problems { row message } } }`;
+    const INVITE_ANSWER = `mutation($input: InviteByEmailInput!) {
+      inviteByEmail(input: $input) { seatsRemaining invitations { email status acceptedByUserId closedAt } }
+    }`;
+    const ACCEPT = `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { grant { id } } }`;
+    let pricePlatform: string;
+
+    /** The answer with the address in it made anonymous, to compare two addresses' answers. */
+    const anonymous = (answer: unknown, email: string) => JSON.parse(JSON.stringify(answer).split(email).join('…')) as unknown;
+    const grantsOf = async (userId: string) =>
+      (await t.dataSource.query(
+        `SELECT organization_id AS "organizationId", status FROM access_grant WHERE user_id = $1 ORDER BY created_at`,
+        [userId],
+      )) as { organizationId: string; status: string }[];
+    /** B's seats of the platform's product by status. */
+    const seatsOfB = async () =>
+      Object.fromEntries(
+        (
+          (await t.dataSource.query(
+            `SELECT status, count(*)::int AS count FROM code WHERE organization_id = $1 AND price_id = $2 GROUP BY status`,
+            [orgB.id, pricePlatform],
+          )) as { status: string; count: number }[]
+        ).map((row) => [row.status, row.count]),
+      );
+    const invitationLinks = async (email: string, count: number) =>
+      eventually(() => {
+        const found = smtp.mailsTo(email).filter((mail) => mail.text.includes(`${APP}/invitations/accept?token=`));
+        expect(found).toHaveLength(count);
+        return found.map((mail) => link(mail, 'invitations/accept'));
+      });
+    /** A person who is A's member and has a seat of the platform's product from A. */
+    const holderThroughA = async (email: string) => {
+      const person = await fixtures.person({ email, firstName: 'Held' });
+      await fixtures.member(orgA, undefined, person);
+      await adminA.client.ok(ASSIGN, { input: { organizationId: orgA.id, priceId: pricePlatform, userIds: [person.user.id] } });
+      expect(await grantsOf(person.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+      return person;
+    };
+
+    beforeAll(async () => {
+      ({
+        price: { id: pricePlatform },
+      } = await fixtures.catalogue(null, { productName: 'Platform course' }));
+      await fixtures.codes(orgA, { quantity: 5, priceId: pricePlatform, prefix: 'PA' });
+      await fixtures.codes(orgB, { quantity: 30, priceId: pricePlatform, prefix: 'PB' });
+    });
+
+    it('B’s invitation and both uploads answer for a person with access through A as for a fresh address; accepting tells the person, and the seat goes back to B', async () => {
+      const victim = await holderThroughA('victim.shared@example.test');
+      const fresh = 'fresh.shared@example.test';
+      const upload = async (mutation: string, email: string) => {
+        const answer = await adminB.client.upload(
+          mutation,
+          { input: { organizationId: orgB.id, priceId: pricePlatform, file: null } },
+          { 'input.file': { content: `First name,Last name,E-mail\r\nSam,Doe,${email}\r\n`, filename: 'people.csv' } },
+        );
+        const report = Object.values(answer.data ?? {})[0] as { id: string } | undefined;
+        return { id: report?.id, answer: anonymous({ ...answer, data: report && { ...report, id: '…' } }, email) };
+      };
+
+      // The uploads, checked (nothing written): the same report for both, VALID.
+      const seatsVictim = await upload(UPLOAD_SEATS, victim.user.email);
+      const seatsFresh = await upload(UPLOAD_SEATS, fresh);
+      expect(seatsVictim.answer).toEqual(seatsFresh.answer);
+      expect(seatsFresh.answer).toMatchObject({ data: { status: 'VALID', problems: [] } });
+      const invitesVictim = await upload(UPLOAD_INVITES, victim.user.email);
+      const invitesFresh = await upload(UPLOAD_INVITES, fresh);
+      expect(invitesVictim.answer).toEqual(invitesFresh.answer);
+      expect(invitesFresh.answer).toMatchObject({ data: { status: 'VALID', problems: [] } });
+
+      // Carried out: the same again (the invitations' file is where the old check refused at completion).
+      for (const [forVictim, forFresh] of [
+        [invitesVictim, invitesFresh],
+        [seatsVictim, seatsFresh],
+      ]) {
+        const done = await Promise.all(
+          [forVictim, forFresh].map(async ({ id }) => {
+            const { data, errors } = await adminB.client.request(COMPLETE, { id });
+            return { data, errors };
+          }),
+        );
+        expect(done[0]).toEqual(done[1]);
+        expect(done[0]).toMatchObject({ data: { completePeopleImport: { status: 'COMPLETED', error: null, problems: [] } } });
+      }
+
+      // inviteByEmail, by price and by a named seat: the same answers (the seats left differ by the one just held).
+      const invite = async (email: string) => {
+        const answer = await adminB.client.request(INVITE_ANSWER, {
+          input: { organizationId: orgB.id, priceId: pricePlatform, emails: [email] },
+        });
+        return anonymous({ ...answer, data: answer.data && { inviteByEmail: { ...answer.data.inviteByEmail, seatsRemaining: 0 } } }, email);
+      };
+      // (A fresh address again: the first one has B's seat by now, from the file.)
+      const byPrice = await invite(`price.${fresh}`);
+      expect(await invite(victim.user.email)).toEqual(byPrice);
+      expect(byPrice).toMatchObject({
+        data: { inviteByEmail: { invitations: [{ email: '…', status: 'PENDING', acceptedByUserId: null, closedAt: null }] } },
+      });
+      const [free] = (await t.dataSource.query(
+        `SELECT id FROM code WHERE organization_id = $1 AND price_id = $2 AND status = 'AVAILABLE' LIMIT 1`,
+        [orgB.id, pricePlatform],
+      )) as { id: string }[];
+      const inviteToSeat = async (email: string) =>
+        anonymous(
+          await adminB.client.request(INVITE_ANSWER, { input: { organizationId: orgB.id, codeId: free.id, emails: [email] } }),
+          email,
+        );
+      expect(await inviteToSeat(victim.user.email)).toEqual(await inviteToSeat(`seat.${fresh}`));
+
+      // The person accepts B's invitations (the file's, by price, the named seat's) signed in: told they have
+      // access already; each seat goes back to B, nothing of B's is written for them, A's grant is untouched.
+      const tokens = await invitationLinks(victim.user.email, 3);
+      const before = await seatsOfB();
+      for (const token of tokens) {
+        const refused = await t.client.fails(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } });
+        expect(refused).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'ALREADY_HAS_ACCESS' } });
+        expect(refused.message).toBe(
+          'You already have access to Platform course: this invitation is not needed, and its seat stays with the organisation.',
+        );
+      }
+      const invitations = (await t.dataSource.query(
+        `SELECT i.status AS invitation, c.status AS code FROM invitation i JOIN code c ON c.id = i.code_id
+          WHERE i.email = $1 AND i.organization_id = $2 ORDER BY i.created_at`,
+        [victim.user.email, orgB.id],
+      )) as { invitation: string; code: string }[];
+      // The file's and the price's seats are free again; the named seat is still held by the fresh address's invitation.
+      expect(invitations.filter((row) => row.invitation === 'REVOKED')).toHaveLength(3);
+      expect(await seatsOfB()).toMatchObject({ AVAILABLE: before.AVAILABLE + 2 });
+      expect(await grantsOf(victim.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+      expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: victim.user.email })).members.totalCount).toBe(0);
+      // Again (a double submit, a later click): the same message, nothing changes.
+      const again = await t.client.fails(ACCEPT, { input: { token: tokens[0], password: FIXTURE_PASSWORD } });
+      expect(again.extensions).toMatchObject({ reason: 'ALREADY_HAS_ACCESS' });
+      expect(await grantsOf(victim.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+    });
+
+    it('a member of B with access through A: B’s seat answers as for any member until it is used; the seat is held for them and goes back, never a second grant', async () => {
+      const victim = await holderThroughA('member.shared@example.test');
+      await fixtures.member(orgB, undefined, victim);
+      const { person: plain } = await fixtures.member(orgB);
+      const { person: owner } = await fixtures.member(orgB);
+      await adminB.client.ok(ASSIGN, { input: { organizationId: orgB.id, priceId: pricePlatform, userIds: [owner.user.id] } });
+
+      // The probe: the person first, then a row that always fails (B's own grant). It used to fail on the
+      // first row for the person with access through A, and on the second for anyone else.
+      const probe = async (userId: string) => {
+        const error = await adminB.client.fails(ASSIGN, {
+          input: { organizationId: orgB.id, priceId: pricePlatform, userIds: [userId, owner.user.id] },
+        });
+        return { code: error.code, message: error.message, extensions: error.extensions };
+      };
+      const before = await seatsOfB();
+      expect(await probe(victim.user.id)).toEqual(await probe(plain.user.id));
+      expect((await probe(plain.user.id)).extensions).toMatchObject({
+        fields: [{ field: 'userIds.1', message: 'This person already has access to Platform course.' }],
+      });
+      expect(await seatsOfB()).toEqual(before);
+
+      // Given a seat for real: held for them by an invitation mailed to them; no grant of B's.
+      const { assignSeats } = await adminB.client.ok(ASSIGN, {
+        input: { organizationId: orgB.id, priceId: pricePlatform, userIds: [victim.user.id] },
+      });
+      expect(assignSeats.assignments).toEqual([{ email: victim.user.email, user: null, grant: null }]);
+      expect(await seatsOfB()).toMatchObject({ AVAILABLE: before.AVAILABLE - 1, PENDING: (before.PENDING ?? 0) + 1 });
+      const [token] = await invitationLinks(victim.user.email, 1);
+
+      // Ten simultaneous acceptances (a double-clicking browser): each told they have access, the seat back once.
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => t.client.request(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } })),
+      );
+      expect(results.map((result) => result.errors?.[0]?.extensions?.reason)).toEqual(Array(10).fill('ALREADY_HAS_ACCESS'));
+      expect(await seatsOfB()).toEqual(before);
+      expect(await grantsOf(victim.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+    });
+
+    it('A’s grant racing B’s acceptance: the one-grant index refuses B’s, nothing of it stays, the seat goes back', async () => {
+      const racer = await fixtures.person({ email: 'racer.shared@example.test' });
+      await fixtures.member(orgA, undefined, racer);
+      await adminB.client.ok(INVITE_ANSWER, { input: { organizationId: orgB.id, priceId: pricePlatform, emails: [racer.user.email] } });
+      const [token] = await invitationLinks(racer.user.email, 1);
+      const before = await seatsOfB();
+      const [seatOfA] = (await t.dataSource.query(
+        `SELECT code.id, code.code_type AS "codeType", price.product_id AS "productId" FROM code JOIN price ON price.id = code.price_id
+          WHERE code.organization_id = $1 AND code.price_id = $2 AND code.status = 'AVAILABLE' LIMIT 1`,
+        [orgA.id, pricePlatform],
+      )) as { id: string; codeType: string | null; productId: string }[];
+
+      // A's grant for the same person and product is written, not yet committed, while B's acceptance runs:
+      // B's check sees nothing, and its grant waits on the unique index until A's commits.
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query(
+          `INSERT INTO access_grant (id, organization_id, user_id, code_id, product_id, price_id, role, status, starts_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'ACTIVE', now())`,
+          [orgA.id, racer.user.id, seatOfA!.id, seatOfA!.productId, pricePlatform, seatOfA!.codeType],
+        );
+        const accepting = t.client.request(ACCEPT, { input: { token, password: FIXTURE_PASSWORD } });
+        await eventually(async () => {
+          const [{ count }] = (await t.dataSource.query(
+            `SELECT count(*)::int AS count FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO "access_grant"%'`,
+          )) as { count: number }[];
+          expect(count).toBe(1);
+        });
+        await runner.commitTransaction();
+        const answer = await accepting;
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_HAS_ACCESS' });
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(await seatsOfB()).toEqual({ ...before, AVAILABLE: before.AVAILABLE + 1, PENDING: before.PENDING - 1 });
+      expect(await grantsOf(racer.user.id)).toEqual([{ organizationId: orgA.id, status: 'ACTIVE' }]);
+      expect((await adminB.client.ok(MEMBERS, { org: orgB.id, search: racer.user.email })).members.totalCount).toBe(0);
+      const [invitation] = (await t.dataSource.query(`SELECT status FROM invitation WHERE email = $1`, [racer.user.email])) as {
+        status: string;
+      }[];
+      expect(invitation).toEqual({ status: 'REVOKED' });
+    });
+  });
 });

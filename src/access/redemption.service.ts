@@ -282,17 +282,23 @@ export class RedemptionService {
     await this.limiter.reset([key]);
   }
 
-  /** Which of these people have access to the product now (any role). */
-  async holdersOf(productId: string, userIds: readonly string[]): Promise<Set<string>> {
+  /**
+   * Which of these people have access to the product now (any role): through any organisation,
+   * or only through grants `in` one organisation, or only through grants `outside` one. What an
+   * organisation is told may rest only on `in` its own: grants elsewhere are not its to know.
+   */
+  async holdersOf(productId: string, userIds: readonly string[], where: { in?: string; outside?: string } = {}): Promise<Set<string>> {
     if (!userIds.length) return new Set();
-    const rows = await this.grants
+    const query = this.grants
       .createQueryBuilder('access')
       .select('access.user_id', 'userId')
       .where(`access.product_id = :productId AND access.status = 'ACTIVE' AND access.user_id = ANY(:userIds)`, {
         productId,
         userIds: [...userIds],
-      })
-      .getRawMany<{ userId: string }>();
+      });
+    if (where.in) query.andWhere('access.organization_id = :in', { in: where.in });
+    if (where.outside) query.andWhere('access.organization_id <> :outside', { outside: where.outside });
+    const rows = await query.getRawMany<{ userId: string }>();
     return new Set(rows.map((row) => row.userId));
   }
 

@@ -84,9 +84,12 @@ export class PeopleImportService {
     const { problems, people } = checkPeopleFile(headers, rows, purpose);
     const accounts = new Map((await this.users.findByEmails(people.map((person) => person.email))).map((user) => [user.email, user]));
     if (purpose === PeopleImportPurpose.ASSIGN_SEATS) {
+      // Only this organisation's grants: access through another organisation is not its to know.
+      // Such a person is handled when the import is carried out (a seat held for them), never here.
       const holders = await this.redemption.holdersOf(
         price.productId,
         [...accounts.values()].map((user) => user.id),
+        { in: input.organizationId },
       );
       for (const person of people) {
         const user = accounts.get(person.email);

@@ -78,6 +78,7 @@ export class SeatAssignmentService {
     const seats = input.priceId
       ? await this.seatsOfPrice(organizationId, input.priceId, recipients.length)
       : await this.namedSeats(organizationId, input.codeIds!);
+    const heldElsewhere = await this.holdingElsewhere(organizationId, recipients, seats);
 
     const assignments: SeatAssignment[] = [];
     for (const [index, recipient] of recipients.entries()) {
@@ -91,6 +92,15 @@ export class SeatAssignmentService {
       if (!recipient.attached) {
         const held = await this.invitations.holdSeatForJoin(actor, seat, recipient.user.email).catch(nameTheRow);
         await this.memberships.offer(actor, organizationId, recipient.user.id, MemberRole.MEMBER, held.id);
+        assignments.push({ email: recipient.user.email, user: null, grant: null });
+        await onProgress?.(index + 1, recipients.length);
+        continue;
+      }
+      if (heldElsewhere.has(index)) {
+        // A member with the product through another organisation: refusing the row would tell this
+        // organisation so, for free (a later bad row rolls the call back). The seat is held by an
+        // invitation mailed to them instead; accepting it tells them they have access, and frees it.
+        await this.invitations.inviteToSeat(actor, seat, recipient.user).catch(nameTheRow);
         assignments.push({ email: recipient.user.email, user: null, grant: null });
         await onProgress?.(index + 1, recipients.length);
         continue;
@@ -169,6 +179,31 @@ export class SeatAssignmentService {
       recipients.push({ user, field, attached: true, undisclosed: !platform, hasPassword: Boolean(user.passwordHash) });
     }
     return recipients;
+  }
+
+  /**
+   * The rows whose (attached) person has their seat's product through another organisation, whose
+   * grant the one-grant-per-product index would refuse. Read here, never told: see assignHashed.
+   */
+  private async holdingElsewhere(organizationId: string, recipients: Recipient[], seats: Code[]): Promise<Set<number>> {
+    const priceIds = [...new Set(seats.flatMap((seat) => seat?.priceId ?? []))];
+    const productOfPrice = new Map((await this.contracts.findPricesByIds(priceIds)).map((price) => [price.id, price.productId]));
+    const rowsOfProduct = new Map<string, number[]>();
+    recipients.forEach((recipient, index) => {
+      const priceId = seats[index]?.priceId;
+      const productId = priceId ? productOfPrice.get(priceId) : undefined;
+      if (!recipient.attached || !productId) return;
+      const rows = rowsOfProduct.get(productId) ?? [];
+      if (!rows.length) rowsOfProduct.set(productId, rows);
+      rows.push(index);
+    });
+    const rows = new Set<number>();
+    for (const [productId, indexes] of rowsOfProduct) {
+      const userIds = indexes.map((index) => recipients[index]!.user.id);
+      const holders = await this.redemption.holdersOf(productId, userIds, { outside: organizationId });
+      for (const index of indexes) if (holders.has(recipients[index]!.user.id)) rows.add(index);
+    }
+    return rows;
   }
 
   private async members(organizationId: string, userIds: string[]): Promise<Recipient[]> {

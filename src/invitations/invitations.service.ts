@@ -178,8 +178,9 @@ export class InvitationsService {
   ): Promise<{ user: User; grant: AccessGrant; accessToken: string; expiresAt: Date }> {
     await this.limiter.consume({ key: `invitation-accept:client:${clientAddress}`, max: ACCEPTS_PER_MINUTE, windowSeconds: 60 }, 1);
     const invitation = await this.byToken(input.token);
-    assertOpen(invitation);
     const existing = await this.users.findByEmail(invitation.email);
+    // A withdrawn invitation whose person has the product by now says so, once they have signed in (giveBackIfHolder).
+    if (!(existing && invitation.status === InvitationStatus.REVOKED)) assertOpen(invitation);
     let passwordHash: string | null = null;
     if (existing) {
       await this.auth.checkPassword(existing.email, input.password, clientAddress).catch((error: unknown) => {
@@ -196,8 +197,22 @@ export class InvitationsService {
       // Hashed before the transaction: argon2 is slow on purpose, and no row should wait for it.
       passwordHash = await passwordHasher.hash(input.password);
     }
-    const { user, grant } = await this.acceptInTransaction(invitation.id, existing, input, passwordHash);
+    const taken = await this.acceptInTransaction(invitation.id, existing, input, passwordHash).catch(async (error: unknown) => {
+      // They gained the product elsewhere while this ran: the grant was refused by the one-grant index and
+      // everything rolled back; the seat is given back now, in a transaction of its own.
+      if (!existing || !(error instanceof AppError) || error.details.reason !== 'ALREADY_HAS_ACCESS') throw error;
+      const givenBack = await this.giveBackInTransaction(invitation.id, existing.id, hashToken(input.token));
+      if (!givenBack) throw error;
+      return givenBack;
+    });
+    if (!('grant' in taken)) throw alreadyHasAccess(taken.productName);
+    const { user, grant } = taken;
     return { ...this.tokens.issue(user), user, grant };
+  }
+
+  @Transactional()
+  private async giveBackInTransaction(invitationId: string, userId: string, tokenHash: string): Promise<{ productName: string } | null> {
+    return this.giveBackIfHolder(invitationId, userId, tokenHash);
   }
 
   @Transactional()
@@ -206,7 +221,13 @@ export class InvitationsService {
     existing: User | null,
     input: AcceptInvitationInput,
     passwordHash: string | null,
-  ): Promise<{ user: User; grant: AccessGrant }> {
+  ): Promise<{ user: User; grant: AccessGrant } | { productName: string }> {
+    if (existing) {
+      // Checked only now, when the account's owner has proved who they are: the inviting organisation
+      // was not told, and only the seat going back shows it that this invitation ended unused.
+      const givenBack = await this.giveBackIfHolder(invitationId, existing.id, hashToken(input.token));
+      if (givenBack) return givenBack;
+    }
     const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
     assertOpen(invitation);
     const user =
@@ -262,14 +283,7 @@ export class InvitationsService {
    * membership by the platform's invitation to join, and takes the seat on accepting it.
    */
   async holdSeatForJoin(actor: Actor, seat: Code, email: string): Promise<Invitation> {
-    // A seat that could not be taken now is refused as taking it would be (a used, void or expired code).
-    const [contract] = seat.contractId ? await this.contracts.findContractsByIds([seat.contractId]) : [];
-    const reason = unusableReason(seat, contract ?? null, { allowPending: true });
-    if (reason) throw codeUnusableError(reason, seat.code);
-    if (seat.status === CodeStatus.AVAILABLE) {
-      const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
-      if (!moved) throw new ConflictError('The seat was taken while it was being held.');
-    }
+    await this.holdSeat(seat);
     const { hash } = newSecretToken(); // a link nobody is given; copyLink makes a usable one
     const shared = { message: null, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
     const id = newId();
@@ -289,6 +303,30 @@ export class InvitationsService {
   }
 
   /**
+   * Holds a (locked) seat an admin gave to a member who has its product through another
+   * organisation: an ordinary invitation, mailed to them, instead of a grant the one-grant index
+   * would refuse. The organisation is not told why (its answer names no user and no grant, as for
+   * everyone it gives a seat without a grant); the person, accepting, is told they have access
+   * already, and the seat goes back (giveBackIfHolder).
+   */
+  async inviteToSeat(actor: Actor, seat: Code, user: User): Promise<Invitation> {
+    await this.holdSeat(seat);
+    const [invitation] = await this.createAll(actor, [{ email: normalizeEmail(user.email), seat }], null, [user]);
+    return invitation!;
+  }
+
+  /** A (locked) seat becomes PENDING; one that could not be taken now is refused as taking it would be (used, void, expired). */
+  private async holdSeat(seat: Code): Promise<void> {
+    const [contract] = seat.contractId ? await this.contracts.findContractsByIds([seat.contractId]) : [];
+    const reason = unusableReason(seat, contract ?? null, { allowPending: true });
+    if (reason) throw codeUnusableError(reason, seat.code);
+    if (seat.status === CodeStatus.AVAILABLE) {
+      const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
+      if (!moved) throw new ConflictError('The seat was taken while it was being held.');
+    }
+  }
+
+  /**
    * The invited account accepted the invitation to join (same transaction): it takes the seat held
    * for it, unless that seat went meanwhile (someone else took it, it was withdrawn or expired) —
    * then the membership stands without it — or they hold the product already (the seat is freed).
@@ -299,18 +337,41 @@ export class InvitationsService {
     if (!seatInvitationId) return;
     const found = await this.invitations.findOneBy({ id: seatInvitationId });
     if (!found) return;
-    const code = await this.codes.lockById(found.codeId);
+    await this.codes.lockById(found.codeId);
     const invitation = (await this.invitations.findOneBy({ id: seatInvitationId }))!;
     if (closedReason(invitation)) return;
-    const [price] = code?.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
-    if (price && (await this.redemption.holdersOf(price.productId, [userId])).has(userId)) {
-      // They have the product by now (another seat, a code): this seat goes back to the organisation.
-      await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
-      await this.releaseIfUnheld(invitation.codeId);
-      return;
-    }
+    if (await this.giveBackIfHolder(invitation.id, userId, null)) return;
     const user = (await this.users.findById(userId))!;
     await this.takeSeat(invitation, user, null);
+  }
+
+  /**
+   * When the invited person has the seat's product by now (through any organisation: another seat,
+   * a code), the open invitation is closed as REVOKED and its seat goes back to the organisation, in
+   * the caller's transaction; the product's name comes back for the person's message (also for an
+   * invitation withdrawn before, e.g. by this on a double submit). Null otherwise: the caller goes
+   * on and refuses a closed invitation with its reason. Locks the code first, as every change of an
+   * invitation does, so what it reads then stays true until the commit.
+   */
+  private async giveBackIfHolder(invitationId: string, userId: string, tokenHash: string | null): Promise<{ productName: string } | null> {
+    const found = (await this.invitations.findOneBy({ id: invitationId }))!;
+    const code = await this.codes.lockById(found.codeId);
+    const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
+    const reason = closedReason(invitation);
+    if (reason && reason !== InvitationStatus.REVOKED) return null;
+    const product = await this.productOf(code ?? undefined);
+    if (!product || !(await this.redemption.holdersOf(product.id, [userId])).has(userId)) return null;
+    if (reason) return { productName: product.name };
+    if (tokenHash && invitation.tokenHash !== tokenHash) throw invalidLink(); // a newer link replaced this one
+    await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
+    const seatReleased = await this.releaseIfUnheld(invitation.codeId);
+    await this.events.publish(
+      new InvitationRevoked(
+        { invitationId: invitation.id, codeId: invitation.codeId, seatReleased },
+        { organizationId: invitation.organizationId, actorId: userId },
+      ),
+    );
+    return { productName: product.name };
   }
 
   /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */
@@ -546,7 +607,12 @@ export class InvitationsService {
     );
   }
 
-  /** Inviting someone who already has the product would hold a seat nobody can take. */
+  /**
+   * Inviting someone who already has the product from this organisation would hold a seat nobody
+   * can take. Only this organisation's grants count: access through another organisation is not
+   * its to know (issue 16). Such a person is invited like anyone; accepting tells them they have
+   * access already and gives the seat back (giveBackIfHolder).
+   */
   private async refuseHolders(emails: string[], input: InviteByEmailInput, accounts: readonly User[]): Promise<void> {
     const [code] = input.codeId ? await this.codes.findByIds([input.codeId]) : [];
     const priceId = input.priceId ?? code?.priceId;
@@ -555,6 +621,7 @@ export class InvitationsService {
     const holders = await this.redemption.holdersOf(
       price.productId,
       accounts.map((user) => user.id),
+      { in: input.organizationId },
     );
     const holding = new Set(accounts.filter((user) => holders.has(user.id)).map((user) => user.email));
     const problems = emails.flatMap((email, index) =>
@@ -635,6 +702,14 @@ export class InvitationsService {
   private acceptUrl(token: string): string {
     return `${this.config.links.appUrl}/invitations/accept?token=${token}`;
   }
+}
+
+/** The late-acceptor message for someone who has the product already (through any organisation). */
+function alreadyHasAccess(productName: string): ConflictError {
+  return new ConflictError(
+    `You already have access to ${productName}: this invitation is not needed, and its seat stays with the organisation.`,
+    { reason: 'ALREADY_HAS_ACCESS' },
+  );
 }
 
 function invalidLink(): NotFoundError {

@@ -64,15 +64,15 @@ export class Fixtures {
     return { person: who, membership };
   }
 
-  /** A product of the organisation with one price (365 days of access unless told otherwise). */
+  /** A product of the organisation (of the platform's catalogue, for null) with one price (365 days of access unless told otherwise). */
   async catalogue(
-    organization: Organization,
+    organization: Organization | null,
     options: { productName?: string; accessDays?: number | null } = {},
   ): Promise<{ product: Product; price: Price }> {
     const root = await this.root();
     const contracts = this.t.get(ContractsService);
     const product = await contracts.createProduct(root, {
-      ownerOrganizationId: organization.id,
+      ownerOrganizationId: organization?.id ?? null,
       name: options.productName ?? `Course ${unique()}`,
     });
     const price = await contracts.createPrice(root, {
