@@ -6,6 +6,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { Invitation } from './entities/invitation.entity';
+import { InvitationAcceptance } from './invitation-acceptance.service';
 import { InvitationExpiry } from './invitation-expiry';
 import { InvitationStore } from './invitation-store';
 import { InvitationsResolver } from './invitations.resolver';
@@ -14,7 +15,7 @@ import { InvitationsService } from './invitations.service';
 /** E-mail invitations: links, accept, first-accept-wins, expiry. */
 @Module({
   imports: [TypeOrmModule.forFeature([Invitation]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule, AccessModule],
-  providers: [InvitationsService, InvitationsResolver, InvitationExpiry, InvitationStore],
-  exports: [InvitationsService],
+  providers: [InvitationsService, InvitationAcceptance, InvitationsResolver, InvitationExpiry, InvitationStore],
+  exports: [InvitationsService, InvitationAcceptance],
 })
 export class InvitationsModule {}

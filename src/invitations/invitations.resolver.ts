@@ -14,11 +14,15 @@ import {
   InviteByEmailInput,
   InviteByEmailPayload,
 } from './dto/invitation.dto';
+import { InvitationAcceptance } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 
 @Resolver()
 export class InvitationsResolver {
-  constructor(private readonly service: InvitationsService) {}
+  constructor(
+    private readonly service: InvitationsService,
+    private readonly acceptance: InvitationAcceptance,
+  ) {}
 
   @Mutation(() => InviteByEmailPayload, {
     description:
@@ -52,7 +56,7 @@ export class InvitationsResolver {
     @Args('token', { description: 'The `token` parameter of the link.' }) token: string,
     @Context('req') req: RequestWithActor,
   ): Promise<InvitationInfo> {
-    return this.service.lookUp(token, clientAddress(req));
+    return this.acceptance.lookUp(token, clientAddress(req));
   }
 
   @Public()
@@ -65,7 +69,7 @@ export class InvitationsResolver {
     @Args('input', { description: 'The token and the account details.' }) input: AcceptInvitationInput,
     @Context('req') req: RequestWithActor,
   ): Promise<AcceptInvitationPayload> {
-    return this.service.accept(input, clientAddress(req));
+    return this.acceptance.accept(input, clientAddress(req));
   }
 
   @Mutation(() => CopyInvitationLinkPayload, {

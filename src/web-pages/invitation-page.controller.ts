@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../identity/auth/auth.decorators';
 import { AcceptInvitationInput } from '../invitations/dto/invitation.dto';
 import { InvitationStatus } from '../invitations/entities/invitation.entity';
-import { CLOSED_MESSAGE, InvitationsService } from '../invitations/invitations.service';
+import { InvitationAcceptance } from '../invitations/invitation-acceptance.service';
+import { CLOSED_MESSAGE } from '../invitations/invitation-status';
 import { AccessLines } from './access-lines';
 import {
   formFields,
@@ -42,7 +43,7 @@ function closedNotice(reason: unknown, message: string): NoticeView {
 @Controller('invitations')
 export class InvitationPageController {
   constructor(
-    private readonly invitations: InvitationsService,
+    private readonly invitations: InvitationAcceptance,
     private readonly access: AccessLines,
   ) {}
 
