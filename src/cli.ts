@@ -10,7 +10,7 @@ import { importCommand } from './cli/import-codes';
 import { printSchema } from './cli/print-schema';
 import { uploadPeopleCommand } from './cli/upload-people';
 import { runMigrations } from './database/migrate';
-import { prepareRuntime } from './runtime';
+import { loadDotEnv, prepareRuntime } from './runtime';
 
 /** Each command's synopsis and what it does, as `help` prints them. */
 const COMMAND_USAGE: Record<string, string> = {
@@ -110,6 +110,7 @@ async function main([command, ...args]: string[]): Promise<number> {
   return run(args);
 }
 
+loadDotEnv();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => process.exit(reportFailure(error, usageOf)),

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { seedDemoIfEmpty } from './cli/demo-data';
-import { StartupError } from './config/config';
-import { createHttpApp, onShutdownSignal, prepareRuntime } from './runtime';
+import { loadConfig, StartupError } from './config/config';
+import { assertCanListen, createHttpApp, listenError, loadDotEnv, onShutdownSignal, prepareRuntime } from './runtime';
 
 /**
  * The HTTP API. Start it with the node flags in package.json `config.nodeFlags` (`npm start` does):
@@ -13,14 +13,24 @@ import { createHttpApp, onShutdownSignal, prepareRuntime } from './runtime';
  * The process is I/O-bound: short-lived request objects, so small scavenges cost little.
  */
 async function main(): Promise<void> {
-  const runtime = await prepareRuntime();
+  loadDotEnv();
+  const config = loadConfig();
+  const { port, host } = config.http;
+  // Before the embedded database starts and before Nest says anything (its "successfully started"
+  // comes before it listens): a taken port is one line.
+  await assertCanListen(port, host);
+  const runtime = await prepareRuntime(config);
   const app = await createHttpApp(runtime);
   onShutdownSignal(async () => {
     await app.close();
     await runtime.stop();
   });
-  const { port, host } = runtime.config.http;
-  await app.listen(port, host);
+  await app.listen(port, host).catch(async (error: NodeJS.ErrnoException) => {
+    // Taken since the check above. Closing a server that never listened may fail too: the listen error is the one to tell.
+    await app.close().catch(() => undefined);
+    await runtime.stop();
+    throw listenError(error, port, host);
+  });
   const url = `http://localhost:${port}/graphql`;
   const logger = new Logger('Tessera');
   logger.log(`GraphQL API${runtime.config.graphql.graphiql ? ' and playground' : ''} at ${url}`);

@@ -2,13 +2,17 @@ import { INestApplication, INestApplicationContext, Logger, Type } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { playgroundMiddleware } from './api/playground/playground';
 import { ADMIN_PATH, QueueBoard } from './api/queue-board';
+import { rootRoutes } from './api/root';
 import { securityHeaders } from './api/security-headers';
 import { guardedUploads } from './api/upload-guard';
 import { AppModule } from './app.module';
@@ -16,6 +20,46 @@ import { AppConfig, loadConfig, StartupError } from './config/config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
 import { AppLogger } from './logging/app-logger';
+
+/**
+ * Reads ./.env (the working directory's) into process.env when the file exists, before the
+ * configuration is loaded: a variable already set in the environment is kept. Node's own parser
+ * (the one of `node --env-file-if-exists=.env`, which does the same where a start command passes it).
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (!existsSync(file)) return;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
+    if (process.env[name] === undefined) process.env[name] = value;
+  }
+}
+
+/** Another process listens on the API's port: start-up stops with this one line. */
+export class PortInUseError extends StartupError {
+  override name = 'PortInUseError';
+
+  constructor(port: number, host: string) {
+    super(`Port ${port} is in use${host === '0.0.0.0' ? '' : ` on ${host}`}: stop what uses it or start with PORT=${port + 1} npm start`);
+  }
+}
+
+/** A failed listen as one start-up line: PortInUseError for a taken port. */
+export function listenError(error: NodeJS.ErrnoException, port: number, host: string): StartupError {
+  if (error.code === 'EADDRINUSE') return new PortInUseError(port, host);
+  return new StartupError(`Cannot listen on ${host}:${port} (HOST, PORT): ${error.message}`);
+}
+
+/**
+ * Fails fast with one line when the API cannot listen (the port is taken, a HOST not of this
+ * machine, a privileged port), before the database starts and before Nest logs anything. Should
+ * the port be taken in between, the API's own listen reports the same line.
+ */
+export async function assertCanListen(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 /** What a process needs before Nest starts: valid config, a database, its schema. */
 export interface Runtime {
@@ -79,6 +123,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
   app.disable('x-powered-by');
   app.use(securityHeaders());
   if (runtime.config.graphql.graphiql) app.use(playgroundMiddleware(() => app.get(GraphQLSchemaHost).schema));
+  app.use(rootRoutes({ playground: runtime.config.graphql.graphiql }));
   app.use(ADMIN_PATH, app.get(QueueBoard).router());
   // Pastes of many codes exceed the 100 kB default; files come as multipart uploads instead.
   app.useBodyParser('json', { limit: '10mb' });

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, StartupError } from './config/config';
-import { createAppContext, onShutdownSignal, prepareRuntime } from './runtime';
+import { createAppContext, loadDotEnv, onShutdownSignal, prepareRuntime } from './runtime';
 
 /**
  * Queue workers only (no HTTP), for scaling out beside API processes started with WORKERS=off.
  * Started with package.json `config.nodeFlags` (`npm run start:worker`), for the reasons in main.ts.
  */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const missing = [
     ...(config.queue.redisUrl ? [] : ['REDIS_URL is required for a worker process: it takes its jobs from Redis.']),
