@@ -2,17 +2,18 @@ import { eventually, FIXTURE_PASSWORD, Fixtures, Person, SmtpSink, TestApp } fro
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../libs/testing/src/browser';
+import { describeWithBrowser, launchBrowser } from '../libs/testing/src/browser';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 const OUTPUT = join(__dirname, '..', 'test-output');
 const PEOPLE_CSV = join(__dirname, 'fixtures', 'workflow-b', 'people.csv');
 
 /**
- * What an admin does in the playground, in a real browser (Debian's Chromium): sign in, open a
+ * What an admin does in the playground, in a real browser (the machine's Chromium): sign in, open a
  * ready-made operation, run it with the token the playground sends, upload a CSV, download one.
+ * Skipped when there is no Chromium, unless REQUIRE_BROWSER=1.
  */
-describe('the playground in a browser', () => {
+describeWithBrowser('playground')('the playground in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;

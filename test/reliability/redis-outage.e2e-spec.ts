@@ -3,19 +3,23 @@ import { once } from 'node:events';
 import { eventually, Fixtures, freePort, Person, SmtpSink, TestApp } from '@tessera/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Organization } from '../../src/identity/entities/organization.entity';
+import { describeWith, findOnPath } from '../../libs/testing/src/programs';
 
 const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id } } }`;
 /** How long Redis is away; `REDIS_OUTAGE_SECONDS` shortens it for trying the test out. */
 const OUTAGE_MS = Number(process.env.REDIS_OUTAGE_SECONDS ?? 30) * 1000;
 const INVITE_EVERY_MS = 1500;
+/** This test starts and kills a Redis of its own, whether or not REDIS_URL is set. */
+const REDIS_SERVER = findOnPath('redis-server');
 
 /** A redis-server of this test's own (nothing kept on disk), on `port`. */
 async function startRedis(port: number): Promise<{ stop(): Promise<void> }> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn(REDIS_SERVER!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -32,7 +36,13 @@ async function startRedis(port: number): Promise<{ stop(): Promise<void> }> {
   };
 }
 
-describe('reliability: Redis goes away while invitations are made', () => {
+describeWith({
+  spec: 'redis-outage',
+  program: 'redis-server',
+  found: REDIS_SERVER,
+  install: 'redis-server (Debian: apt-get install redis-server; macOS: brew install redis)',
+  requiredBy: 'REQUIRE_REDIS',
+})('reliability: Redis goes away while invitations are made', () => {
   let smtp: SmtpSink;
   let port: number;
   let redis: { stop(): Promise<void> };

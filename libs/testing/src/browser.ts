@@ -1,46 +1,57 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
+import { DescribeBlock, describeWith, failingBlock, findOnPath, isExecutable, JestDeclarations } from './programs';
 
-/** Debian's Chromium: the browser tests drive it with playwright-core (no browser download). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Chromium's and Chrome's program names on PATH, Debian's first, then the macOS applications. */
+const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
+const MACOS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
 /**
- * Installs Debian's chromium package when the machine lacks it (CI machines start without it).
- * Needs root and Debian's package mirror; anything else is a clear failure, not a skipped test.
+ * The Chromium the browser tests drive with playwright-core (no browser download): CHROMIUM_PATH
+ * when set, else the first of Chromium's or Chrome's names on PATH, else a macOS application.
+ * Nothing is installed here: the machine has it or the browser specs are skipped.
  */
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const install = () =>
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      stdio: 'pipe',
-    });
-  try {
-    try {
-      install();
-    } catch {
-      // The package lists may be missing or stale on a new machine.
-      execFileSync('apt-get', ['update', '-q'], { stdio: 'pipe' });
-      install();
-    }
-  } catch (error) {
-    const output = error instanceof Error && 'stderr' in error ? String((error as { stderr: Buffer }).stderr) : String(error);
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}: installing Debian's chromium package failed (run as root, or set CHROMIUM_PATH).\n${output}`,
-      {
-        cause: error,
-      },
-    );
+export function findChromium(env: NodeJS.ProcessEnv = process.env, applications = MACOS): string | undefined {
+  if (env.CHROMIUM_PATH) {
+    // Set on purpose: a wrong path is a mistake to report, not a reason to skip.
+    if (!isExecutable(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file.`);
+    return env.CHROMIUM_PATH;
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`Installed Debian's chromium package, but ${CHROMIUM} is not there (set CHROMIUM_PATH).`);
+  for (const name of ON_PATH) {
+    const found = findOnPath(name, env.PATH ?? '');
+    if (found) return found;
+  }
+  return applications.find(isExecutable);
+}
+
+/**
+ * `describe` when there is a Chromium, else skipped with one line (or failed under REQUIRE_BROWSER=1);
+ * failed when CHROMIUM_PATH names no program.
+ */
+export function describeWithBrowser(spec: string, env: NodeJS.ProcessEnv = process.env, globals?: JestDeclarations): DescribeBlock {
+  let found: string | undefined;
+  try {
+    found = findChromium(env);
+  } catch (error) {
+    return failingBlock(`${spec}: ${(error as Error).message}`, globals);
+  }
+  return describeWith(
+    {
+      spec,
+      program: 'Chromium',
+      found,
+      install: 'Chromium (Debian: apt-get install chromium) or Google Chrome (or set CHROMIUM_PATH to one)',
+      requiredBy: 'REQUIRE_BROWSER',
+    },
+    env,
+    globals,
+  );
 }
 
 /** Headless Chromium that makes no connection of its own: the machine has no internet. */
-export async function launchBrowser(): Promise<Browser> {
-  ensureChromium();
+export async function launchBrowser(executablePath = findChromium()): Promise<Browser> {
+  if (!executablePath) throw new Error('No Chromium: set CHROMIUM_PATH, or put chromium on PATH.');
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       '--no-sandbox',
       '--disable-gpu',
