@@ -3,9 +3,9 @@ import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { ROOT, staleBuildReason } from '../../../scripts/build-state.mjs';
 import { loadConfig } from '../../../src/config/config';
 import { createAppContext, createHttpApp, Runtime } from '../../../src/runtime';
 import { GraphQLClient } from './graphql-client';
@@ -243,30 +243,9 @@ export function freePort(): Promise<number> {
 
 /** A built entry point; refuses a build older than the sources, which would test yesterday's code. */
 function builtEntry(entry: string): string {
-  const root = resolve(__dirname, '../../..');
-  const path = join(root, entry);
-  if (!existsSync(path)) throw new Error(`${entry} is missing: run \`npm run build\` first.`);
-  // The sources the build compiles (the test harness is not among them).
-  const built = [
-    'src',
-    ...readdirSync(join(root, 'libs'))
-      .filter((lib) => lib !== 'testing')
-      .map((lib) => `libs/${lib}`),
-  ];
-  const newestSource = Math.max(...built.map((dir) => newestMtime(join(root, dir), '.ts')));
-  // The newest output, not the entry point: an incremental build rewrites only the files that changed.
-  if (newestMtime(join(root, 'dist'), '.js') < newestSource) throw new Error('dist/ is older than the sources: run `npm run build` first.');
-  return path;
-}
-
-function newestMtime(dir: string, extension: '.ts' | '.js'): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, extension));
-    else if (entry.name.endsWith(extension) && !entry.name.endsWith(`.spec${extension}`)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
+  const stale = staleBuildReason(entry);
+  if (stale) throw new Error(`${stale}: run \`npm run build\` first.`);
+  return join(ROOT, entry);
 }
 
 async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
