@@ -17,6 +17,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY libs libs
 COPY src src
+COPY scripts scripts
 # Build, then drop the dev dependencies (the prune also drops the `node` package's install-time
 # copy of its binary, which is not in the lock file: one 120 MB binary is left, not two).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
