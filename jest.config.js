@@ -8,6 +8,22 @@ const moduleNameMapper = pathsToModuleNameMapper(tsconfig.compilerOptions.paths,
 /** @type {import('jest').Config['transform']} */
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 
+// The heavy tier (`npm run test:reliability`): crashes, outages, races across processes, the browser, large files.
+const RELIABILITY = [
+  '<rootDir>/test/reliability/',
+  '<rootDir>/test/mail-worker-crash.e2e-spec.ts',
+  '<rootDir>/test/playground.e2e-spec.ts',
+];
+/** What every end-to-end tier shares: one PostgreSQL server and a migrated template per run. */
+const endToEnd = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  transform,
+  moduleNameMapper,
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
@@ -20,14 +36,15 @@ module.exports = {
       moduleNameMapper,
     },
     {
+      ...endToEnd,
       displayName: 'e2e',
-      testEnvironment: 'node',
-      rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      transform,
-      moduleNameMapper,
+      testPathIgnorePatterns: ['/node_modules/', ...RELIABILITY],
+    },
+    {
+      ...endToEnd,
+      displayName: 'reliability',
+      testMatch: RELIABILITY.map((path) => (path.endsWith('/') ? `${path}**/*.e2e-spec.ts` : path)),
     },
   ],
   testTimeout: 30_000,
