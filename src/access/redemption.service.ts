@@ -160,7 +160,8 @@ export class RedemptionService {
 
   private async grant({ code, price, product, organization, person }: TakenCode, redemption: Redemption): Promise<AccessGrant> {
     const { startsAt, endsAt } = accessPeriod(price, new Date());
-    await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId);
+    // The person as the take statement read them: a verified account joins without further look-ups.
+    await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId, person);
     const grant = this.grants.create({
       id: newId(),
       organizationId: code.organizationId,

@@ -7,6 +7,7 @@ import { EventBus } from '@tessera/events';
 import { AccessPolicy } from './access-policy.service';
 import { actorUserId, actsForPlatform, type Actor } from './auth/actor';
 import { MemberRole, Membership } from './entities/membership.entity';
+import type { User } from './entities/user.entity';
 import { MemberAdded, MembershipOfferAccepted, MemberRemoved, MemberRoleChanged } from './events/identity.events';
 import { MembershipOffersService } from './membership-offers.service';
 import { UsersService, type NewUser } from './users.service';
@@ -120,13 +121,21 @@ export class MembershipsService {
    * Makes sure a person belongs to the organisation (as a member, unless they already have a
    * role), without an admin's check: for redeeming a code, which is what connects them. An
    * unverified account joins only the organisation that made it (FORBIDDEN elsewhere): it may
-   * hold a password someone else chose.
+   * hold a password someone else chose. A caller that has read the account already (`account`)
+   * spares a verified one the look-ups: redeeming stays one statement here, as before.
    */
   @Transactional()
-  async ensureMember(organizationId: string, userId: string, actorId: string | null): Promise<void> {
-    if (await this.isMember(organizationId, userId)) return;
-    const confinedTo = await this.users.confinementOf(userId, organizationId);
-    if (confinedTo && confinedTo !== organizationId) throw unverifiedElsewhere();
+  async ensureMember(
+    organizationId: string,
+    userId: string,
+    actorId: string | null,
+    account?: Pick<User, 'emailVerifiedAt'>,
+  ): Promise<void> {
+    if (!account?.emailVerifiedAt) {
+      if (await this.isMember(organizationId, userId)) return;
+      const confinedTo = await this.users.confinementOf(userId, organizationId);
+      if (confinedTo && confinedTo !== organizationId) throw unverifiedElsewhere();
+    }
     await this.insert(organizationId, userId, MemberRole.MEMBER, actorId);
   }
 
