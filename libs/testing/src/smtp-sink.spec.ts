@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { SmtpSink } from './smtp-sink';
 
@@ -29,5 +30,23 @@ describe('SmtpSink', () => {
     await expect(transport.sendMail({ from: 'tessera@example.test', to: 'gone@example.test', text: 'x' })).rejects.toMatchObject({
       responseCode: 550,
     });
+  });
+
+  it('records a sender that resets its connection mid-message instead of crashing the test process', async () => {
+    const { port } = new URL(sink.url);
+    const socket = createConnection(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let said = '';
+    socket.on('data', (chunk) => {
+      said += chunk.toString();
+      if (said.includes('220 ') && !said.includes('250')) socket.write('EHLO killed.test\r\nMAIL FROM:<a@example.test>\r\n');
+      // Inside a transaction now (MAIL FROM accepted): a killed process's socket is reset (RST).
+      else if (/250 .*Accepted/.test(said)) socket.resetAndDestroy();
+    });
+    const errorsBefore = sink.connectionErrors.length;
+    for (let waited = 0; sink.connectionErrors.length === errorsBefore && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(sink.connectionErrors.at(-1)).toMatchObject({ code: 'ECONNRESET' });
   });
 });

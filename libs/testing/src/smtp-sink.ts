@@ -23,6 +23,11 @@ export class SmtpSink {
   readonly deferRecipients = new Map<string, number>();
   /** How long the server takes to accept each message (a slow server keeps sends in flight). */
   acceptDelayMs = 0;
+  /**
+   * Connection errors the server saw, e.g. ECONNRESET from a sender killed mid-message. A real
+   * server logs and carries on; unheard, smtp-server's 'error' event would crash the test process.
+   */
+  readonly connectionErrors: Error[] = [];
   private readonly server: SMTPServer;
 
   private constructor() {
@@ -66,6 +71,7 @@ export class SmtpSink {
         });
       },
     });
+    this.server.on('error', (error: Error) => this.connectionErrors.push(error));
   }
 
   static async start(): Promise<SmtpSink> {
