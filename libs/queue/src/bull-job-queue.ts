@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job as BullJob, JobOptions as BullJobOptions, Queue } from 'bull';
+import type { Redis } from 'ioredis';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { JobQueue, type NewJob, type QueueCounts } from './job-queue';
@@ -32,17 +33,38 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
   onApplicationBootstrap(): void {
     if (!this.options.workers) return;
     for (const [name, queue] of this.queues) {
-      for (const [jobName, handler] of this.registry.handlersOf(name)) {
-        void queue.process(jobName, this.options.queueConcurrency?.[name] ?? this.options.concurrency, (job: BullJob) =>
-          handler(toJob(name, job)),
-        );
-      }
+      void this.startWorkers(name, queue);
       queue.on('failed', (job, error) => {
         const final = job.attemptsMade >= (job.opts.attempts ?? 1);
         const log = { queue: name, job: job.name, id: job.id, attempt: job.attemptsMade, error: error.message };
         if (final) this.logger.error({ message: 'Job failed for good (kept for inspection)', ...log });
         else this.logger.warn({ message: 'Job failed, will retry', ...log });
       });
+    }
+  }
+
+  /**
+   * Runs the queue's handlers once its connections are up. Bull's process() sends CLIENT SETNAME on
+   * the blocking connection and leaves that promise unheard: closed before the connection is up (a
+   * process stopped at once), the command is flushed with "Connection is closed." as an unhandled
+   * rejection, which ends a Node process. Sent on a ready connection, close quits after its answer.
+   */
+  private async startWorkers(name: string, queue: Queue): Promise<void> {
+    try {
+      await queue.isReady();
+      await whenReady((queue as BullInternals).bclient);
+    } catch {
+      return; // closed (or never connected) before it started: nothing to run
+    }
+    if (isClosing(queue)) return;
+    for (const [jobName, handler] of this.registry.handlersOf(name)) {
+      const concurrency = this.options.queueConcurrency?.[name] ?? this.options.concurrency;
+      // Settles only when the workers stop: a rejection is Bull's start failing, or a close.
+      queue
+        .process(jobName, concurrency, (job: BullJob) => handler(toJob(name, job)))
+        .catch((error: unknown) => {
+          if (!isClosing(queue)) this.logger.error({ message: 'Queue workers stopped', queue: name, job: jobName, error: String(error) });
+        });
     }
   }
 
@@ -97,6 +119,30 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
     if (!queue) throw new Error(`Unknown queue "${name}": add it to the queue module's queues.`);
     return queue;
   }
+}
+
+/** Resolves when the connection is ready; rejects if it ends first (errors in between are retries). */
+function whenReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      client.off('end', ended);
+      resolve();
+    };
+    const ended = () => {
+      client.off('ready', ready);
+      reject(new Error('The Redis connection ended before it was ready.'));
+    };
+    client.once('ready', ready);
+    client.once('end', ended);
+  });
+}
+
+/** What Bull has but its types leave out: the blocking connection, and `closing` once close() is called. */
+type BullInternals = Queue & { bclient: Redis; closing?: Promise<void> };
+
+function isClosing(queue: Queue): boolean {
+  return Boolean((queue as BullInternals).closing);
 }
 
 function toJob(queue: string, job: BullJob): Job {
