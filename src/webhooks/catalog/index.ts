@@ -1,0 +1,3 @@
+export * from './event-types';
+export * from './public-event';
+export * from './public-objects';
