@@ -27,11 +27,13 @@ export class EventDeliveryProcessor {
     const record = job.data.event
       ? { ...job.data.event, occurredAt: new Date(job.data.event.occurredAt) }
       : await this.dataSource.getRepository(DomainEventRecord).findOneBy({ id: eventId });
-    if (!handler || !record) {
-      this.logger.warn({ message: 'Nothing to deliver', eventId, handler: key, reason: !record ? 'event gone' : 'handler gone' });
+    const eventClass = record && handler?.events.get(record.type);
+    if (!handler || !record || !eventClass) {
+      const reason = !record ? 'event gone' : !handler ? 'handler gone' : 'handler no longer handles this type';
+      this.logger.warn({ message: 'Nothing to deliver', eventId, handler: key, reason });
       return 'SKIPPED';
     }
-    await handler.handle(rehydrate(handler.event, record));
+    await handler.handle(rehydrate(eventClass, record));
     return 'DELIVERED';
   }
 }

@@ -6,7 +6,8 @@ import { EVENT_HANDLER, EventHandlerMetadata, EventPhase } from './event-handler
 export interface RegisteredHandler {
   /** Stable name (`Class.method`): part of the delivery job id, so keep it when refactoring. */
   key: string;
-  event: EventClass;
+  /** The classes it handles, by type: a delivered event is rebuilt as its own class. */
+  events: ReadonlyMap<string, EventClass>;
   handle(event: DomainEvent): Promise<unknown>;
 }
 
@@ -33,12 +34,14 @@ export class EventHandlerRegistry implements OnModuleInit {
         const key = `${metatype.name}.${method}`;
         const handler: RegisteredHandler = {
           key,
-          event: meta.event,
+          events: new Map(meta.events.map((event) => [event.type, event])),
           handle: (event) => (instance as Record<string, (e: DomainEvent) => Promise<unknown>>)[method](event),
         };
-        const list = this.byPhase[meta.phase].get(meta.event.type) ?? [];
-        list.push(handler);
-        this.byPhase[meta.phase].set(meta.event.type, list);
+        for (const type of handler.events.keys()) {
+          const list = this.byPhase[meta.phase].get(type) ?? [];
+          list.push(handler);
+          this.byPhase[meta.phase].set(type, list);
+        }
         this.byKey.set(key, handler);
       }
     }

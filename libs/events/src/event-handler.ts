@@ -8,7 +8,8 @@ export const DELIVER_EVENT_JOB = 'deliver';
 export type EventPhase = 'in-transaction' | 'after-commit';
 
 export interface EventHandlerMetadata {
-  event: EventClass;
+  /** The event classes the method handles (one or more). */
+  events: EventClass[];
   phase: EventPhase;
 }
 
@@ -17,11 +18,12 @@ export interface EventHandlerMetadata {
  * with the event. A throw rolls the whole transaction back.
  */
 export const OnEventInTransaction = (event: EventClass): MethodDecorator =>
-  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { event, phase: 'in-transaction' });
+  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { events: [event], phase: 'in-transaction' });
 
 /**
  * Runs after commit, through the outbox and the job queue: at least once, retried with backoff,
  * so the handler must be idempotent (reload by id, tolerate what has gone, skip what is done).
+ * Several classes may share one handler (`@OnEventAfterCommit(A, B)`): it receives each as its own class.
  */
-export const OnEventAfterCommit = (event: EventClass): MethodDecorator =>
-  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { event, phase: 'after-commit' });
+export const OnEventAfterCommit = (...events: [EventClass, ...EventClass[]]): MethodDecorator =>
+  SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { events, phase: 'after-commit' });
