@@ -22,6 +22,7 @@ import { QUEUES } from './queues';
 import { InventoryModule } from './inventory/inventory.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WebPagesModule } from './web-pages/web-pages.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -90,6 +91,7 @@ export class AppModule {
         NotificationsModule,
         AccessModule,
         InvitationsModule,
+        WebhooksModule,
         ...(http ? [ApiModule, WebPagesModule] : []),
         ...extraModules,
       ],

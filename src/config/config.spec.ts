@@ -205,6 +205,27 @@ describe('loadConfig', () => {
     ).toEqual({ headersMs: 10_000, requestMs: 900_000, keepAliveMs: 65_000, idleMs: 180_000 });
   });
 
+  it('refuses private webhook targets by default, and reads the webhook settings', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivateTargets: false,
+      timeoutMs: 10_000,
+      retryBaseMs: 30_000,
+      retryForHours: 25,
+      disableAfterDays: 5,
+    });
+    expect(
+      loadConfig({
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_RETRY_FOR_HOURS: '1',
+        WEBHOOK_DISABLE_AFTER_DAYS: '2',
+      }).webhooks,
+    ).toEqual({ allowPrivateTargets: true, timeoutMs: 2000, retryBaseMs: 100, retryForHours: 1, disableAfterDays: 2 });
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false/);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000/);
+  });
+
   it.each<[string, NodeJS.ProcessEnv, RegExp]>([
     ['HTTP_IDLE_TIMEOUT_MS', { HTTP_IDLE_TIMEOUT_MS: '0' }, /^HTTP_IDLE_TIMEOUT_MS: HTTP_IDLE_TIMEOUT_MS must be a whole number from 1000/],
     ['HTTP_REQUEST_TIMEOUT_MS', { HTTP_REQUEST_TIMEOUT_MS: 'never' }, /^HTTP_REQUEST_TIMEOUT_MS: /],

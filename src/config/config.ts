@@ -216,6 +216,28 @@ class Environment {
   // mid-request, or a request the server is silent on (none takes this long).
   @WholeNumber(1000, 3_600_000)
   HTTP_IDLE_TIMEOUT_MS = 120_000;
+
+  // Off: webhook URLs that are or resolve to loopback, private, link-local (cloud metadata) or other
+  // internal addresses are refused. Tests turn it on to reach their receiver on 127.0.0.1.
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  // One delivery attempt, connecting and reading the answer included.
+  @WholeNumber(100, 60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  // The first retry waits about this long; each next one twice as long, at most an hour apart.
+  @WholeNumber(10, 3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  // A delivery is retried this long after it was made, then recorded FAILED.
+  @WholeNumber(1, 168)
+  WEBHOOK_RETRY_FOR_HOURS = 25;
+
+  // An endpoint whose deliveries have failed this long without one success is disabled (FAILING).
+  @WholeNumber(1, 90)
+  WEBHOOK_DISABLE_AFTER_DAYS = 5;
 }
 
 export interface AppConfig {
@@ -272,6 +294,18 @@ export interface AppConfig {
   };
   /** How long a connection may take to send its headers and its whole request, stay open between requests, and stay silent. */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
+  webhooks: {
+    /** Whether endpoints may be (or resolve to) loopback, private, link-local and other internal addresses. */
+    allowPrivateTargets: boolean;
+    /** One attempt's time limit. */
+    timeoutMs: number;
+    /** The first retry's delay; each next one doubles, capped at an hour. */
+    retryBaseMs: number;
+    /** How long after it was made a delivery is retried before it is recorded FAILED. */
+    retryForHours: number;
+    /** An endpoint failing this long without a success is disabled. */
+    disableAfterDays: number;
+  };
 }
 
 /** A reason the process cannot start that a person must fix; printed without a stack trace. */
@@ -390,6 +424,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       requestMs: env.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       idleMs: env.HTTP_IDLE_TIMEOUT_MS,
+    },
+    webhooks: {
+      allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryForHours: env.WEBHOOK_RETRY_FOR_HOURS,
+      disableAfterDays: env.WEBHOOK_DISABLE_AFTER_DAYS,
     },
   };
 }
