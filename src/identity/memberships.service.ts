@@ -176,7 +176,7 @@ export class MembershipsService {
     await this.memberships.delete({ id: membership.id });
     await this.events.publish(
       new MemberRemoved(
-        { membershipId: membership.id, userId: membership.userId },
+        { membershipId: membership.id, userId: membership.userId, role: membership.role },
         { organizationId: membership.organizationId, actorId: actorUserId(actor) },
       ),
     );

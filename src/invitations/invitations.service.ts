@@ -39,7 +39,13 @@ import { MAX_INVITATIONS_PER_CALL, type InvitationFilter, type InviteByEmailInpu
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
 import { InvitationStore } from './invitation-store';
 import { invalidLink } from './invitation-status';
-import { InvitationCreated, InvitationLinkRenewed, InvitationRevoked, InvitationsExpired } from './events/invitation.events';
+import {
+  InvitationCreated,
+  InvitationLinkRenewed,
+  InvitationRevoked,
+  InvitationsExpired,
+  InvitationsInvalidated,
+} from './events/invitation.events';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 const DAY_MS = 86_400_000;
@@ -154,10 +160,17 @@ export class InvitationsService {
   async onCodeRedeemed(event: CodeRedeemed): Promise<void> {
     // A code typed in was AVAILABLE, and an invitation always holds its seat PENDING: nothing to close.
     if (event.payload.channel === 'CODE') return;
-    await this.txHost.tx.query(
+    const [invalidated] = (await this.txHost.tx.query(
       `UPDATE invitation SET status = 'INVALIDATED', closed_at = now(), updated_at = now()
-        WHERE code_id = $1 AND status = 'PENDING' AND id IS DISTINCT FROM $2::uuid`,
+        WHERE code_id = $1 AND status = 'PENDING' AND id IS DISTINCT FROM $2::uuid RETURNING id`,
       [event.payload.codeId, event.payload.invitationId],
+    )) as [{ id: string }[], number];
+    if (!invalidated.length) return;
+    await this.events.publish(
+      new InvitationsInvalidated(
+        { invitationIds: invalidated.map((row) => row.id), codeId: event.payload.codeId },
+        { organizationId: event.organizationId, actorId: event.actorId },
+      ),
     );
   }
 

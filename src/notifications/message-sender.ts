@@ -2,10 +2,13 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SecretBox } from '@tessera/common';
+import { EventBus } from '@tessera/events';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import type { TemplateParts } from './default-templates';
 import { Message, MessageStatus } from './entities/message.entity';
+import { MessageFailed } from './events/notification.events';
 import { MailTransport, PermanentMailError } from './mail-transport';
 import { MessageStore, type AcceptedSend, type ClaimedMessage } from './message-store';
 import { MessageTemplatesService } from './message-templates.service';
@@ -65,6 +68,7 @@ export class MessageSender {
     private readonly store: MessageStore,
     private readonly templates: MessageTemplatesService,
     private readonly transport: MailTransport,
+    private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sealer = new SecretBox(config.auth.tokenSecret!, 'message-secrets');
@@ -131,10 +135,7 @@ export class MessageSender {
   ): Promise<'SENT' | 'FAILED' | RetryLater> {
     const { maxAttempts, retryDelayMs: firstDelayMs, claimMs } = this.config.mail;
     if (message.attempts > maxAttempts) {
-      await this.messages.update(
-        { id: message.id },
-        { status: MessageStatus.FAILED, claimedUntil: null, recoverAfter: null, attempts: maxAttempts },
-      );
+      await this.recordFailure(message, { status: MessageStatus.FAILED, claimedUntil: null, recoverAfter: null, attempts: maxAttempts });
       return 'FAILED';
     }
     let rendered: RenderedMessage | undefined;
@@ -148,16 +149,13 @@ export class MessageSender {
       const lastError = error instanceof Error ? error.message : String(error);
       // A retry's job may be lost as any other: recovery takes the message back a claim's time after its retry is due.
       const recoverInMs = retryDelayMs(message.attempts, firstDelayMs) + claimMs;
-      await this.messages.update(
-        { id: message.id },
-        {
-          status: permanent ? MessageStatus.FAILED : MessageStatus.RETRYING,
-          subject: rendered?.subject ?? null,
-          lastError,
-          claimedUntil: null,
-          recoverAfter: permanent ? null : () => `now() + make_interval(secs => ${recoverInMs / 1000})`,
-        },
-      );
+      const changes = { subject: rendered?.subject ?? null, lastError, claimedUntil: null };
+      if (permanent) await this.recordFailure(message, { ...changes, status: MessageStatus.FAILED, recoverAfter: null });
+      else
+        await this.messages.update(
+          { id: message.id },
+          { ...changes, status: MessageStatus.RETRYING, recoverAfter: () => `now() + make_interval(secs => ${recoverInMs / 1000})` },
+        );
       this.logger.warn({
         message: permanent ? 'Mail failed for good' : 'Mail failed, will retry',
         messageId: message.id,
@@ -169,6 +167,16 @@ export class MessageSender {
     // Outside the try: once the server took the mail, a failure here must not mark it for a retry.
     await this.accepted.record({ id: message.id, subject: rendered.subject, providerMessageId, sentAt: new Date() });
     return 'SENT';
+  }
+
+  /** A message FAILED for good, and the event that tells subscribers (webhooks), in one transaction. */
+  private async recordFailure(message: ClaimedMessage, changes: QueryDeepPartialEntity<Message>): Promise<void> {
+    await this.txHost.withTransaction(async () => {
+      await this.messages.update({ id: message.id }, changes);
+      await this.events.publish(
+        new MessageFailed({ messageId: message.id, kind: message.kind }, { organizationId: message.organizationId }),
+      );
+    });
   }
 
   /** An organisation's text of a kind, read once per batch. */

@@ -17,7 +17,8 @@ export class MemberRoleChanged extends DomainEvent<{ membershipId: string; userI
   static override readonly type = 'MemberRoleChanged';
 }
 
-export class MemberRemoved extends DomainEvent<{ membershipId: string; userId: string }> {
+/** `role` is the role the member had (absent from events recorded before it was carried). */
+export class MemberRemoved extends DomainEvent<{ membershipId: string; userId: string; role?: MemberRole }> {
   static override readonly type = 'MemberRemoved';
 }
 

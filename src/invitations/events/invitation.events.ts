@@ -9,6 +9,11 @@ export class InvitationAccepted extends DomainEvent<{ invitationId: string; code
   static override readonly type = 'InvitationAccepted';
 }
 
+/** Someone took a seat (accepting one of its invitations, or given it directly): its other pending invitations lost it. */
+export class InvitationsInvalidated extends DomainEvent<{ invitationIds: string[]; codeId: string }> {
+  static override readonly type = 'InvitationsInvalidated';
+}
+
 export class InvitationRevoked extends DomainEvent<{ invitationId: string; codeId: string; seatReleased: boolean }> {
   static override readonly type = 'InvitationRevoked';
 }

@@ -15,3 +15,8 @@ export class MessagesQueued extends DomainEvent<{ messageIds: string[] }> {
 export class MessageQueued extends DomainEvent<{ messageId: string }> {
   static override readonly type = 'MessageQueued';
 }
+
+/** A message was refused for good (or ran out of attempts): it is FAILED and no retry follows. */
+export class MessageFailed extends DomainEvent<{ messageId: string; kind: MessageKind }> {
+  static override readonly type = 'MessageFailed';
+}

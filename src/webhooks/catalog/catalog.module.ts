@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PublicEventBuilder } from './public-event-builder';
+import { PublicObjectReader } from './public-object-reader';
+import { WebhookEventTypesResolver } from './webhook-event-types.resolver';
+
+/**
+ * The public event catalog: the builder the fan-out uses and the webhookEventTypes query. Kept in
+ * its own module until webhooks.module.ts exists to hold these providers.
+ */
+@Module({
+  providers: [PublicObjectReader, PublicEventBuilder, WebhookEventTypesResolver],
+  exports: [PublicEventBuilder],
+})
+export class WebhookCatalogModule {}
