@@ -238,6 +238,10 @@ class Environment {
   // An endpoint whose deliveries have failed this long without one success is disabled (FAILING).
   @WholeNumber(1, 90)
   WEBHOOK_DISABLE_AFTER_DAYS = 5;
+
+  // How often worker processes look for deliveries whose job was lost (over a minute overdue).
+  @WholeNumber(100, 3_600_000)
+  WEBHOOK_SWEEP_INTERVAL_MS = 30_000;
 }
 
 export interface AppConfig {
@@ -305,6 +309,8 @@ export interface AppConfig {
     retryForHours: number;
     /** An endpoint failing this long without a success is disabled. */
     disableAfterDays: number;
+    /** How often workers re-queue deliveries over a minute overdue (a lost job, a killed worker). */
+    sweepIntervalMs: number;
   };
 }
 
@@ -431,6 +437,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
       retryForHours: env.WEBHOOK_RETRY_FOR_HOURS,
       disableAfterDays: env.WEBHOOK_DISABLE_AFTER_DAYS,
+      sweepIntervalMs: env.WEBHOOK_SWEEP_INTERVAL_MS,
     },
   };
 }
