@@ -62,7 +62,7 @@ describe('webhook delivery', () => {
   /** An organisation with a price, an endpoint at `${receiverUrl}/${path}` taking code.redeemed, and its secret. */
   async function organizationWithEndpoint(path: string) {
     const fixtures = new Fixtures(t);
-    const { organization } = await fixtures.organization();
+    const { organization, admin } = await fixtures.organization();
     const {
       price: { id: priceId },
     } = await fixtures.catalogue(organization, { productName: `Webhooks ${path}` });
@@ -79,7 +79,7 @@ describe('webhook delivery', () => {
       await person.client.ok(REDEEM, { code: code.code });
       return code;
     };
-    return { organization, endpointId, secret, redeem };
+    return { organization, admin, endpointId, secret, redeem };
   }
 
   function deliveriesOf(endpointId: string) {
@@ -206,5 +206,85 @@ describe('webhook delivery', () => {
     expect(JSON.parse(request.body)).toEqual(payload);
     await eventually(async () => expect(await deliveriesOf(endpointId)).toEqual([expect.objectContaining({ status: 'DELIVERED' })]));
     expect(await t.get(WebhookDeliverySweeper).sweep()).toBe(0);
+  });
+
+  it('disables an endpoint that failed for longer than WEBHOOK_DISABLE_AFTER_DAYS, and says so in an event', async () => {
+    behaviours.set('/broken', (res) => res.writeHead(400).end());
+    const { organization, endpointId, redeem } = await organizationWithEndpoint('broken');
+    await t.dataSource.query(`UPDATE webhook_endpoint SET failing_since = now() - interval '6 days' WHERE id = $1`, [endpointId]);
+    await redeem();
+
+    await eventually(async () => {
+      const [endpoint] = await t.dataSource.query(`SELECT enabled, disabled_reason FROM webhook_endpoint WHERE id = $1`, [endpointId]);
+      expect(endpoint).toEqual({ enabled: false, disabled_reason: 'FAILING' });
+    });
+    const events = await t.dataSource.query(`SELECT organization_id, payload FROM domain_event WHERE type = 'WebhookEndpointDisabled'`);
+    expect(events).toEqual([
+      { organization_id: organization.id, payload: expect.objectContaining({ webhookEndpointId: endpointId, reason: 'FAILING' }) },
+    ]);
+  });
+
+  describe('redeliver, replay and test', () => {
+    const SEND_TEST = `mutation($id: UUID!) { sendTestWebhook(input: { webhookEndpointId: $id }) { webhookDelivery { id eventType status } } }`;
+    const REDELIVER = `mutation($id: UUID!) { redeliverWebhook(input: { webhookDeliveryId: $id }) { webhookDelivery { id status eventId } } }`;
+    const REPLAY = `mutation($id: UUID!, $since: DateTime!) { replayWebhookEvents(input: { webhookEndpointId: $id, since: $since }) { count } }`;
+
+    it('sends a signed webhook.test event to the endpoint', async () => {
+      const { admin, endpointId, secret } = await organizationWithEndpoint('test-event');
+      const { sendTestWebhook } = await admin.client.ok(SEND_TEST, { id: endpointId });
+      expect(sendTestWebhook.webhookDelivery).toMatchObject({ eventType: 'webhook.test', status: 'PENDING' });
+
+      const [request] = await eventually(() => {
+        expect(at('test-event')).toHaveLength(1);
+        return at('test-event');
+      });
+      verifyWebhook(secret, request.headers, request.body);
+      expect(JSON.parse(request.body)).toMatchObject({ type: 'webhook.test', data: { webhookEndpointId: endpointId } });
+    });
+
+    it('sends a delivered event again with the same webhook-id, and replays events since a moment', async () => {
+      const { admin, endpointId, secret, redeem } = await organizationWithEndpoint('again');
+      const before = new Date(Date.now() - 1000);
+      await redeem();
+      await eventually(async () => expect(await deliveriesOf(endpointId)).toEqual([expect.objectContaining({ status: 'DELIVERED' })]));
+      const [delivery] = await deliveriesOf(endpointId);
+
+      const { redeliverWebhook } = await admin.client.ok(REDELIVER, { id: delivery.id });
+      expect(redeliverWebhook.webhookDelivery).toEqual({ id: delivery.id, status: 'PENDING', eventId: delivery.eventId });
+      await eventually(() => expect(at('again')).toHaveLength(2));
+
+      const { replayWebhookEvents } = await admin.client.ok(REPLAY, { id: endpointId, since: before.toISOString() });
+      expect(replayWebhookEvents.count).toBe(1); // code.redeemed only: the endpoint does not take access.granted
+      await eventually(() => expect(at('again')).toHaveLength(3));
+      expect(new Set(at('again').map((r) => verifyWebhook(secret, r.headers, r.body)))).toEqual(new Set([delivery.eventId]));
+      await eventually(async () =>
+        expect(await deliveriesOf(endpointId)).toEqual([expect.objectContaining({ status: 'DELIVERED', attempts: 3 })]),
+      );
+
+      const { replayWebhookEvents: none } = await admin.client.ok(REPLAY, { id: endpointId, since: new Date().toISOString() });
+      expect(none.count).toBe(0);
+    });
+
+    it("refuses another organisation's admin, and an organisation admin on a platform endpoint", async () => {
+      const { endpointId } = await organizationWithEndpoint('private');
+      const { admin: stranger } = await new Fixtures(t).organization();
+      const platformEndpointId = newId();
+      await t.dataSource.query(`INSERT INTO webhook_endpoint (id, organization_id, url, secret_sealed) VALUES ($1, NULL, $2, 'v1.x')`, [
+        platformEndpointId,
+        `${receiverUrl}/platform`,
+      ]);
+      await t.dataSource.query(`UPDATE webhook_endpoint SET enabled = false, disabled_reason = 'ADMIN' WHERE id = $1`, [
+        platformEndpointId,
+      ]);
+
+      expect(await stranger.client.fails(SEND_TEST, { id: endpointId })).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await stranger.client.fails(REPLAY, { id: endpointId, since: new Date(0).toISOString() })).toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      expect(await stranger.client.fails(SEND_TEST, { id: platformEndpointId })).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await stranger.client.fails(SEND_TEST, { id: newId() })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await stranger.client.fails(REDELIVER, { id: newId() })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(at('private')).toHaveLength(0);
+    });
   });
 });
