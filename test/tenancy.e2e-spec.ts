@@ -1,4 +1,4 @@
-import { newId } from '@tessera/common';
+import { newId, SecretBox } from '@tessera/common';
 import { Fixtures, Person, TestApp } from '@tessera/testing';
 import {
   buildClientSchema,
@@ -26,6 +26,7 @@ import { InvitationsService } from '../src/invitations/invitations.service';
 import { MemberRole } from '../src/identity/entities/membership.entity';
 import { MessageKind } from '../src/notifications/message-kinds';
 import { NotificationsService } from '../src/notifications/notifications.service';
+import { newWebhookSecret } from '../src/webhooks/delivery/standard-webhooks';
 
 /**
  * A caller from organisation X touches organisation Y: every operation must answer FORBIDDEN.
@@ -49,6 +50,7 @@ interface Target {
   peopleImportId: string;
   grantId: string;
   orderId: string;
+  webhookEndpointId: string;
   /** A user who belongs to Y alone (`userId` belongs to no organisation). */
   memberUserId: string;
 }
@@ -245,6 +247,33 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
   ],
   orders: (y) => [`query($id: UUID!) { orders(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
   order: (y) => [`query($id: UUID!) { order(id: $id) { id seats { total } } }`, { id: y.orderId }],
+  webhookEndpoint: (y) => [`query($id: UUID!) { webhookEndpoint(id: $id) { id } }`, { id: y.webhookEndpointId }],
+  webhookEndpoints: (y) => [`query($id: UUID) { webhookEndpoints(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
+  webhookDeliveries: (y) => [`query($id: UUID!) { webhookDeliveries(webhookEndpointId: $id) { totalCount } }`, { id: y.webhookEndpointId }],
+  createWebhookEndpoint: (y) => [
+    `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+    { input: { organizationId: y.organizationId, url: 'http://127.0.0.1:9/stolen' } },
+  ],
+  updateWebhookEndpoint: (y) => [
+    `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { webhookEndpoint { id } } }`,
+    { input: { webhookEndpointId: y.webhookEndpointId, url: 'http://127.0.0.1:9/stolen' } },
+  ],
+  disableWebhookEndpoint: (y) => [
+    `mutation($id: UUID!) { disableWebhookEndpoint(input: { webhookEndpointId: $id }) { webhookEndpoint { id } } }`,
+    { id: y.webhookEndpointId },
+  ],
+  enableWebhookEndpoint: (y) => [
+    `mutation($id: UUID!) { enableWebhookEndpoint(input: { webhookEndpointId: $id }) { webhookEndpoint { id } } }`,
+    { id: y.webhookEndpointId },
+  ],
+  deleteWebhookEndpoint: (y) => [
+    `mutation($id: UUID!) { deleteWebhookEndpoint(input: { webhookEndpointId: $id }) { deletedWebhookEndpointId } }`,
+    { id: y.webhookEndpointId },
+  ],
+  rotateWebhookSecret: (y) => [
+    `mutation($id: UUID!) { rotateWebhookSecret(input: { webhookEndpointId: $id }) { secret } }`,
+    { id: y.webhookEndpointId },
+  ],
 };
 
 /**
@@ -604,7 +633,20 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
       quantity: 3,
       placedAt: new Date(),
     });
+    // Y's webhook endpoint, stored as createWebhookEndpoint stores one (this app refuses loopback URLs);
+    // disabled, so nothing is ever delivered to it.
+    const yEndpointId = newId();
+    await t.dataSource.query(
+      `INSERT INTO webhook_endpoint (id, organization_id, url, enabled, disabled_reason, secret_sealed)
+       VALUES ($1, $2, 'http://127.0.0.1:9/y', false, 'ADMIN', $3)`,
+      [
+        yEndpointId,
+        target.organization.id,
+        new SecretBox('test-secret-that-is-long-enough-for-hs256', 'webhook-secret').seal(newWebhookSecret()),
+      ],
+    );
     y = {
+      webhookEndpointId: yEndpointId,
       grantId: yGrant.id,
       orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
