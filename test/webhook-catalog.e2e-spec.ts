@@ -1,5 +1,6 @@
 import { eventually, Fixtures, freePort, Person, SmtpSink, TestApp } from '@tessera/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccessGrantsService } from '../src/access/access-grants.service';
 import { Organization } from '../src/identity/entities/organization.entity';
@@ -206,6 +207,17 @@ describe('webhook catalog: public events built from a real workflow', () => {
     expect(webhookEventTypes.map((entry: { type: string }) => entry.type)).toEqual(WEBHOOK_EVENT_TYPES.map((entry) => entry.type));
     expect(JSON.parse(webhookEventTypes[0].example)).toEqual(WEBHOOK_EVENT_TYPES[0].example);
     expect((await t.client.fails(QUERY)).code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('docs/webhooks.md', () => {
+  it('lists every type with its example as the catalog has it, and shows the receiver as it is run', () => {
+    const docs = readFileSync(join(__dirname, '..', 'docs', 'webhooks.md'), 'utf8');
+    for (const entry of WEBHOOK_EVENT_TYPES) {
+      expect(docs).toMatch(new RegExp(`^\\| \`${entry.type.replace('.', '\\.')}\` +\\|`, 'm'));
+      expect(docs).toContain(JSON.stringify(entry.example, null, 2));
+    }
+    expect(docs).toContain('```js\n' + readFileSync(RECEIVER, 'utf8') + '```');
   });
 });
 
