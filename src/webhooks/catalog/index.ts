@@ -1,4 +1,3 @@
-export * from './catalog.module';
 export * from './event-types';
 export * from './public-event';
 export * from './public-event-builder';
