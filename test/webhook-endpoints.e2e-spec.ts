@@ -423,7 +423,7 @@ describe('webhook endpoints in production: HTTPS only, and never an internal add
     try {
       expect(await refused(url)).toEqual([{ field: 'url', message: expect.stringMatching(/internal addresses/) }]);
       // Only the app's own database and Redis connections may open meanwhile: none to port 443.
-      expect(connect.mock.calls.filter((args) => args[0] === 443 || /"port":"?443\b/.test(JSON.stringify(args)))).toEqual([]);
+      expect(connect.mock.calls.filter((args) => (args[0] as unknown) === 443 || /"port":"?443\b/.test(JSON.stringify(args)))).toEqual([]);
     } finally {
       connect.mockRestore();
     }
