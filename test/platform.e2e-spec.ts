@@ -82,7 +82,7 @@ describe('platform: health, playground, schema, request limits', () => {
     const fixtures = new Fixtures(t);
     const root = await fixtures.platformAdmin();
     const { queueStats } = await root.client.ok(`{ queueStats { name mode waiting active delayed failed } }`);
-    expect(queueStats.map((q: { name: string }) => q.name).sort()).toEqual(['events', 'inventory', 'mail']);
+    expect(queueStats.map((q: { name: string }) => q.name).sort()).toEqual(['events', 'inventory', 'mail', 'webhooks']);
     expect(queueStats[0].mode).toBe(process.env.REDIS_URL ? 'bull' : 'inline');
     const { admin } = await fixtures.organization();
     expect((await admin.client.fails(`{ queueStats { name } }`)).code).toBe('FORBIDDEN');

@@ -51,6 +51,7 @@ interface Target {
   grantId: string;
   orderId: string;
   webhookEndpointId: string;
+  webhookDeliveryId: string;
   /** A user who belongs to Y alone (`userId` belongs to no organisation). */
   memberUserId: string;
 }
@@ -270,6 +271,18 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { deleteWebhookEndpoint(input: { webhookEndpointId: $id }) { deletedWebhookEndpointId } }`,
     { id: y.webhookEndpointId },
   ],
+  redeliverWebhook: (y) => [
+    `mutation($id: UUID!) { redeliverWebhook(input: { webhookDeliveryId: $id }) { webhookDelivery { id } } }`,
+    { id: y.webhookDeliveryId },
+  ],
+  replayWebhookEvents: (y) => [
+    `mutation($id: UUID!) { replayWebhookEvents(input: { webhookEndpointId: $id, since: "2020-01-01T00:00:00Z" }) { count } }`,
+    { id: y.webhookEndpointId },
+  ],
+  sendTestWebhook: (y) => [
+    `mutation($id: UUID!) { sendTestWebhook(input: { webhookEndpointId: $id }) { webhookDelivery { id } } }`,
+    { id: y.webhookEndpointId },
+  ],
   rotateWebhookSecret: (y) => [
     `mutation($id: UUID!) { rotateWebhookSecret(input: { webhookEndpointId: $id }) { secret } }`,
     { id: y.webhookEndpointId },
@@ -301,6 +314,8 @@ const NOT_ORGANIZATION_SCOPED = [
   // The caller's own account (account-consent.e2e-spec): a token mailed to them, checked against who is signed in.
   'acceptMembershipInvitation',
   'membershipInvitation',
+  // The public event catalog: the same for everyone (webhook-catalog.e2e-spec).
+  'webhookEventTypes',
 ];
 
 /**
@@ -645,8 +660,16 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
         new SecretBox('test-secret-that-is-long-enough-for-hs256', 'webhook-secret').seal(newWebhookSecret()),
       ],
     );
+    // And one delivery to it, for the delivery log's operations.
+    const yDeliveryId = newId();
+    await t.dataSource.query(
+      `INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, organization_id, payload, status, delivered_at)
+       VALUES ($1, $2, $3, 'webhook.test', $4, '{}', 'DELIVERED', now())`,
+      [yDeliveryId, yEndpointId, newId(), target.organization.id],
+    );
     y = {
       webhookEndpointId: yEndpointId,
+      webhookDeliveryId: yDeliveryId,
       grantId: yGrant.id,
       orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,

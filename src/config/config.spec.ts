@@ -209,6 +209,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).webhooks).toEqual({
       allowPrivateTargets: false,
       timeoutMs: 10_000,
+      sweepIntervalMs: 30_000,
       retryBaseMs: 30_000,
       retryForHours: 25,
       disableAfterDays: 5,
@@ -220,8 +221,16 @@ describe('loadConfig', () => {
         WEBHOOK_RETRY_BASE_MS: '100',
         WEBHOOK_RETRY_FOR_HOURS: '1',
         WEBHOOK_DISABLE_AFTER_DAYS: '2',
+        WEBHOOK_SWEEP_INTERVAL_MS: '500',
       }).webhooks,
-    ).toEqual({ allowPrivateTargets: true, timeoutMs: 2000, retryBaseMs: 100, retryForHours: 1, disableAfterDays: 2 });
+    ).toEqual({
+      allowPrivateTargets: true,
+      timeoutMs: 2000,
+      sweepIntervalMs: 500,
+      retryBaseMs: 100,
+      retryForHours: 1,
+      disableAfterDays: 2,
+    });
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false/);
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000/);
   });
