@@ -36,7 +36,7 @@ export class WebhookDeliveriesService {
 
   async redeliver(actor: Actor, webhookDeliveryId: string): Promise<WebhookDelivery> {
     const queued = await this.resetDelivery(actor, webhookDeliveryId);
-    await this.queue.enqueue([queued], { now: true });
+    await this.queue.enqueue([queued], { fresh: 'now' });
     return this.deliveryById(queued.id);
   }
 
@@ -51,7 +51,7 @@ export class WebhookDeliveriesService {
     }
     const wanted = publicEvents.filter((event) => endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(event.type));
     const queued = await this.insertDeliveries(endpoint.id, wanted);
-    await this.queue.enqueue(queued, { now: true });
+    await this.queue.enqueue(queued, { fresh: 'now' });
     return queued.length;
   }
 
