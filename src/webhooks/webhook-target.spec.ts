@@ -73,6 +73,15 @@ describe('isForbiddenAddress', () => {
     ['::127.0.0.1'], // IPv4-compatible
     ['64:ff9b::7f00:1'], // NAT64 of 127.0.0.1
     ['2002:7f00:1::'], // 6to4 of 127.0.0.1
+    ['::ffff:0:127.0.0.1'], // IPv4-translated (SIIT) of 127.0.0.1
+    ['::ffff:0:a9fe:a9fe'], // IPv4-translated (SIIT) of 169.254.169.254
+    ['64:ff9b:1::a9fe:a9fe'], // local-use NAT64 (RFC 8215): whatever it embeds, a translator of the local network
+    ['64:ff9b:1:ffff::808:808'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2'], // Teredo (2001::/23, IETF protocol assignments)
+    ['2001:2::1'], // benchmarking
+    ['3fff::1'], // documentation (RFC 9637)
+    ['5f00::1'], // SRv6 segment identifiers (RFC 9602)
+    ['192.88.99.1'], // the former 6to4 relay anycast
     ['not an address'],
     [''],
   ])('forbids %s', (address) => {
@@ -89,6 +98,8 @@ describe('isForbiddenAddress', () => {
     ['2606:4700::1111'],
     ['::ffff:93.184.215.14'],
     ['2002:5db8:d70e::'],
+    ['::ffff:0:5db8:d70e'], // IPv4-translated of 93.184.215.14
+    ['2001:4860:4860::8888'],
   ])('allows the public address %s', (address) => {
     expect(isForbiddenAddress(address)).toBe(false);
   });

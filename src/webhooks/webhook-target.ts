@@ -28,6 +28,7 @@ for (const [network, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // the former 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // documentation
@@ -42,8 +43,12 @@ const forbiddenV6 = new BlockList();
 for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215): a translator of the local network, whatever it embeds
   ['100::', 64], // discard
+  ['2001::', 23], // IETF protocol assignments, incl. Teredo (its IPv4 is obfuscated) and benchmarking
   ['2001:db8::', 32], // documentation
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 segment identifiers (RFC 9602)
   ['fc00::', 7], // unique local, incl. AWS metadata fd00:ec2::254
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
@@ -66,12 +71,14 @@ export function isForbiddenAddress(address: string): boolean {
 
 /**
  * The IPv4 address an IPv6 address stands for, where the network would route it there:
- * IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
+ * IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d, SIIT), IPv4-compatible (::a.b.c.d),
+ * NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
  */
 function embeddedIpv4(bytes: number[]): string | undefined {
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
   const v4 = (at: number) => bytes.slice(at, at + 4).join('.');
   if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return v4(12);
+  if (zeros(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zeros(10, 12)) return v4(12);
   if (zeros(0, 12) && !zeros(12, 14)) return v4(12); // ::/128 and ::1 stay IPv6 (checked as such)
   if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return v4(12);
   if (bytes[0] === 0x20 && bytes[1] === 0x02) return v4(2);
