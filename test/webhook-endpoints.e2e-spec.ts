@@ -306,7 +306,14 @@ describe('webhook endpoints: set up, change, rotate, delete, and read the delive
     let otherKey: string;
 
     beforeAll(async () => {
-      const { createWebhookEndpoint } = await create(admin.client, { organizationId: organization.id, url: RECEIVER });
+      // Only webhook.test, which nothing here sends: the member and keys made below publish events an
+      // endpoint taking every type would get, and the failed attempt (nothing listens on RECEIVER)
+      // would set its failing_since while a test compares the row before and after a refused call.
+      const { createWebhookEndpoint } = await create(admin.client, {
+        organizationId: organization.id,
+        url: RECEIVER,
+        eventTypes: ['webhook.test'],
+      });
       endpointId = createWebhookEndpoint.webhookEndpoint.id;
       await delivery(endpointId, 'DELIVERED', [{ statusCode: 200 }]);
       other = await fixtures.organization();
