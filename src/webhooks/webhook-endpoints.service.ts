@@ -1,13 +1,11 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { BadUserInputError, ConnectionShape, ForbiddenError, newId, NotFoundError, PageArgs, paginate, SecretBox } from '@tessera/common';
+import { BadUserInputError, ConnectionShape, newId, PageArgs, paginate, SecretBox } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { AccessPolicy, RoleRequirement } from '../identity/access-policy.service';
-import { actorUserId, actsForPlatform, type Actor } from '../identity/auth/actor';
-import { MemberRole } from '../identity/entities/membership.entity';
+import { actorUserId, type Actor } from '../identity/auth/actor';
 import { WEBHOOK_EVENT_TYPE_NAMES } from './catalog';
 import { newWebhookSecret } from './delivery/standard-webhooks';
 import { WebhookAttempt } from './entities/webhook-attempt.entity';
@@ -19,10 +17,8 @@ import {
   WebhookEndpointSecretRotated,
   WebhookEndpointUpdated,
 } from './events/webhook-endpoint.events';
+import { WebhookEndpointAccess } from './webhook-endpoint-access';
 import { checkWebhookUrl, type WebhookTargetOptions } from './webhook-target';
-
-/** Who may manage an organisation's endpoints: its admins, and its API keys (a storefront sets up its own webhook). */
-const MANAGE: RoleRequirement = { role: MemberRole.ORG_ADMIN, apiKey: true };
 
 /** How long the secret before a rotation still signs deliveries, so receivers can switch without missing one. */
 export const PREVIOUS_SECRET_HOURS = 24;
@@ -58,7 +54,7 @@ export class WebhookEndpointsService {
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: AccessPolicy,
+    private readonly access: WebhookEndpointAccess,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -79,12 +75,12 @@ export class WebhookEndpointsService {
   }
 
   async get(actor: Actor, webhookEndpointId: string): Promise<WebhookEndpoint> {
-    return this.endpointFor(actor, webhookEndpointId);
+    return this.access.endpoint(actor, webhookEndpointId);
   }
 
   /** An organisation's endpoints, or with no organisation the platform's; newest first. */
   async list(actor: Actor, organizationId: string | null, page: PageArgs): Promise<ConnectionShape<WebhookEndpoint>> {
-    await this.requireOwner(actor, organizationId, { organizationExists: true });
+    await this.access.requireOwner(actor, organizationId, { organizationExists: true });
     const query = this.endpoints.createQueryBuilder('endpoint');
     if (organizationId) query.where('endpoint.organization_id = :organizationId', { organizationId });
     else query.where('endpoint.organization_id IS NULL');
@@ -94,7 +90,7 @@ export class WebhookEndpointsService {
   /** Makes an endpoint; the returned secret is the only time anyone sees it. */
   async create(actor: Actor, input: CreateWebhookEndpoint): Promise<{ webhookEndpoint: WebhookEndpoint; secret: string }> {
     const organizationId = input.organizationId ?? null;
-    await this.requireOwner(actor, organizationId, { organizationExists: true });
+    await this.access.requireOwner(actor, organizationId, { organizationExists: true });
     const eventTypes = knownEventTypes(input.eventTypes ?? []);
     // Resolving the host may take seconds: done before the transaction opens.
     const url = await this.checkedUrl(input.url);
@@ -120,7 +116,7 @@ export class WebhookEndpointsService {
   }
 
   async update(actor: Actor, webhookEndpointId: string, input: UpdateWebhookEndpoint): Promise<WebhookEndpoint> {
-    await this.endpointFor(actor, webhookEndpointId);
+    await this.access.endpoint(actor, webhookEndpointId);
     const changes: Partial<Pick<WebhookEndpoint, 'url' | 'eventTypes' | 'description'>> = {};
     if (input.eventTypes !== undefined && input.eventTypes !== null) changes.eventTypes = knownEventTypes(input.eventTypes);
     if (input.description !== undefined && input.description !== null) changes.description = input.description;
@@ -134,7 +130,7 @@ export class WebhookEndpointsService {
     webhookEndpointId: string,
     changes: Partial<Pick<WebhookEndpoint, 'url' | 'eventTypes' | 'description'>>,
   ): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId, { lock: true });
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId, { lock: true });
     const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter(
       (key) => JSON.stringify(changes[key]) !== JSON.stringify(endpoint[key]),
     );
@@ -146,7 +142,7 @@ export class WebhookEndpointsService {
   /** Stops deliveries (they are not made while disabled) until enabled again. */
   @Transactional()
   async disable(actor: Actor, webhookEndpointId: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId, { lock: true });
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId, { lock: true });
     if (endpoint.disabledReason === WebhookDisabledReason.ADMIN) return endpoint;
     // An endpoint disabled for failing is now off by an admin's choice: enabling it is theirs to decide.
     await this.endpoints.update({ id: endpoint.id }, { enabled: false, disabledReason: WebhookDisabledReason.ADMIN });
@@ -156,7 +152,7 @@ export class WebhookEndpointsService {
   /** Delivers again, with a clean failure record (an endpoint disabled for failing gets its full grace period again). */
   @Transactional()
   async enable(actor: Actor, webhookEndpointId: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId, { lock: true });
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId, { lock: true });
     if (endpoint.enabled && endpoint.failingSince === null) return endpoint;
     await this.endpoints.update({ id: endpoint.id }, { enabled: true, disabledReason: null, failingSince: null });
     return this.updated(actor, endpoint.id, endpoint.enabled ? ['failingSince'] : ['enabled']);
@@ -165,7 +161,7 @@ export class WebhookEndpointsService {
   /** Deletes the endpoint and its delivery log (deliveries still queued find it gone and stop). */
   @Transactional()
   async delete(actor: Actor, webhookEndpointId: string): Promise<string> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId, { lock: true });
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId, { lock: true });
     await this.endpoints.delete({ id: endpoint.id });
     await this.events.publish(
       new WebhookEndpointDeleted(
@@ -182,7 +178,7 @@ export class WebhookEndpointsService {
    */
   @Transactional()
   async rotateSecret(actor: Actor, webhookEndpointId: string): Promise<{ webhookEndpoint: WebhookEndpoint; secret: string }> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId, { lock: true });
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId, { lock: true });
     const secret = newWebhookSecret();
     await this.endpoints.update(
       { id: endpoint.id },
@@ -209,7 +205,7 @@ export class WebhookEndpointsService {
     statuses: WebhookDeliveryStatus[] | null | undefined,
     page: PageArgs,
   ): Promise<ConnectionShape<WebhookDelivery>> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId);
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId);
     const query = this.deliveries.createQueryBuilder('delivery').where('delivery.endpoint_id = :endpointId', { endpointId: endpoint.id });
     if (statuses && statuses.length > 0) query.andWhere('delivery.status IN (:...statuses)', { statuses });
     return paginate(query, page, { newestFirst: true });
@@ -244,24 +240,6 @@ export class WebhookEndpointsService {
       ),
     );
     return endpoint;
-  }
-
-  /** Loads an endpoint and checks the caller against its owner (never against an id the caller gave). */
-  private async endpointFor(actor: Actor, id: string, options: { lock?: boolean } = {}): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpoints.findOne({ where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_write' } } : {}) });
-    if (!endpoint) throw new NotFoundError('WebhookEndpoint', id);
-    await this.requireOwner(actor, endpoint.organizationId);
-    return endpoint;
-  }
-
-  /** An organisation's admins and API keys, or for platform endpoints (no organisation) platform admins. */
-  private async requireOwner(actor: Actor, organizationId: string | null, options: { organizationExists?: boolean } = {}): Promise<void> {
-    if (organizationId === null) {
-      if (!actsForPlatform(actor)) throw new ForbiddenError('Only platform admins may manage platform webhook endpoints.');
-      return;
-    }
-    if (options.organizationExists) await this.access.requireOrganization(actor, organizationId, MANAGE);
-    else await this.access.require(actor, organizationId, MANAGE);
   }
 
   /** The URL as it will be dialled (parsed and serialised: what is shown is what is called), once it passed the target checks. */

@@ -1,19 +1,14 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '@tessera/common';
+import { NotFoundError } from '@tessera/common';
 import type { OutboxEvent } from '@tessera/events';
-import { AccessPolicy, type RoleRequirement } from '../../identity/access-policy.service';
-import { actsForPlatform, type Actor } from '../../identity/auth/actor';
-import { MemberRole } from '../../identity/entities/membership.entity';
+import type { Actor } from '../../identity/auth/actor';
 import { PublicEventBuilder, WEBHOOK_SOURCE_EVENTS, webhookTestEvent, type PublicWebhookEvent } from '../catalog';
 import { WebhookDelivery } from '../entities/webhook-delivery.entity';
-import { WebhookEndpoint } from '../entities/webhook-endpoint.entity';
+import { WebhookEndpointAccess } from '../webhook-endpoint-access';
 import { WebhookDeliveryQueue } from './webhook-delivery-queue';
 import { WebhookDeliveryStore, type QueuedDelivery } from './webhook-delivery-store';
-
-/** Who may act on an organisation's endpoints: as for managing them (its admins and its API keys). */
-const MANAGE: RoleRequirement = { role: MemberRole.ORG_ADMIN, apiKey: true };
 
 /** The most internal events one replay reads. */
 export const REPLAY_LIMIT = 10_000;
@@ -28,7 +23,7 @@ const REPLAY_BUILD_BATCH = 50;
 export class WebhookDeliveriesService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly access: AccessPolicy,
+    private readonly access: WebhookEndpointAccess,
     private readonly store: WebhookDeliveryStore,
     private readonly queue: WebhookDeliveryQueue,
     private readonly builder: PublicEventBuilder,
@@ -42,7 +37,7 @@ export class WebhookDeliveriesService {
 
   /** Every public event of the endpoint's scope (its organisation, or all for a platform endpoint) since then, oldest first; returns how many deliveries were queued. */
   async replay(actor: Actor, webhookEndpointId: string, since: Date): Promise<number> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId);
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId);
     const events = await this.sourceEventsSince(endpoint.organizationId, since);
     const publicEvents: PublicWebhookEvent[] = [];
     for (let from = 0; from < events.length; from += REPLAY_BUILD_BATCH) {
@@ -56,7 +51,7 @@ export class WebhookDeliveriesService {
   }
 
   async sendTest(actor: Actor, webhookEndpointId: string): Promise<WebhookDelivery> {
-    const endpoint = await this.endpointFor(actor, webhookEndpointId);
+    const endpoint = await this.access.endpoint(actor, webhookEndpointId);
     const [queued] = await this.insertDeliveries(endpoint.id, [
       webhookTestEvent({ organizationId: endpoint.organizationId, webhookEndpointId: endpoint.id }),
     ]);
@@ -72,7 +67,7 @@ export class WebhookDeliveriesService {
       lock: { mode: 'pessimistic_write', tables: ['webhook_delivery'] },
     });
     if (!delivery?.endpoint) throw new NotFoundError('WebhookDelivery', webhookDeliveryId);
-    await this.requireOwner(actor, delivery.endpoint.organizationId);
+    await this.access.requireOwner(actor, delivery.endpoint.organizationId);
     return (await this.store.reset(delivery.id))!;
   }
 
@@ -93,23 +88,6 @@ export class WebhookDeliveriesService {
         ORDER BY id LIMIT $5`,
       [firstUuidV7At(since), since, WEBHOOK_SOURCE_EVENTS.map((event) => event.type), organizationId, REPLAY_LIMIT],
     ) as Promise<OutboxEvent[]>;
-  }
-
-  /** Loads an endpoint and checks the caller against its owner (never against an id the caller gave). */
-  private async endpointFor(actor: Actor, id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.txHost.tx.getRepository(WebhookEndpoint).findOneBy({ id });
-    if (!endpoint) throw new NotFoundError('WebhookEndpoint', id);
-    await this.requireOwner(actor, endpoint.organizationId);
-    return endpoint;
-  }
-
-  /** An organisation's admins and API keys, or for platform endpoints (no organisation) platform admins. */
-  private async requireOwner(actor: Actor, organizationId: string | null): Promise<void> {
-    if (organizationId === null) {
-      if (!actsForPlatform(actor)) throw new ForbiddenError('Only platform admins may manage platform webhook endpoints.');
-      return;
-    }
-    await this.access.require(actor, organizationId, MANAGE);
   }
 
   private async deliveryById(id: string): Promise<WebhookDelivery> {

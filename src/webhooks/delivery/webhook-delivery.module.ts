@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../../identity/identity.module';
 import { WebhookCatalogModule } from '../catalog';
+import { WebhookEndpointAccessModule } from '../webhook-endpoint-access.module';
 import { WebhookDeliveriesResolver } from './webhook-deliveries.resolver';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookDeliveryQueue } from './webhook-delivery-queue';
@@ -11,7 +11,7 @@ import { WebhookFanOut } from './webhook-fan-out';
 
 /** Signed delivery: the fan-out from the outbox, the delivery jobs, the sweeper and the redeliver/replay/test mutations. */
 @Module({
-  imports: [IdentityModule, WebhookCatalogModule],
+  imports: [WebhookEndpointAccessModule, WebhookCatalogModule],
   providers: [
     WebhookDeliveryStore,
     WebhookDeliveryQueue,
