@@ -108,13 +108,15 @@ export class WebhookDeliveryStore {
   /**
    * Takes a due PENDING delivery for one attempt: counts the attempt and pushes next_attempt_at past
    * the attempt's end (a lease, not a held transaction). A worker killed mid-attempt leaves the row
-   * to the sweeper once the lease is over; null when it is not due, not pending, or gone.
+   * to the sweeper once the lease is over; null when it is not due, not pending, or gone. "Due"
+   * allows the app's and the database's clocks a few seconds apart (the retry's delayed job fires
+   * on the app's clock); a lease is far longer than that, so two attempts still never overlap.
    */
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
     const [row] = await this.query<ClaimedDelivery[]>(
       `WITH claimed AS (
          UPDATE webhook_delivery SET next_attempt_at = now() + make_interval(secs => $2), attempt_count = attempt_count + 1
-          WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
+          WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= now() + interval '5 seconds'
          RETURNING id, endpoint_id, event_id, payload, attempt_count, created_at)
        SELECT c.id, c.endpoint_id AS "endpointId", c.event_id AS "eventId", c.payload, c.attempt_count AS "attemptCount",
               c.created_at AS "createdAt", e.url, e.enabled, e.secret_sealed AS "secretSealed",
