@@ -12,6 +12,12 @@ export interface QueuedDelivery {
 }
 
 /** A delivery claimed for one attempt, with what is needed to send it. */
+/** An endpoint as the fan-out sees it: where it is, and what it subscribes to (empty: everything). */
+export interface SubscribedEndpoint {
+  id: string;
+  eventTypes: string[];
+}
+
 export interface ClaimedDelivery {
   id: string;
   endpointId: string;
@@ -64,13 +70,17 @@ export class WebhookDeliveryStore {
    * One delivery per (endpoint, public event) for the enabled endpoints of the organisation and the
    * platform's that take the type; a pair that has one already adds nothing. Returns the new rows.
    */
-  async insertForEvents(organizationId: string | null, events: PublicWebhookEvent[]): Promise<QueuedDelivery[]> {
-    if (events.length === 0) return [];
-    const endpoints = await this.query<{ id: string; eventTypes: string[] }[]>(
+  /** The enabled endpoints an organisation's events go to: its own, and the platform's. */
+  endpointsFor(organizationId: string | null): Promise<SubscribedEndpoint[]> {
+    return this.query<SubscribedEndpoint[]>(
       `SELECT id, event_types AS "eventTypes" FROM webhook_endpoint
         WHERE enabled AND (organization_id IS NULL OR organization_id = $1)`,
       [organizationId],
     );
+  }
+
+  /** One delivery per endpoint and event it subscribes to (none where one exists already). */
+  async insertForEvents(endpoints: SubscribedEndpoint[], events: PublicWebhookEvent[]): Promise<QueuedDelivery[]> {
     const rows = endpoints.flatMap((endpoint) =>
       events
         .filter((event) => endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(event.type))

@@ -22,6 +22,9 @@ export class WebhookFanOut {
 
   @OnEventAfterCommit(FIRST_SOURCE, ...OTHER_SOURCES)
   async onEvent(event: DomainEvent): Promise<void> {
+    // Most events have nobody to go to: one indexed look-up then, not the builder's reads.
+    const endpoints = await this.store.endpointsFor(event.organizationId);
+    if (endpoints.length === 0) return;
     const publicEvents = await this.builder.build({
       id: event.id,
       type: event.type,
@@ -30,7 +33,7 @@ export class WebhookFanOut {
       payload: event.payload,
       occurredAt: event.occurredAt,
     });
-    const deliveries = await this.store.insertForEvents(event.organizationId, publicEvents);
+    const deliveries = await this.store.insertForEvents(endpoints, publicEvents);
     await this.queue.enqueue(deliveries);
   }
 }
