@@ -53,7 +53,7 @@ describeWithRedis('queue board at /admin/queues', () => {
     const api = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { cookie: session, accept: 'application/json' } });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: { name: string }[] };
-    expect(queues.map((queue) => queue.name).sort()).toEqual(['events', 'inventory', 'mail']);
+    expect(queues.map((queue) => queue.name).sort()).toEqual(['events', 'inventory', 'mail', 'webhooks']);
 
     const signedOut = await fetch(`${t.url}/admin/logout`, { method: 'POST', headers: { cookie: session }, redirect: 'manual' });
     expect(signedOut.headers.get('set-cookie')).toMatch(/^tessera_admin=; Path=\/admin; Expires=Thu, 01 Jan 1970/);
