@@ -176,12 +176,12 @@ Confirm that {{recipient.email}} is your address by choosing your own password f
   WEBHOOK_ENDPOINT_DISABLED: {
     subject: 'Tessera: a webhook endpoint was disabled',
     html: `${greeting.html}
-<p>Tessera stopped sending webhooks to {{endpoint.url}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).</p>
+<p>Tessera stopped sending webhooks to {{endpoint.address}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).</p>
 <p>Events that happen while it is disabled are not sent to it. Once the receiver works again, enable the endpoint ({{endpoint.id}}) and send what it missed with replayWebhookEvents; its delivery log (webhookDeliveries) shows why the attempts failed.</p>
 <p>— Tessera</p>`,
     text: `${greeting.text}
 
-Tessera stopped sending webhooks to {{endpoint.url}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).
+Tessera stopped sending webhooks to {{endpoint.address}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).
 
 Events that happen while it is disabled are not sent to it. Once the receiver works again, enable the endpoint ({{endpoint.id}}) and send what it missed with replayWebhookEvents; its delivery log (webhookDeliveries) shows why the attempts failed.
 

@@ -92,7 +92,7 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   WEBHOOK_ENDPOINT_DISABLED: {
     ...COMMON,
     'endpoint.id': '01900000-0000-7000-8000-0000000020a1',
-    'endpoint.url': 'https://hooks.example.test/tessera',
+    'endpoint.address': 'https://hooks.example.test/tessera',
     'endpoint.failingSince': '2026-02-25',
     'endpoint.disableAfterDays': '5',
   },

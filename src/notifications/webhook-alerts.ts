@@ -65,7 +65,7 @@ export class WebhookAlerts {
           organization: { name: endpoint.name ?? 'Tessera' },
           endpoint: {
             id: endpoint.id,
-            url: shownUrl(endpoint.url),
+            address: shownUrl(endpoint.url),
             failingSince: mailDate(new Date(event.payload.failingSince)),
             disableAfterDays: String(this.config.webhooks.disableAfterDays),
           },
