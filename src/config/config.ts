@@ -242,6 +242,15 @@ class Environment {
   // How often worker processes look for deliveries whose job was lost (over a minute overdue).
   @WholeNumber(100, 3_600_000)
   WEBHOOK_SWEEP_INTERVAL_MS = 30_000;
+
+  // An attempt's lease runs this long beyond WEBHOOK_TIMEOUT_MS (signing and recording it, a slow
+  // database): a worker killed mid-attempt holds its delivery until then.
+  @WholeNumber(100, 600_000)
+  WEBHOOK_LEASE_MARGIN_MS = 30_000;
+
+  // A PENDING delivery this long past due (or past its lease) is taken for lost and queued again.
+  @WholeNumber(100, 3_600_000)
+  WEBHOOK_OVERDUE_AFTER_MS = 60_000;
 }
 
 export interface AppConfig {
@@ -309,8 +318,12 @@ export interface AppConfig {
     retryForHours: number;
     /** An endpoint failing this long without a success is disabled. */
     disableAfterDays: number;
-    /** How often workers re-queue deliveries over a minute overdue (a lost job, a killed worker). */
+    /** How often workers re-queue deliveries over overdueAfterMs overdue (a lost job, a killed worker). */
     sweepIntervalMs: number;
+    /** How long an attempt's lease lasts beyond timeoutMs. */
+    leaseMarginMs: number;
+    /** How far past due (or past its lease) a PENDING delivery is taken for lost. */
+    overdueAfterMs: number;
   };
 }
 
@@ -438,6 +451,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       retryForHours: env.WEBHOOK_RETRY_FOR_HOURS,
       disableAfterDays: env.WEBHOOK_DISABLE_AFTER_DAYS,
       sweepIntervalMs: env.WEBHOOK_SWEEP_INTERVAL_MS,
+      leaseMarginMs: env.WEBHOOK_LEASE_MARGIN_MS,
+      overdueAfterMs: env.WEBHOOK_OVERDUE_AFTER_MS,
     },
   };
 }

@@ -172,6 +172,21 @@ Confirm that {{recipient.email}} is your address by choosing your own password f
 
 — Tessera`,
   },
+  // Tessera's operational mail: the address without its query string (where a receiver keeps its own token), never the secret.
+  WEBHOOK_ENDPOINT_DISABLED: {
+    subject: 'Tessera: a webhook endpoint was disabled',
+    html: `${greeting.html}
+<p>Tessera stopped sending webhooks to {{endpoint.address}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).</p>
+<p>Events that happen while it is disabled are not sent to it. Once the receiver works again, enable the endpoint ({{endpoint.id}}) and send what it missed with replayWebhookEvents; its delivery log (webhookDeliveries) shows why the attempts failed.</p>
+<p>— Tessera</p>`,
+    text: `${greeting.text}
+
+Tessera stopped sending webhooks to {{endpoint.address}}: its deliveries have failed since {{endpoint.failingSince}} without a single success (more than {{endpoint.disableAfterDays}} days).
+
+Events that happen while it is disabled are not sent to it. Once the receiver works again, enable the endpoint ({{endpoint.id}}) and send what it missed with replayWebhookEvents; its delivery log (webhookDeliveries) shows why the attempts failed.
+
+— Tessera`,
+  },
 };
 
 /**

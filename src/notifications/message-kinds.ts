@@ -12,6 +12,7 @@ export enum MessageKind {
   GUESSING_LIMIT_REACHED = 'GUESSING_LIMIT_REACHED',
   JOIN_INVITATION = 'JOIN_INVITATION',
   VERIFY_EMAIL = 'VERIFY_EMAIL',
+  WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
 registerEnumType(MessageKind, {
@@ -34,6 +35,10 @@ registerEnumType(MessageKind, {
         "An organisation's invitation to join it, sent to an existing account by the platform (its own text, never an organisation's).",
     },
     VERIFY_EMAIL: { description: 'A link that confirms an account’s address by choosing its password (platform text).' },
+    WEBHOOK_ENDPOINT_DISABLED: {
+      description:
+        "To an organisation's admins (a platform endpoint: the platform admins): a webhook endpoint was disabled after failing too long (platform text; never its secret).",
+    },
   },
 });
 
@@ -84,6 +89,13 @@ export const MESSAGE_VARIABLES: Record<MessageKind, Record<string, string>> = {
   },
   JOIN_INVITATION: { ...COMMON, expiresAt: '2026-12-31' },
   VERIFY_EMAIL: { ...COMMON, expiresAt: '2026-12-31' },
+  WEBHOOK_ENDPOINT_DISABLED: {
+    ...COMMON,
+    'endpoint.id': '01900000-0000-7000-8000-0000000020a1',
+    'endpoint.address': 'https://hooks.example.test/tessera',
+    'endpoint.failingSince': '2026-02-25',
+    'endpoint.disableAfterDays': '5',
+  },
 };
 
 /**
@@ -105,6 +117,7 @@ export const ACCOUNT_LINKS: Record<MessageKind, { label: string } | null> = {
   GUESSING_LIMIT_REACHED: null,
   JOIN_INVITATION: { label: 'Join the organisation' },
   VERIFY_EMAIL: { label: 'Confirm your address' },
+  WEBHOOK_ENDPOINT_DISABLED: null,
 };
 
 /**
@@ -117,6 +130,7 @@ export const PLATFORM_KINDS: ReadonlySet<MessageKind> = new Set([
   MessageKind.GUESSING_LIMIT_REACHED,
   MessageKind.JOIN_INVITATION,
   MessageKind.VERIFY_EMAIL,
+  MessageKind.WEBHOOK_ENDPOINT_DISABLED,
 ]);
 
 /** What previews show in place of a real account link. */

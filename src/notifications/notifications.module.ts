@@ -6,6 +6,7 @@ import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
 import { AccountMails } from './account-mails';
 import { PlatformAlerts } from './platform-alerts';
+import { WebhookAlerts } from './webhook-alerts';
 import { MessageRecovery } from './message-recovery';
 import { MessageSender } from './message-sender';
 import { MessageStore } from './message-store';
@@ -28,6 +29,7 @@ import { MessageTemplatesService } from './message-templates.service';
     MessageRecovery,
     AccountMails,
     PlatformAlerts,
+    WebhookAlerts,
   ],
   exports: [MessageTemplatesService, NotificationsService],
 })

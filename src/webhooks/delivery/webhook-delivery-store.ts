@@ -188,13 +188,13 @@ export class WebhookDeliveryStore {
     ]);
   }
 
-  /** PENDING deliveries over a minute past due: their job was lost, or their worker died mid-attempt. */
-  overdue(limit: number): Promise<QueuedDelivery[]> {
+  /** PENDING deliveries over overdueAfterMs past due: their job was lost, or their worker died mid-attempt. */
+  overdue(limit: number, overdueAfterMs: number): Promise<QueuedDelivery[]> {
     return this.query<QueuedDelivery[]>(
       `SELECT id, attempt_count AS "attemptCount" FROM webhook_delivery
-        WHERE status = 'PENDING' AND next_attempt_at < now() - interval '1 minute'
+        WHERE status = 'PENDING' AND next_attempt_at < now() - make_interval(secs => $2)
         ORDER BY next_attempt_at LIMIT $1`,
-      [limit],
+      [limit, overdueAfterMs / 1000],
     );
   }
 

@@ -26,7 +26,10 @@ describe('WebhookDeliverySweeper', () => {
     const jobs = new RememberingQueue();
     const queue = new WebhookDeliveryQueue(jobs as unknown as JobQueue);
     const store = { overdue: jest.fn(async () => [overdue]) } as unknown as WebhookDeliveryStore;
-    const sweeper = new WebhookDeliverySweeper(store, queue, { queue: { workers: false } } as AppConfig);
+    const sweeper = new WebhookDeliverySweeper(store, queue, {
+      queue: { workers: false },
+      webhooks: { overdueAfterMs: 60_000 },
+    } as AppConfig);
     return { jobs, queue, sweeper };
   }
 

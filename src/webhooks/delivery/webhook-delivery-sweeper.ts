@@ -10,7 +10,7 @@ const SWEEP_BATCH = 500;
 
 /**
  * In processes that run jobs: every WEBHOOK_SWEEP_INTERVAL_MS, queues again the PENDING deliveries
- * over a minute past due — their job was lost (Redis lost its data) or their worker died mid-attempt
+ * over WEBHOOK_OVERDUE_AFTER_MS (a minute) past due — their job was lost (Redis lost its data) or their worker died mid-attempt
  * (the lease ran out), or their job ended without an attempt (it failed for good while the database
  * was away, or found the delivery not yet due by the database's clock). Each with a job id of its own:
  * the lost job's id may still be held by the queue, which would take the add for a repeat and drop it.
@@ -42,7 +42,7 @@ export class WebhookDeliverySweeper implements OnApplicationBootstrap, OnApplica
 
   /** Returns how many deliveries it queued again. */
   async sweep(): Promise<number> {
-    const overdue = await this.store.overdue(SWEEP_BATCH);
+    const overdue = await this.store.overdue(SWEEP_BATCH, this.config.webhooks.overdueAfterMs);
     await this.queue.enqueue(overdue, { fresh: 'sweep' });
     if (overdue.length) this.logger.warn({ message: 'Re-queued overdue webhook deliveries', deliveries: overdue.length });
     return overdue.length;

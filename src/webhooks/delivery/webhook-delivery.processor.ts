@@ -14,9 +14,6 @@ import { DELIVER_WEBHOOK_JOB, WebhookDeliveryQueue, type DeliverWebhookJob } fro
 import { WebhookDeliveryStore, type AttemptRecord, type ClaimedDelivery } from './webhook-delivery-store';
 import { postWebhook, type WebhookHttpResult } from './webhook-http';
 
-/** Time beyond the attempt's own timeout before its lease runs out (signing, recording, a slow database). */
-const LEASE_MARGIN_MS = 30_000;
-
 export type WebhookAttemptOutcome = 'SKIPPED' | WebhookDeliveryStatus;
 
 /**
@@ -42,11 +39,16 @@ export class WebhookDeliveryProcessor {
 
   @JobHandler(DELIVER_WEBHOOK_JOB)
   async deliver(job: Job<DeliverWebhookJob>): Promise<WebhookAttemptOutcome> {
-    const { timeoutMs } = this.config.webhooks;
-    const delivery = await this.store.claim(job.data.deliveryId, timeoutMs + LEASE_MARGIN_MS);
+    const { timeoutMs, leaseMarginMs } = this.config.webhooks;
+    const delivery = await this.store.claim(job.data.deliveryId, timeoutMs + leaseMarginMs);
     if (!delivery) return 'SKIPPED'; // delivered, failed, gone, not due yet, or another worker has it
     if (!delivery.url || !delivery.enabled || !delivery.secretSealed) {
       await this.store.fail(delivery.id, 'The endpoint is disabled.');
+      return WebhookDeliveryStatus.FAILED;
+    }
+    if (this.config.env === 'production' && !isHttps(delivery.url)) {
+      // Saved before production, or written around the API: never sent in the clear.
+      await this.record(this.outcome(delivery, { error: 'Refused: production sends webhooks over HTTPS only.', durationMs: 0 }, true));
       return WebhookDeliveryStatus.FAILED;
     }
     const body = JSON.stringify(delivery.payload);
@@ -75,11 +77,13 @@ export class WebhookDeliveryProcessor {
     return record.status;
   }
 
-  private outcome(delivery: ClaimedDelivery, result: WebhookHttpResult): AttemptRecord {
+  /** `final`: a failure that no retry can mend. */
+  private outcome(delivery: ClaimedDelivery, result: WebhookHttpResult, final = false): AttemptRecord {
     const delivered = isDelivered(result);
-    const next = delivered
-      ? null
-      : nextAttemptAt(result, delivery.attemptCount, new Date(delivery.createdAt), new Date(), this.config.webhooks);
+    const next =
+      delivered || final
+        ? null
+        : nextAttemptAt(result, delivery.attemptCount, new Date(delivery.createdAt), new Date(), this.config.webhooks);
     const answered = 'statusCode' in result;
     return {
       deliveryId: delivery.id,
@@ -108,4 +112,8 @@ export class WebhookDeliveryProcessor {
       ),
     );
   }
+}
+
+function isHttps(url: string): boolean {
+  return URL.canParse(url) && new URL(url).protocol === 'https:';
 }
