@@ -1,0 +1,41 @@
+import { Transactional } from '@nestjs-cls/transactional';
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from './access-policy.service';
+import type { Actor } from './auth/actor';
+import { ApiKeyScope } from './auth/api-key-scope';
+import { MemberRole } from './entities/membership.entity';
+import type { Organization } from './entities/organization.entity';
+import { MembershipsService } from './memberships.service';
+import { OrganizationsService } from './organizations.service';
+
+export interface NewCustomer {
+  externalReference: string;
+  name: string;
+  admin: { email: string; firstName: string; lastName: string };
+}
+
+/**
+ * Onboarding by an outside system (a storefront meeting a new customer): the organisation of its
+ * reference and its first admin, in one transaction. Idempotent on the reference: a repeat finds
+ * the organisation and changes nothing (no second admin, no second mail).
+ */
+@Injectable()
+export class ProvisioningService {
+  constructor(
+    private readonly access: AccessPolicy,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
+  ) {}
+
+  @Transactional()
+  async provision(actor: Actor, input: NewCustomer): Promise<{ organization: Organization; created: boolean }> {
+    this.access.requirePlatform(actor, ApiKeyScope.ORGANIZATIONS_WRITE);
+    const result = await this.organizations.createForReference(actor, input);
+    if (result.created) {
+      // addMember's path, with its consent rules: a platform key is no platform admin, so an
+      // existing account is only offered the membership; a new address gets its set-password mail.
+      await this.memberships.enrol(actor, result.organization.id, input.admin, MemberRole.ORG_ADMIN);
+    }
+    return result;
+  }
+}
