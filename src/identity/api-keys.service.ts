@@ -63,7 +63,13 @@ export class ApiKeysService {
   async createPlatform(actor: Actor, name: string, scopes: ApiKeyScope[]): Promise<{ apiKey: ApiKey; secret: string }> {
     if (!actsForPlatform(actor)) throw new ForbiddenError(PLATFORM_ONLY);
     if (scopes.length === 0) throw new BadUserInputError([{ field: 'scopes', message: 'must name at least one scope' }]);
-    return this.insert(actor, null, name, [...new Set(scopes)].sort());
+    // Once each, in the enum's order, whatever order they came in.
+    return this.insert(
+      actor,
+      null,
+      name,
+      Object.values(ApiKeyScope).filter((scope) => scopes.includes(scope)),
+    );
   }
 
   private async insert(
