@@ -90,6 +90,17 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     { input: { apiKeyId: y.apiKeyId } },
   ],
   createOrganization: () => [`mutation { createOrganization(input: { name: "Mine now" }) { organization { id } } }`, {}],
+  // Platform-wide: callers of an organisation are refused outright (provisioning.e2e-spec for platform keys).
+  createPlatformApiKey: () => [
+    `mutation { createPlatformApiKey(input: { name: "Escalate", scopes: [ORGANIZATIONS_WRITE] }) { secret } }`,
+    {},
+  ],
+  platformApiKeys: () => [`query { platformApiKeys { totalCount } }`, {}],
+  provisionOrganization: () => [
+    `mutation($input: ProvisionOrganizationInput!) { provisionOrganization(input: $input) { organization { id } } }`,
+    { input: { externalReference: 'X-GRAB', name: 'Mine now', admin: { email: 'intruder@example.test', firstName: 'I', lastName: 'N' } } },
+  ],
+  organizationByExternalReference: () => [`query { organizationByExternalReference(externalReference: "Y-REF") { id } }`, {}],
   codes: (y) => [`query($id: UUID!) { codes(organizationId: $id) { totalCount } }`, { id: y.organizationId }],
   code: (y) => [`query($id: UUID!) { code(id: $id) { code } }`, { id: y.codeId }],
   codeBatches: (y) => [`query($id: UUID!) { codeBatches(organizationId: $id) { totalCount } }`, { id: y.organizationId }],

@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
+import { ApiKeyScope, RequiresScope } from '../identity/auth/api-key-scope';
 import { CurrentActor } from '../identity/auth/auth.decorators';
 import { ContractsService } from './contracts.service';
 import { OrderConnection, OrderFilter, RecordOrderInput, RecordOrderPayload } from './dto/order.dto';
@@ -32,9 +33,10 @@ export class OrdersResolver {
     return this.service.get(actor, id);
   }
 
+  @RequiresScope(ApiKeyScope.ORDERS_WRITE)
   @Mutation(() => RecordOrderPayload, {
     description:
-      'Records an order of seats (the organisation’s API key, i.e. its storefront, or its admins). At a price that generates registration codes, an order of two or more seats gets one code per seat. Idempotent on externalReference.',
+      'Records an order of seats (the organisation’s API key, i.e. its storefront, or its admins; a platform key with ORDERS_WRITE for any organisation). At a price that generates registration codes, an order of two or more seats gets one code per seat. Idempotent on externalReference.',
   })
   recordOrder(
     @CurrentActor() actor: Actor,

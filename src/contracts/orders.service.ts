@@ -4,7 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from '../identity/access-policy.service';
-import { actorUserId, type Actor } from '../identity/auth/actor';
+import { actorApiKeyId, actorUserId, type Actor } from '../identity/auth/actor';
+import { ApiKeyScope } from '../identity/auth/api-key-scope';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { ContractsService } from './contracts.service';
 import { Order } from './entities/order.entity';
@@ -24,6 +25,9 @@ export interface OrderFilter {
 
 /** Orders come from the organisation's storefront (its API key) or its admins, who also read them. */
 const ORDERS = { role: MemberRole.ORG_ADMIN, apiKey: true };
+
+/** Recording also takes a platform key with `orders:write` (a storefront serving many organisations), for any organisation. */
+const RECORD = { ...ORDERS, scope: ApiKeyScope.ORDERS_WRITE };
 
 /** Orders of fewer seats make no codes (workflow B): a single seat is the buyer's own, not one to hand out. */
 export const MIN_SEATS_FOR_CODES = 2;
@@ -53,7 +57,7 @@ export class OrdersService {
    */
   @Transactional()
   async record(actor: Actor, input: NewOrder): Promise<{ order: Order; created: boolean }> {
-    await this.access.requireOrganization(actor, input.organizationId, ORDERS);
+    await this.access.requireOrganization(actor, input.organizationId, RECORD);
     const price = await this.contracts.usablePrice(input.organizationId, input.priceId);
     const externalReference = input.externalReference.trim();
     // ON CONFLICT DO NOTHING: a concurrent report of the same reference waits for this one and then
@@ -68,7 +72,7 @@ export class OrdersService {
         priceId: price.id,
         quantity: input.quantity,
         placedAt: input.placedAt,
-        recordedByApiKeyId: actor.kind === 'apiKey' ? actor.apiKeyId : null,
+        recordedByApiKeyId: actorApiKeyId(actor),
         recordedByUserId: actorUserId(actor),
       })
       .orIgnore()

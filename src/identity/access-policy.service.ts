@@ -2,7 +2,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@tessera/common';
-import type { Actor } from './auth/actor';
+import { actsForPlatform, type Actor } from './auth/actor';
+import { ApiKeyScope, scopeLabel } from './auth/api-key-scope';
 import { MemberRole, Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
 
@@ -11,6 +12,8 @@ export interface RoleRequirement {
   role: MemberRole;
   /** Whether the organisation's own API keys may do this (integrations such as order reporting). */
   apiKey?: boolean;
+  /** The scope that lets a platform API key do this for any organisation (none: platform keys may not). */
+  scope?: ApiKeyScope;
 }
 
 /**
@@ -39,8 +42,20 @@ export class AccessPolicy {
     await this.require(actor, organizationId, requirement);
   }
 
+  /** For platform-wide operations: operators, platform admins, and platform API keys holding `scope`. */
+  requirePlatform(actor: Actor, scope: ApiKeyScope): void {
+    if (actsForPlatform(actor)) return;
+    if (actor.kind === 'platformKey') {
+      if (actor.scopes.includes(scope)) return;
+      throw new ForbiddenError(`This needs the API key scope ${scopeLabel(scope)}, which this platform API key does not hold.`);
+    }
+    throw new ForbiddenError('Only platform admins may do this.');
+  }
+
   async allows(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<boolean> {
     if (actor.kind === 'apiKey') return Boolean(requirement.apiKey) && actor.organizationId === organizationId;
+    // A platform key is no platform admin: only what the requirement's scope names, never a role.
+    if (actor.kind === 'platformKey') return Boolean(requirement.scope) && actor.scopes.includes(requirement.scope!);
     if (actor.kind === 'operator' || actor.isPlatformAdmin) return true;
     const membership = await this.txHost.tx.getRepository(Membership).findOneBy({ organizationId, userId: actor.userId });
     if (!membership) return false;
@@ -50,6 +65,8 @@ export class AccessPolicy {
   /** Organisations whose data the caller may read (null: all of them, for platform admins). */
   async readableOrganizationIds(actor: Actor): Promise<string[] | null> {
     if (actor.kind === 'apiKey') return [actor.organizationId];
+    // Listing organisations is no scope's: a platform key reads one by its reference instead.
+    if (actor.kind === 'platformKey') return [];
     if (actor.kind === 'operator' || actor.isPlatformAdmin) return null;
     const memberships = await this.txHost.tx.getRepository(Membership).findBy({ userId: actor.userId });
     return memberships.map((m) => m.organizationId);

@@ -2,8 +2,16 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { PageArgs, UUIDScalar } from '@tessera/common';
 import { ApiKeysService } from './api-keys.service';
 import type { Actor } from './auth/actor';
-import { CurrentActor } from './auth/auth.decorators';
-import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from './dto/api-key.dto';
+import { CurrentActor, PlatformAdminOnly } from './auth/auth.decorators';
+import {
+  ApiKeyConnection,
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  CreatePlatformApiKeyInput,
+  CreatePlatformApiKeyPayload,
+  RevokeApiKeyInput,
+  RevokeApiKeyPayload,
+} from './dto/api-key.dto';
 
 @Resolver()
 export class ApiKeysResolver {
@@ -28,7 +36,27 @@ export class ApiKeysResolver {
     return this.service.create(actor, input.organizationId, input.name);
   }
 
-  @Mutation(() => RevokeApiKeyPayload, { description: 'Revokes an API key at once (organisation admins).' })
+  @PlatformAdminOnly()
+  @Query(() => ApiKeyConnection, { description: 'The platform API keys, without their secrets (platform admins).' })
+  platformApiKeys(@CurrentActor() actor: Actor, @Args() page: PageArgs): Promise<ApiKeyConnection> {
+    return this.service.listPlatform(actor, page);
+  }
+
+  @PlatformAdminOnly()
+  @Mutation(() => CreatePlatformApiKeyPayload, {
+    description:
+      'Creates a platform API key with scopes, for a system serving many organisations; its secret is shown only in this answer (platform admins).',
+  })
+  createPlatformApiKey(
+    @CurrentActor() actor: Actor,
+    @Args('input', { description: 'A name for the key and its scopes.' }) input: CreatePlatformApiKeyInput,
+  ): Promise<CreatePlatformApiKeyPayload> {
+    return this.service.createPlatform(actor, input.name, input.scopes);
+  }
+
+  @Mutation(() => RevokeApiKeyPayload, {
+    description: "Revokes an API key at once (an organisation's key: its admins; a platform key: platform admins).",
+  })
   async revokeApiKey(
     @CurrentActor() actor: Actor,
     @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,

@@ -2,10 +2,12 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import {
+  BadUserInputError,
   ConnectionShape,
   hashToken,
   newId,
   newSecretToken,
+  ForbiddenError,
   NotFoundError,
   PageArgs,
   paginate,
@@ -14,10 +16,13 @@ import {
 import { EventBus } from '@tessera/events';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AccessPolicy } from './access-policy.service';
-import { actorUserId, type Actor, type ApiKeyActor } from './auth/actor';
+import { actorUserId, actsForPlatform, type Actor } from './auth/actor';
+import { ApiKeyScope } from './auth/api-key-scope';
 import { ApiKey } from './entities/api-key.entity';
 import { MemberRole } from './entities/membership.entity';
 import { ApiKeyCreated, ApiKeyRevoked } from './events/identity.events';
+
+const PLATFORM_ONLY = 'Only platform admins may manage platform API keys.';
 
 /** Every key starts so; it tells keys from bearer tokens and makes leaked keys easy to scan for. */
 export const API_KEY_PREFIX = 'tsk_';
@@ -40,10 +45,39 @@ export class ApiKeysService {
     return paginate(this.keys.createQueryBuilder('key').where('key.organization_id = :organizationId', { organizationId }), args);
   }
 
+  /** The platform's keys, without their secrets (platform admins). */
+  async listPlatform(actor: Actor, args: PageArgs): Promise<ConnectionShape<ApiKey>> {
+    if (!actsForPlatform(actor)) throw new ForbiddenError(PLATFORM_ONLY);
+    return paginate(this.keys.createQueryBuilder('key').where('key.organization_id IS NULL'), args);
+  }
+
   /** Creates a key; the returned secret is the only time anyone sees it. */
   @Transactional()
   async create(actor: Actor, organizationId: string, name: string): Promise<{ apiKey: ApiKey; secret: string }> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    return this.insert(actor, organizationId, name, []);
+  }
+
+  /** Creates a platform key with its scopes (platform admins); the returned secret is the only time anyone sees it. */
+  @Transactional()
+  async createPlatform(actor: Actor, name: string, scopes: ApiKeyScope[]): Promise<{ apiKey: ApiKey; secret: string }> {
+    if (!actsForPlatform(actor)) throw new ForbiddenError(PLATFORM_ONLY);
+    if (scopes.length === 0) throw new BadUserInputError([{ field: 'scopes', message: 'must name at least one scope' }]);
+    // Once each, in the enum's order, whatever order they came in.
+    return this.insert(
+      actor,
+      null,
+      name,
+      Object.values(ApiKeyScope).filter((scope) => scopes.includes(scope)),
+    );
+  }
+
+  private async insert(
+    actor: Actor,
+    organizationId: string | null,
+    name: string,
+    scopes: ApiKeyScope[],
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
     const prefix = randomBytes(6).toString('hex');
     const { token: secretPart, hash: secretHash } = newSecretToken();
     const apiKey = this.keys.create({
@@ -52,6 +86,7 @@ export class ApiKeysService {
       name: name.trim(),
       prefix,
       secretHash,
+      scopes,
       createdById: actorUserId(actor),
       lastUsedAt: null,
       revokedAt: null,
@@ -67,7 +102,11 @@ export class ApiKeysService {
   async revoke(actor: Actor, apiKeyId: string): Promise<ApiKey> {
     const apiKey = await this.keys.findOne({ where: { id: apiKeyId }, lock: { mode: 'pessimistic_write' } });
     if (!apiKey) throw new NotFoundError('ApiKey', apiKeyId);
-    await this.access.require(actor, apiKey.organizationId, { role: MemberRole.ORG_ADMIN });
+    if (apiKey.organizationId === null) {
+      if (!actsForPlatform(actor)) throw new ForbiddenError(PLATFORM_ONLY);
+    } else {
+      await this.access.require(actor, apiKey.organizationId, { role: MemberRole.ORG_ADMIN });
+    }
     if (apiKey.revokedAt) return apiKey;
     await this.keys.update({ id: apiKey.id }, { revokedAt: () => 'now()' });
     await this.events.publish(
@@ -76,7 +115,8 @@ export class ApiKeysService {
     return (await this.keys.findOneBy({ id: apiKey.id }))!;
   }
 
-  async authenticate(rawKey: string): Promise<ApiKeyActor> {
+  /** The caller a key stands for: its organisation's integration, or a platform key with its scopes. */
+  async authenticate(rawKey: string): Promise<Actor> {
     const match = KEY_PATTERN.exec(rawKey);
     const apiKey = match ? await this.keys.findOneBy({ prefix: match[1] }) : null;
     const valid = Boolean(
@@ -91,6 +131,8 @@ export class ApiKeysService {
       .set({ lastUsedAt: () => "date_trunc('minute', now())" })
       .where("id = :id AND (last_used_at IS NULL OR last_used_at < date_trunc('minute', now()))", { id: apiKey.id })
       .execute();
-    return { kind: 'apiKey', apiKeyId: apiKey.id, organizationId: apiKey.organizationId };
+    return apiKey.organizationId === null
+      ? { kind: 'platformKey', apiKeyId: apiKey.id, scopes: apiKey.scopes }
+      : { kind: 'apiKey', apiKeyId: apiKey.id, organizationId: apiKey.organizationId };
   }
 }

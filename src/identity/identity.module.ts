@@ -31,6 +31,8 @@ import { RateLimitSweep } from './rate-limit-sweep';
 import { GuessingBudget } from './guessing-budget.service';
 import { MembershipInvitation } from './entities/membership-invitation.entity';
 import { MembershipOffersService } from './membership-offers.service';
+import { ProvisioningResolver } from './provisioning.resolver';
+import { ProvisioningService } from './provisioning.service';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
@@ -66,6 +68,8 @@ import { MembershipOffersService } from './membership-offers.service';
     RateLimitSweep,
     GuessingBudget,
     MembershipOffersService,
+    ProvisioningService,
+    ProvisioningResolver,
   ],
   exports: [
     UsersService,

@@ -64,6 +64,16 @@ export class MembershipsService {
   @Transactional()
   async addMember(actor: Actor, organizationId: string, person: NewUser, role: MemberRole): Promise<Membership | null> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
+    return this.enrol(actor, organizationId, person, role);
+  }
+
+  /**
+   * addMember's work, for a caller that has checked the actor may act for the organisation
+   * (onboarding, by a platform key that is no admin of it). The same consent rules: only
+   * platform admins and operators connect an existing account directly; anyone else offers.
+   */
+  @Transactional()
+  async enrol(actor: Actor, organizationId: string, person: NewUser, role: MemberRole): Promise<Membership | null> {
     const existing = await this.users.findByEmail(person.email);
     if (!existing) {
       const user = await this.users.create({ ...person, homeOrganizationId: organizationId }, actorUserId(actor));

@@ -5,6 +5,7 @@ import { Contract } from '../contracts/entities/contract.entity';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
+import { ApiKeyScope, RequiresScope } from '../identity/auth/api-key-scope';
 import { CurrentActor } from '../identity/auth/auth.decorators';
 import { CodesService, displayCodeOf } from './codes.service';
 import { CodeConnection, CodeFilter, UpdateCodeInput, UpdateCodePayload, VoidCodeInput, VoidCodePayload } from './dto/code.dto';
@@ -18,7 +19,11 @@ export class CodesResolver {
     private readonly contracts: ContractsService,
   ) {}
 
-  @Query(() => CodeConnection, { description: "An organisation's codes, filtered and searched (its admins)." })
+  @RequiresScope(ApiKeyScope.CODES_READ)
+  @Query(() => CodeConnection, {
+    description:
+      "An organisation's codes, filtered and searched (its admins and API keys; a platform key with CODES_READ for any organisation).",
+  })
   codes(
     @CurrentActor() actor: Actor,
     @Args('organizationId', { type: () => UUIDScalar, description: 'The organisation.' }) organizationId: string,

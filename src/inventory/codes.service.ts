@@ -9,6 +9,7 @@ import { In, SelectQueryBuilder } from 'typeorm';
 import { ContractsService } from '../contracts/contracts.service';
 import { AccessPolicy, type RoleRequirement } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
+import { ApiKeyScope } from '../identity/auth/api-key-scope';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { CodeStore } from './code-store';
 import type { CodeFilter, UpdateCodeInput } from './dto/code.dto';
@@ -18,6 +19,8 @@ import { Code, CodeStatus } from './entities/code.entity';
 import { CodeUpdated, CodeVoided } from './events/inventory.events';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN, apiKey: true };
+/** The list also takes a platform key with `codes:read`, for any organisation (a storefront showing a customer its codes). */
+const LIST = { ...ADMIN, scope: ApiKeyScope.CODES_READ };
 
 /** An organisation's codes: list, search, look up, change, void, export, summarise. */
 @Injectable()
@@ -35,7 +38,7 @@ export class CodesService {
   }
 
   async list(actor: Actor, organizationId: string, page: PageArgs, filter: CodeFilter = {}): Promise<ConnectionShape<Code>> {
-    await this.access.requireOrganization(actor, organizationId, ADMIN);
+    await this.access.requireOrganization(actor, organizationId, LIST);
     await this.checkFilter(organizationId, filter);
     return paginate(this.filtered(organizationId, filter), page);
   }

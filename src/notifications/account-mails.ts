@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OnEventInTransaction } from '@tessera/events';
-import { EmailVerificationRequested, MembershipOffered, PasswordResetRequested } from '../identity/events/identity.events';
+import {
+  AccountSetupRequested,
+  EmailVerificationRequested,
+  MembershipOffered,
+  PasswordResetRequested,
+} from '../identity/events/identity.events';
 import { MembershipOffersService } from '../identity/membership-offers.service';
 import { OrganizationsService } from '../identity/organizations.service';
 import { PasswordTokensService } from '../identity/password-tokens.service';
@@ -79,6 +84,33 @@ export class AccountMails {
       eventId: event.id,
       data: { recipient: recipientData(user), organization: { name: organization.name }, expiresAt: mailDate(link.expiresAt) },
       secrets: { acceptUrl: link.url },
+    });
+  }
+
+  /**
+   * An onboarded organisation's first admin, new to the platform: the account mail with a
+   * one-time set-password link (the platform's, sealed), in the request's transaction.
+   */
+  @OnEventInTransaction(AccountSetupRequested)
+  async onAccountSetupRequested(event: AccountSetupRequested): Promise<void> {
+    const [user, [organization]] = await Promise.all([
+      this.users.findById(event.payload.userId),
+      this.organizations.findByIds([event.organizationId!]),
+    ]);
+    if (!user || user.passwordHash || !organization) return;
+    const link = await this.passwordTokens.issue(user.id);
+    await this.notifications.queue({
+      kind: MessageKind.ACCOUNT_CREATED,
+      recipient: user.email,
+      organizationId: organization.id,
+      eventId: event.id,
+      data: {
+        recipient: recipientData(user),
+        organization: { name: organization.name },
+        product: { name: '' },
+        expiresAt: mailDate(link.expiresAt),
+      },
+      secrets: { setPasswordUrl: link.url },
     });
   }
 }

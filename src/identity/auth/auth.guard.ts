@@ -2,14 +2,16 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '@tessera/common';
 import { API_KEY_PREFIX, ApiKeysService } from '../api-keys.service';
-import { actsForPlatform } from './actor';
+import { actsForPlatform, type Actor } from './actor';
+import { ApiKeyScope, REQUIRED_SCOPE, scopeLabel } from './api-key-scope';
 import { ACCESS_RULE, AccessRule, requestOf } from './auth.decorators';
 import { TokenService } from './token.service';
 
 /**
  * Global guard: finds the caller from `Authorization: Bearer <token or API key>` (or `X-Api-Key`)
  * and applies the operation's rule. Organisation-level checks happen in the services, against the
- * organisation that owns the data.
+ * organisation that owns the data. A platform API key passes only an operation that names one of
+ * its scopes (`@RequiresScope`), whatever the operation's rule: deny by default, in this one place.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -35,10 +37,21 @@ export class AuthGuard implements CanActivate {
         if (rule !== 'public') throw error;
       }
     }
+    if (request.actor?.kind === 'platformKey') return this.checkScope(context, request.actor);
     if (rule === 'public') return true;
     if (!request.actor) throw new UnauthenticatedError();
     if (rule === 'platform-admin' && !actsForPlatform(request.actor)) {
       throw new ForbiddenError('Only platform admins may do this.');
+    }
+    return true;
+  }
+
+  /** The operation's scope stands in for its rule (a platform-admin operation too); the services check the scope again. */
+  private checkScope(context: ExecutionContext, actor: Extract<Actor, { kind: 'platformKey' }>): boolean {
+    const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
+    if (!scope) throw new ForbiddenError('A platform API key may call only operations that name one of its scopes; this one names none.');
+    if (!actor.scopes.includes(scope)) {
+      throw new ForbiddenError(`This needs the API key scope ${scopeLabel(scope)}, which this platform API key does not hold.`);
     }
     return true;
   }

@@ -1,9 +1,13 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ApiKeyScope } from '../auth/api-key-scope';
 import { Organization } from './organization.entity';
 
-@ObjectType({ description: "An organisation's key for its own systems (storefront, booking system). The secret is shown once." })
+@ObjectType({
+  description:
+    "A key for a system that calls the API: an organisation's own (storefront, booking system), acting for it, or a platform key for a system serving many organisations, limited to its scopes. The secret is shown once.",
+})
 @Entity('api_key')
 @Index('api_key_organization_idx', ['organizationId', 'id'])
 export class ApiKey {
@@ -11,9 +15,14 @@ export class ApiKey {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => UUIDScalar, { description: 'The organisation the key acts for.' })
-  @Column({ type: 'uuid' })
-  organizationId: string;
+  @Field(() => UUIDScalar, { nullable: true, description: 'The organisation the key acts for (none for a platform key).' })
+  @Column({ type: 'uuid', nullable: true })
+  organizationId: string | null;
+
+  /** Used only by platform keys; an organisation's key acts for its organisation as before. */
+  @Field(() => [ApiKeyScope], { description: 'What a platform key may do (empty for an organisation’s key).' })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  scopes: ApiKeyScope[];
 
   @Field({ description: 'What the key is for, e.g. "Storefront".' })
   @Column({ type: 'text' })

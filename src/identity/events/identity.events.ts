@@ -22,6 +22,11 @@ export class MemberRemoved extends DomainEvent<{ membershipId: string; userId: s
   static override readonly type = 'MemberRemoved';
 }
 
+/** An account made for an organisation's new admin without a password: its owner is mailed a set-password link. */
+export class AccountSetupRequested extends DomainEvent<{ userId: string }> {
+  static override readonly type = 'AccountSetupRequested';
+}
+
 export class ApiKeyCreated extends DomainEvent<{ apiKeyId: string; name: string; prefix: string }> {
   static override readonly type = 'ApiKeyCreated';
 }
