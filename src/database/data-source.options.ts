@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { AlwaysHeardClient } from './always-heard-client';
 import { SnakeNamingStrategy } from './naming-strategy';
 
 const extension = __filename.endsWith('.ts') ? 'ts' : 'js';
@@ -16,6 +17,7 @@ export function dataSourceOptions(url: string, options: { entities?: 'glob' } = 
     migrationsTableName: 'migration',
     synchronize: false,
     ...(options.entities === 'glob' ? { entities: [ENTITIES_GLOB] } : {}),
-    extra: { max: 20, application_name: 'tessera' },
+    // pg-pool makes its clients with `Client`: one that cannot crash the process with an unheard error.
+    extra: { max: 20, application_name: 'tessera', Client: AlwaysHeardClient },
   };
 }
