@@ -1,15 +1,13 @@
-import { eventually, Fixtures, freePort, Person, SmtpSink, TestApp } from '@tessera/testing';
+import { eventually, freePort, startOrganizationApp, type OrganizationApp } from '@tessera/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccessGrantsService } from '../src/access/access-grants.service';
-import { Organization } from '../src/identity/entities/organization.entity';
-import { InvitationsService } from '../src/invitations/invitations.service';
 import { newWebhookSecret, signWebhook } from '../src/webhooks/delivery/standard-webhooks';
 import { WEBHOOK_EVENT_TYPES } from '../src/webhooks/catalog/event-types';
 import type { PublicWebhookEvent } from '../src/webhooks/catalog/public-event';
 import { PublicEventBuilder, WEBHOOK_SOURCE_EVENTS, webhookTestEvent } from '../src/webhooks/catalog/public-event-builder';
 import type { OutboxEvent } from '@tessera/events';
+import { REJECTED, shapeOf, walkCatalog } from './support/catalog-walk';
 
 /**
  * The public event catalog against the real app: a small workflow makes every source event, the
@@ -18,146 +16,37 @@ import type { OutboxEvent } from '@tessera/events';
  * and must accept a signed delivery and refuse a forged one.
  */
 const RECEIVER = join(__dirname, '..', 'docs', 'examples', 'webhook-receiver.mjs');
-const REJECTED = 'bounce@example.test';
-
-/** The keys, recursively: what a receiver's parser relies on (a value may be null where the example has one). */
-function shapeOf(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'value';
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner)]));
-}
 
 describe('webhook catalog: public events built from a real workflow', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let fixtures: Fixtures;
-  let organization: Organization;
-  let admin: Person;
-  let priceId: string;
+  let app: OrganizationApp;
   /** Every secret the workflow handled, which must never show in a public event. */
   const secrets: string[] = [];
   const built = new Map<string, PublicWebhookEvent[]>();
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    smtp.rejectRecipients.add(REJECTED);
-    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: 'https://app.example.test', MAIL_MAX_ATTEMPTS: '1' } });
-    fixtures = new Fixtures(t);
-    ({ organization, admin } = await fixtures.organization('Hooked Org'));
-    ({
-      price: { id: priceId },
-    } = await fixtures.catalogue(organization, { productName: 'Webhook course' }));
+    app = await startOrganizationApp({
+      organizationName: 'Hooked Org',
+      productName: 'Webhook course',
+      env: { APP_URL: 'https://app.example.test', MAIL_MAX_ATTEMPTS: '1' },
+      rejectRecipients: [REJECTED],
+    });
   });
   afterAll(async () => {
-    await t.close();
-    await smtp.close();
+    await app.t.close();
+    await app.smtp.close();
   });
 
   it('walks a workflow that makes every source event', async () => {
-    const codes = await fixtures.codes(organization, { quantity: 12, priceId }); // codes.generated
-    await admin.client.ok(`mutation($input: ImportCodesInput!) { importCodes(input: $input) { batch { id } } }`, {
-      input: { organizationId: organization.id, priceId, text: 'HOOKIMPORT0001\nHOOKIMPORT0002\n' },
-    }); // codes.imported
-
-    const { person: member } = await fixtures.member(organization); // member.added
-    const { membership: leaving } = await fixtures.member(organization);
-    await admin.client.ok(`mutation($input: RemoveMemberInput!) { removeMember(input: $input) { membership { id } } }`, {
-      input: { membershipId: leaving.id },
-    }); // member.removed
-
-    const SEND = `mutation($input: SendCodeInput!) { sendCode(input: $input) { code { id } } }`;
-    await admin.client.ok(SEND, { input: { codeId: codes[0].id, userId: member.user.id, message: 'Welcome aboard', adminComment: 'vip' } });
-    const { person: bouncing } = await fixtures.member(organization, undefined, await fixtures.person({ email: REJECTED }));
-    await admin.client.ok(SEND, { input: { codeId: codes[1].id, userId: bouncing.user.id } }); // code.sent, then message.failed
-    await eventually(async () => {
-      const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM domain_event WHERE type = 'MessageFailed'`);
-      return row.n > 0;
-    });
-
-    const REDEEM = `mutation($input: RedeemCodeInput!) { redeemCode(input: $input) { grant { id } } }`;
-    const first = (await member.client.ok(REDEEM, { input: { code: codes[0].code } })).redeemCode.grant.id; // code.redeemed, access.granted
-    await admin.client.ok(`mutation($input: RevokeAccessInput!) { revokeAccess(input: $input) { grant { id } } }`, {
-      input: { grantId: first, reason: 'Left the programme' },
-    }); // access.revoked
-    const second = (await member.client.ok(REDEEM, { input: { code: codes[2].code } })).redeemCode.grant.id;
-    await admin.client.ok(`mutation($input: ExtendAccessInput!) { extendAccess(input: $input) { grant { id } } }`, {
-      input: { grantId: second, endsAt: new Date(Date.now() + 400 * 86_400_000).toISOString() },
-    }); // access.extended
-    await t.dataSource.query(`UPDATE access_grant SET ends_at = now() - interval '1 minute' WHERE id = $1`, [second]);
-    expect(await t.get(AccessGrantsService).expireDue()).toBeGreaterThan(0); // access.expired
-
-    const INVITE = `mutation($input: InviteByEmailInput!) { inviteByEmail(input: $input) { invitations { id email } } }`;
-    const { inviteByEmail } = await admin.client.ok(INVITE, {
-      input: { organizationId: organization.id, codeId: codes[3].id, emails: ['first@example.test', 'second@example.test'] },
-    }); // invitation.sent ×2
-    const [winner] = inviteByEmail.invitations as { id: string }[];
-    await admin.client.ok(`mutation($input: InvitationIdInput!) { resendInvitation(input: $input) { invitation { id } } }`, {
-      input: { invitationId: winner.id },
-    }); // invitation.sent (resent)
-    const { copyInvitationLink } = await admin.client.ok(
-      `mutation($input: InvitationIdInput!) { copyInvitationLink(input: $input) { url } }`,
-      { input: { invitationId: winner.id } },
-    );
-    const token =
-      new URL(copyInvitationLink.url as string).searchParams.get('token') ?? (copyInvitationLink.url as string).split('/').pop()!;
-    secrets.push(token, 'Sekret-passw0rd-42');
-    await t.client.ok(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { grant { id } } }`, {
-      input: { token, firstName: 'Fay', lastName: 'First', password: 'Sekret-passw0rd-42' },
-    }); // invitation.accepted, code.redeemed, access.granted, invitation.invalidated
-
-    await admin.client.ok(INVITE, { input: { organizationId: organization.id, codeId: codes[4].id, emails: ['late@example.test'] } });
-    await t.dataSource.query(`UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE email = 'late@example.test'`);
-    expect(await t.get(InvitationsService).expireOverdue()).toBe(1); // invitation.expired
-
-    await admin.client.ok(`mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } } }`, {
-      input: { organizationId: organization.id, priceId, quantity: 3, externalReference: 'SHOP-1', placedAt: new Date().toISOString() },
-    }); // order.recorded
-
-    const people = await admin.client.upload(
-      `mutation($input: UploadSeatAssignmentsInput!) { uploadSeatAssignments(input: $input) { id status } }`,
-      { input: { organizationId: organization.id, priceId, file: null } },
-      {
-        'input.file': {
-          content: 'First name,Last name,E-mail,Password\r\nPia,People,pia@example.test,Pia-passw0rd-77\r\n',
-          filename: 'people.csv',
-        },
-      },
-    );
-    secrets.push('Pia-passw0rd-77');
-    expect(people.data?.uploadSeatAssignments.status).toBe('VALID');
-    await admin.client.ok(`mutation($input: CompletePeopleImportInput!) { completePeopleImport(input: $input) { id status } }`, {
-      input: { importId: people.data!.uploadSeatAssignments.id },
-    }); // people_import.completed
-
-    const { createContract } = await admin.client.ok(
-      `mutation($input: CreateContractInput!) { createContract(input: $input) { contract { id } } }`,
-      { input: { organizationId: organization.id, name: 'Hook contract', invitationPrefix: 'wh', priceIds: [priceId] } },
-    );
-    const { createParticipant } = await admin.client.ok(
-      `mutation($input: CreateParticipantInput!) { createParticipant(input: $input) { participant { id version } } }`,
-      { input: { contractId: createContract.contract.id, firstName: 'Pat', lastName: 'Part', email: 'pat@example.test' } },
-    );
-    const { id: participantId, version } = createParticipant.participant;
-    const csv =
-      'Participant ID,Row Version,First Name,Last Name,E-mail,Phone,Date of Birth,External Reference,Price Code,Invitation Code\r\n' +
-      `${participantId},${version},Pat,Part,pat@example.test,,,,STD,\r\n`;
-    const uploaded = await admin.client.upload(
-      `mutation($input: UploadParticipantCodesInput!) { uploadParticipantCodes(input: $input) { id status problems { message } } }`,
-      { input: { contractId: createContract.contract.id, file: null } },
-      { 'input.file': { content: csv, filename: 'participants.csv' } },
-    );
-    expect(uploaded.data?.uploadParticipantCodes).toMatchObject({ status: 'VALID' });
-    await admin.client.ok(`mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`, {
-      id: uploaded.data!.uploadParticipantCodes.id,
-    }); // participant_import.completed
+    secrets.push(...(await walkCatalog(app)).secrets);
   });
 
   it('builds, for every catalog type, public events shaped as the documented example', async () => {
-    const events = await t.dataSource.query<OutboxEvent[]>(
+    const events = await app.t.dataSource.query<OutboxEvent[]>(
       `SELECT id, type, organization_id AS "organizationId", actor_id AS "actorId", payload, occurred_at AS "occurredAt"
          FROM domain_event WHERE type = ANY($1) ORDER BY id`,
       [WEBHOOK_SOURCE_EVENTS.map((source) => source.type)],
     );
-    const builder = t.get(PublicEventBuilder);
+    const builder = app.t.get(PublicEventBuilder);
     const ids = new Set<string>();
     for (const event of events) {
       const publicEvents = await builder.build(event);
@@ -169,13 +58,13 @@ describe('webhook catalog: public events built from a real workflow', () => {
       }
     }
     built.set('webhook.test', [
-      webhookTestEvent({ organizationId: organization.id, webhookEndpointId: '01900000-0000-7000-8000-0000000000ff' }),
+      webhookTestEvent({ organizationId: app.organization.id, webhookEndpointId: '01900000-0000-7000-8000-0000000000ff' }),
     ]);
     for (const entry of WEBHOOK_EVENT_TYPES) {
       const made = built.get(entry.type);
       expect({ type: entry.type, built: (made?.length ?? 0) > 0 }).toEqual({ type: entry.type, built: true });
       for (const event of made!) {
-        expect(event.organizationId).toBe(organization.id);
+        expect(event.organizationId).toBe(app.organization.id);
         expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
         // Nothing of this workflow is deleted, so every object is there, with exactly the example's fields.
         const expected = shapeOf(entry.example) as Record<string, unknown>;
@@ -203,10 +92,10 @@ describe('webhook catalog: public events built from a real workflow', () => {
 
   it('serves the catalog to signed-in callers only', async () => {
     const QUERY = `{ webhookEventTypes { type version description example } }`;
-    const { webhookEventTypes } = await admin.client.ok(QUERY);
+    const { webhookEventTypes } = await app.admin.client.ok(QUERY);
     expect(webhookEventTypes.map((entry: { type: string }) => entry.type)).toEqual(WEBHOOK_EVENT_TYPES.map((entry) => entry.type));
     expect(JSON.parse(webhookEventTypes[0].example)).toEqual(WEBHOOK_EVENT_TYPES[0].example);
-    expect((await t.client.fails(QUERY)).code).toBe('UNAUTHENTICATED');
+    expect((await app.t.client.fails(QUERY)).code).toBe('UNAUTHENTICATED');
   });
 });
 

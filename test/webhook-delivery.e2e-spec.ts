@@ -1,44 +1,29 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { newId, SecretBox } from '@tessera/common';
-import { eventually, Fixtures, SmtpSink, TestApp } from '@tessera/testing';
+import { eventually, Fixtures, SmtpSink, TestApp, WebhookReceiver } from '@tessera/testing';
 import { newWebhookSecret, verifyWebhook } from '../src/webhooks/delivery/standard-webhooks';
 import { WebhookDeliverySweeper } from '../src/webhooks/delivery/webhook-delivery-sweeper';
 
 const REDEEM = `mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id } } }`;
 
-interface Received {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** Each test's receiver path answers as the test says; every request is kept. */
+/** Each test's receiver path answers as the test says; every request is kept (receiver.requests). */
 const behaviours = new Map<string, (res: ServerResponse, attempt: number) => void>();
-const received: Received[] = [];
 const hanging: ServerResponse[] = [];
 
 describe('webhook delivery', () => {
   let t: TestApp;
   let smtp: SmtpSink;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const attempt = received.filter((r) => r.path === path).length;
+    receiver = await WebhookReceiver.start({
+      answer: ({ path }, res) => {
+        const attempt = receiver.requests.filter((r) => r.path === path).length;
         (behaviours.get(path) ?? ((r) => r.end('ok')))(res, attempt);
-      });
+      },
     });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiverUrl = receiver.url;
     smtp = await SmtpSink.start();
     t = await TestApp.create({
       env: {
@@ -55,8 +40,7 @@ describe('webhook delivery', () => {
     await t.close();
     await smtp.close();
     for (const res of hanging) res.destroy();
-    receiver.closeAllConnections();
-    receiver.close();
+    await receiver.close();
   });
 
   /** An organisation with a price, an endpoint at `${receiverUrl}/${path}` taking code.redeemed, and its secret. */
@@ -101,7 +85,7 @@ describe('webhook delivery', () => {
     );
   }
 
-  const at = (path: string) => received.filter((r) => r.path === `/${path}`);
+  const at = (path: string) => receiver.requests.filter((r) => r.path === `/${path}`);
 
   it('delivers code.redeemed signed per Standard Webhooks, and logs it DELIVERED with its attempt', async () => {
     const { organization, endpointId, secret, redeem } = await organizationWithEndpoint('signed');

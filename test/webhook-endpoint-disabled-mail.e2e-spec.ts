@@ -1,8 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { newId, SecretBox } from '@tessera/common';
-import { eventually, Fixtures, SmtpSink, TestApp } from '@tessera/testing';
+import { eventually, Fixtures, SmtpSink, TestApp, WebhookReceiver } from '@tessera/testing';
 import { MemberRole } from '../src/identity/entities/membership.entity';
 import { newWebhookSecret } from '../src/webhooks/delivery/standard-webhooks';
 
@@ -17,25 +14,20 @@ const SUBJECT = 'Tessera: a webhook endpoint was disabled';
 describe('webhook endpoint disabled: its owners are mailed', () => {
   let t: TestApp;
   let smtp: SmtpSink;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(400).end('no')); // a final failure: one attempt per delivery
-    });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    // A final failure: one attempt per delivery.
+    receiver = await WebhookReceiver.start({ answer: (_request, res) => res.writeHead(400).end('no') });
+    receiverUrl = receiver.url;
     smtp = await SmtpSink.start();
     t = await TestApp.create({ env: { SMTP_URL: smtp.url, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_SWEEP_INTERVAL_MS: '200' } });
   });
   afterAll(async () => {
     await t.close();
     await smtp.close();
-    receiver.closeAllConnections();
-    receiver.close();
+    await receiver.close();
   });
 
   /** An endpoint (of the organisation, or the platform's for null) failing for six days already; returns its id and secret. */

@@ -1,5 +1,5 @@
 import { hashToken } from '@tessera/common';
-import { eventually, Fixtures, hasRedis, Person, SmtpSink, TestApp, type ReceivedMail } from '@tessera/testing';
+import { eventually, Fixtures, hasRedis, Person, SmtpSink, startOrganizationApp, TestApp, type ReceivedMail } from '@tessera/testing';
 import { parseString } from 'fast-csv';
 import Redis from 'ioredis';
 import { Organization } from '../../src/identity/entities/organization.entity';
@@ -87,13 +87,11 @@ describe('reliability: secrets at rest, guessing, CSV formulas, production HTTP'
   };
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    t = await TestApp.create({ env: { SMTP_URL: smtp.url, APP_URL: 'https://app.example.test', TRUST_PROXY: 'true' } });
-    fixtures = new Fixtures(t);
-    ({ organization, admin } = await fixtures.organization('Secrets Org'));
-    ({
-      price: { id: priceId },
-    } = await fixtures.catalogue(organization, { productName: 'Secure course' }));
+    ({ t, smtp, fixtures, organization, admin, priceId } = await startOrganizationApp({
+      organizationName: 'Secrets Org',
+      productName: 'Secure course',
+      env: { APP_URL: 'https://app.example.test', TRUST_PROXY: 'true' },
+    }));
   });
   afterAll(async () => {
     await t.close();

@@ -1,9 +1,6 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { newId, SecretBox } from '@tessera/common';
-import { describeWithRedis, eventually, Fixtures, TestApp } from '@tessera/testing';
-import { newWebhookSecret, verifyWebhook } from '../../src/webhooks/delivery/standard-webhooks';
+import { describeWithRedis, eventually, Fixtures, TestApp, WebhookReceiver } from '@tessera/testing';
+import { newWebhookSecret } from '../../src/webhooks/delivery/standard-webhooks';
 import { WebhookDeliveryQueue } from '../../src/webhooks/delivery/webhook-delivery-queue';
 
 const DELIVERIES = Number(process.env.WEBHOOK_CRASH_DELIVERIES ?? 300);
@@ -23,41 +20,29 @@ const FAST_RECOVERY = {
 
 describeWithRedis('webhooks: a worker process killed mid-delivery', () => {
   let t: TestApp;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   const secret = newWebhookSecret();
-  /** Each request as the receiver saw it: its webhook-id, when it came and when it was answered. */
+  /** Each signed request as the receiver saw it: its webhook-id, when it came and when it was answered. */
   const requests: { id: string; at: number; answeredAt: number | null }[] = [];
-  const bad: string[] = [];
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        let id: string;
-        try {
-          id = verifyWebhook(secret, req.headers, Buffer.concat(chunks).toString('utf8'));
-        } catch (error) {
-          bad.push(String(error));
-          return res.writeHead(400).end();
-        }
-        const request = { id, at: Date.now(), answeredAt: null as number | null };
+    receiver = await WebhookReceiver.start({
+      secret,
+      answer: ({ webhookId }, res) => {
+        const request = { id: webhookId!, at: Date.now(), answeredAt: null as number | null };
         requests.push(request);
         setTimeout(() => {
           request.answeredAt = Date.now();
           res.writeHead(204).end();
         }, ANSWER_MS);
-      });
+      },
     });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
     // The API only enqueues; worker processes deliver.
     t = await TestApp.create({ env: { WORKERS: 'off', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
   });
   afterAll(async () => {
     await t.close();
-    receiver.closeAllConnections();
-    receiver.close();
+    await receiver.close();
   });
 
   it('delivers every delivery after a restart; repeats only of those in flight at the kill; the log agrees', async () => {
@@ -69,7 +54,7 @@ describeWithRedis('webhooks: a worker process killed mid-delivery', () => {
       [
         endpointId,
         organization.id,
-        `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        `${receiver.url}/hooks`,
         new SecretBox(t.runtime.config.auth.tokenSecret!, 'webhook-secret').seal(secret),
       ],
     );
@@ -118,7 +103,7 @@ describeWithRedis('webhooks: a worker process killed mid-delivery', () => {
     });
     await eventually(() => expect(requests.every((r) => r.answeredAt !== null)).toBe(true));
 
-    expect(bad).toEqual([]);
+    expect(receiver.badSignatures).toEqual([]);
     const seen = new Map<string, number>();
     for (const request of requests) seen.set(request.id, (seen.get(request.id) ?? 0) + 1);
     expect([...seen.keys()].sort()).toEqual([...eventIds].sort()); // each webhook-id at least once, nothing else

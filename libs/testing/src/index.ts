@@ -3,3 +3,5 @@ export * from './graphql-client';
 export * from './test-app';
 export * from './eventually';
 export * from './smtp-sink';
+export * from './webhook-receiver';
+export * from './organization-app';
