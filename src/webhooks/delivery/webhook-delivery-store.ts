@@ -11,13 +11,13 @@ export interface QueuedDelivery {
   attemptCount: number;
 }
 
-/** A delivery claimed for one attempt, with what is needed to send it. */
 /** An endpoint as the fan-out sees it: where it is, and what it subscribes to (empty: everything). */
 export interface SubscribedEndpoint {
   id: string;
   eventTypes: string[];
 }
 
+/** A delivery claimed for one attempt, with what is needed to send it. */
 export interface ClaimedDelivery {
   id: string;
   endpointId: string;
@@ -66,10 +66,6 @@ export class WebhookDeliveryStore {
     return this.txHost.tx.query(sql, parameters) as Promise<T>;
   }
 
-  /**
-   * One delivery per (endpoint, public event) for the enabled endpoints of the organisation and the
-   * platform's that take the type; a pair that has one already adds nothing. Returns the new rows.
-   */
   /** The enabled endpoints an organisation's events go to: its own, and the platform's. */
   endpointsFor(organizationId: string | null): Promise<SubscribedEndpoint[]> {
     return this.query<SubscribedEndpoint[]>(
