@@ -12,6 +12,7 @@ import * as participants from './scenarios/participants.mjs';
 import * as redeem from './scenarios/redeem.mjs';
 import * as search from './scenarios/search.mjs';
 import * as start from './scenarios/start.mjs';
+import * as webhooks from './scenarios/webhooks.mjs';
 
 /**
  * In the order they run: later scenarios use what earlier ones made (export reads generate's
@@ -19,7 +20,7 @@ import * as start from './scenarios/start.mjs';
  * one that exports `ownEnvironment = true` starts what it needs itself (its own API, with its own
  * settings) and gets nothing, and the shared environment is started only while some scenario needs it.
  */
-const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, redeem, search, mail, start };
+const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, redeem, search, mail, webhooks, start };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !SCENARIOS[name]);
 if (unknown.length) {

@@ -136,7 +136,8 @@ export class WebhookDeliveryStore {
   /**
    * Records an attempt, the delivery's new state and the endpoint's failing_since in one statement.
    * An endpoint failing for longer than disableAfterDays is disabled (FAILING); answers whether
-   * this attempt disabled it, and since when it had been failing.
+   * this attempt disabled it, and since when it had been failing. A success on an endpoint that is not
+   * failing leaves its row alone: locking it on every attempt made one endpoint's deliveries go one at a time.
    */
   async recordAttempt(record: AttemptRecord): Promise<AttemptEffect> {
     const [row] = await this.query<AttemptEffect[]>(
@@ -150,7 +151,7 @@ export class WebhookDeliveryStore {
        before AS (
          SELECT id, enabled AS was_enabled, failing_since,
                 NOT $10::boolean AND COALESCE(failing_since < now() - make_interval(days => $11), false) AS failed_too_long
-           FROM webhook_endpoint WHERE id = $9 FOR UPDATE),
+           FROM webhook_endpoint WHERE id = $9 AND NOT ($10::boolean AND failing_since IS NULL) FOR UPDATE),
        endpoint AS (
          UPDATE webhook_endpoint e
             SET failing_since = CASE WHEN $10::boolean THEN NULL ELSE COALESCE(b.failing_since, now()) END,
