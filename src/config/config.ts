@@ -164,6 +164,10 @@ class Environment {
   @WholeNumber(1024, 1_073_741_824)
   UPLOAD_MAX_BYTES = 16 * 1_048_576;
 
+  // A background import that reports no progress for this long, with no worker holding it, is given a new job.
+  @WholeNumber(1000, 3_600_000)
+  IMPORT_RESUME_AFTER_MS = 120_000;
+
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
@@ -291,8 +295,8 @@ export interface AppConfig {
   links: { appUrl: string; invitationTtlDays: number; setPasswordTtlDays: number };
   /** Whether people are mailed when their access ends on its end date. */
   accessExpiryMail: boolean;
-  /** Largest file one upload may be (bytes). */
-  uploads: { maxBytes: number };
+  /** Largest file one upload may be (bytes); how long a RUNNING import may show no progress before it is resumed. */
+  uploads: { maxBytes: number; resumeAfterMs: number };
   codes: {
     /** Highest chance one random guess may have of hitting a live code; generations above it are refused. */
     guessCeiling: number;
@@ -430,7 +434,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       invitationTtlDays: env.INVITATION_TTL_DAYS,
       setPasswordTtlDays: env.SET_PASSWORD_TTL_DAYS,
     },
-    uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
+    uploads: { maxBytes: env.UPLOAD_MAX_BYTES, resumeAfterMs: env.IMPORT_RESUME_AFTER_MS },
     codes: {
       guessCeiling: env.CODE_GUESS_CEILING,
       inlineMax: env.CODE_GENERATE_INLINE_MAX,

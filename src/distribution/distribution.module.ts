@@ -15,6 +15,7 @@ import { CodeSend } from './entities/code-send.entity';
 import { ParticipantImport } from './entities/participant-import.entity';
 import { PeopleImport } from './entities/people-import.entity';
 import { PeopleImportResolver } from './people-import.resolver';
+import { PeopleImportRecovery } from './people-import-recovery';
 import { PeopleImportService } from './people-import.service';
 import { ParticipantCodesResolver } from './participant-codes.resolver';
 import { ParticipantCodesService } from './participant-codes.service';
@@ -52,6 +53,7 @@ import { SeatAssignmentService } from './seat-assignment.service';
     SeatAssignmentService,
     SeatAssignmentResolver,
     PeopleImportService,
+    PeopleImportRecovery,
     PeopleImportResolver,
   ],
   controllers: [ParticipantsExportController],

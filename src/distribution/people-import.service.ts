@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError, BadUserInputError, ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
-import { DomainEvent, EventBus, OnEventAfterCommit } from '@tessera/events';
+import { DomainEvent, EventBus, OnEventAfterCommit, type EventDelivery } from '@tessera/events';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import { DataSource } from 'typeorm';
 import { RedemptionService } from '../access/redemption.service';
@@ -26,10 +26,18 @@ import { SeatAssignmentService } from './seat-assignment.service';
 const ADMIN = { role: MemberRole.ORG_ADMIN };
 /** Files up to this many rows are carried out within the request; larger ones in the background. */
 export const PEOPLE_IMPORT_INLINE_MAX = 200;
+/** A RUNNING import given a new job this many times (its job lost, or its worker dead each time) is FAILED instead. */
+export const PEOPLE_IMPORT_MAX_RESUMES = 3;
+const RESUME_BATCH = 100;
 
 /** A checked people file is being carried out by a worker; the outbox makes sure one picks it up. */
 export class PeopleImportStarted extends DomainEvent<{ importId: string }> {
   static override readonly type = 'PeopleImportStarted';
+}
+
+/** The recovery round gave a RUNNING import whose job was lost (or whose worker died) a new job. */
+export class PeopleImportResumed extends DomainEvent<{ importId: string; resumes: number }> {
+  static override readonly type = 'PeopleImportResumed';
 }
 
 export class PeopleImportCompleted extends DomainEvent<{ importId: string; purpose: PeopleImportPurpose; rows: number }> {
@@ -182,8 +190,9 @@ export class PeopleImportService {
   @Transactional()
   private async start(actor: Actor, importId: string): Promise<void> {
     const [claimed] = (await this.txHost.tx.query(
-      `UPDATE people_import SET status = 'RUNNING', progress = 0 WHERE id = $1 AND status = 'VALID' RETURNING id`,
-      [importId],
+      `UPDATE people_import SET status = 'RUNNING', progress = 0, resume_after = now() + make_interval(secs => $2)
+        WHERE id = $1 AND status = 'VALID' RETURNING id`,
+      [importId, this.config.uploads.resumeAfterMs / 1000],
     )) as [{ id: string }[], number];
     if (!claimed.length) assertStatus((await this.load(importId))!, PeopleImportStatus.VALID);
     const record = await this.load(importId);
@@ -192,19 +201,70 @@ export class PeopleImportService {
     );
   }
 
-  /** In a worker: the import in one transaction; a failure is recorded (FAILED, with the row), not retried. */
-  @OnEventAfterCommit(PeopleImportStarted)
-  async onStarted(event: PeopleImportStarted): Promise<void> {
+  /**
+   * In a worker: the import in one transaction. A failure in the file's terms is recorded (FAILED,
+   * with the row) and not retried; any other is retried by the queue, and recorded on its last try.
+   */
+  @OnEventAfterCommit(PeopleImportStarted, PeopleImportResumed)
+  async onStarted(event: PeopleImportStarted | PeopleImportResumed, delivery?: EventDelivery): Promise<void> {
+    const { importId } = event.payload;
     try {
-      await this.runInBackground(event.payload.importId);
+      await this.runInBackground(importId);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error; // the database or the process: the queue retries
-      await this.dataSource.query(
-        `UPDATE people_import SET status = 'FAILED', error = $2, people = '[]' WHERE id = $1 AND status = 'RUNNING'`,
-        [event.payload.importId, error.message],
-      );
-      this.logger.warn({ message: 'People import failed', importId: event.payload.importId, error: error.message });
+      if (error instanceof AppError) return this.fail(importId, error.message);
+      // The database or the process: the queue retries; after its last try the import must not stay RUNNING.
+      if (delivery?.lastAttempt)
+        await this.fail(importId, `Stopped after ${delivery.attempt} attempts: ${String((error as Error)?.message ?? error)}`);
+      throw error;
     }
+  }
+
+  /**
+   * Gives a new job to the RUNNING imports past their deadline that no worker holds: their job was
+   * lost (Redis lost its data, the inline queue stopped) or their worker died. Carrying out is
+   * idempotent (the advisory lock and the RUNNING check), so a job merely late does no harm. One
+   * resumed PEOPLE_IMPORT_MAX_RESUMES times already is FAILED. Run by worker processes.
+   */
+  @Transactional()
+  async resumeOverdue(): Promise<{ resumed: string[]; failed: string[] }> {
+    const leaseSeconds = this.config.uploads.resumeAfterMs / 1000;
+    const overdue = (await this.txHost.tx.query(
+      `SELECT id, organization_id AS "organizationId", resumes FROM people_import
+        WHERE status = 'RUNNING' AND resume_after < now() ORDER BY resume_after LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [RESUME_BATCH],
+    )) as { id: string; organizationId: string; resumes: number }[];
+    const resumed: string[] = [];
+    const failed: string[] = [];
+    const gaveUp = `Its background job was lost ${PEOPLE_IMPORT_MAX_RESUMES + 1} times; upload the file again.`;
+    for (const row of overdue) {
+      // Held until this transaction ends: taken, no worker is carrying the import out now.
+      const [{ idle }] = (await this.txHost.tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('people_import'), hashtext($1)) AS idle`, [
+        row.id,
+      ])) as { idle: boolean }[];
+      if (idle && row.resumes >= PEOPLE_IMPORT_MAX_RESUMES) {
+        await this.txHost.tx.query(FAIL_SQL, [row.id, gaveUp]);
+        failed.push(row.id);
+        continue;
+      }
+      await this.txHost.tx.query(
+        `UPDATE people_import SET resume_after = now() + make_interval(secs => $2), resumes = resumes + $3 WHERE id = $1`,
+        [row.id, leaseSeconds, idle ? 1 : 0],
+      );
+      if (!idle) continue; // slow, not lost: its worker is still at it
+      await this.events.publish(
+        new PeopleImportResumed({ importId: row.id, resumes: row.resumes + 1 }, { organizationId: row.organizationId }),
+      );
+      resumed.push(row.id);
+    }
+    if (resumed.length) this.logger.warn({ message: 'Resumed people imports that had lost their job', imports: resumed });
+    if (failed.length) this.logger.warn({ message: 'People imports failed: their job was lost too often', imports: failed, error: gaveUp });
+    return { resumed, failed };
+  }
+
+  /** Records why a RUNNING import ended: FAILED, nothing of it was written. */
+  private async fail(importId: string, reason: string): Promise<void> {
+    await this.dataSource.query(FAIL_SQL, [importId, reason.slice(0, 2000)]);
+    this.logger.warn({ message: 'People import failed', importId, error: reason });
   }
 
   @Transactional()
@@ -261,7 +321,7 @@ export class PeopleImportService {
     }
     await this.imports.update(
       { id: record.id },
-      { status: PeopleImportStatus.COMPLETED, progress: 100, people: [], completedAt: new Date() },
+      { status: PeopleImportStatus.COMPLETED, progress: 100, people: [], completedAt: new Date(), resumeAfter: null },
     );
     await this.events.publish(
       new PeopleImportCompleted(
@@ -272,11 +332,17 @@ export class PeopleImportService {
     return assigned;
   }
 
-  /** Progress is written outside the import's transaction, so others see it while it runs. */
+  /**
+   * Progress is written outside the import's transaction, so others see it while it runs; it
+   * pushes the import's deadline on, so the recovery round leaves a live run alone.
+   */
   private async reportProgress(importId: string, done: number, total: number): Promise<void> {
     const percent = Math.floor((done / total) * 99);
     if (done === total || done % Math.max(1, Math.floor(total / 20)) === 0) {
-      await this.dataSource.query(`UPDATE people_import SET progress = $2 WHERE id = $1 AND status = 'RUNNING'`, [importId, percent]);
+      await this.dataSource.query(
+        `UPDATE people_import SET progress = $2, resume_after = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'RUNNING'`,
+        [importId, percent, this.config.uploads.resumeAfterMs / 1000],
+      );
     }
   }
 
@@ -284,6 +350,9 @@ export class PeopleImportService {
     return (await this.imports.findOneBy({ id: importId }))!;
   }
 }
+
+/** Ends a RUNNING import as FAILED with its reason ($2), dropping the password hashes it kept. */
+const FAIL_SQL = `UPDATE people_import SET status = 'FAILED', error = $2, people = '[]', resume_after = NULL WHERE id = $1 AND status = 'RUNNING'`;
 
 function assertStatus(record: PeopleImport, expected: PeopleImportStatus): void {
   if (record.status === expected) return;

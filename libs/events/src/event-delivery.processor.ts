@@ -33,7 +33,10 @@ export class EventDeliveryProcessor {
       this.logger.warn({ message: 'Nothing to deliver', eventId, handler: key, reason });
       return 'SKIPPED';
     }
-    await handler.handle(rehydrate(eventClass, record));
+    await handler.handle(rehydrate(eventClass, record), {
+      attempt: job.attemptsMade + 1,
+      lastAttempt: job.attemptsMade + 1 >= job.attempts,
+    });
     return 'DELIVERED';
   }
 }

@@ -1,14 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { DomainEvent, EventClass } from './domain-event';
-import { EVENT_HANDLER, EventHandlerMetadata, EventPhase } from './event-handler';
+import { EVENT_HANDLER, EventDelivery, EventHandlerMetadata, EventPhase } from './event-handler';
 
 export interface RegisteredHandler {
   /** Stable name (`Class.method`): part of the delivery job id, so keep it when refactoring. */
   key: string;
   /** The classes it handles, by type: a delivered event is rebuilt as its own class. */
   events: ReadonlyMap<string, EventClass>;
-  handle(event: DomainEvent): Promise<unknown>;
+  /** `delivery` is given to after-commit handlers, run by a queue job. */
+  handle(event: DomainEvent, delivery?: EventDelivery): Promise<unknown>;
 }
 
 @Injectable()
@@ -35,7 +36,8 @@ export class EventHandlerRegistry implements OnModuleInit {
         const handler: RegisteredHandler = {
           key,
           events: new Map(meta.events.map((event) => [event.type, event])),
-          handle: (event) => (instance as Record<string, (e: DomainEvent) => Promise<unknown>>)[method](event),
+          handle: (event, delivery) =>
+            (instance as Record<string, (e: DomainEvent, d?: EventDelivery) => Promise<unknown>>)[method](event, delivery),
         };
         for (const type of handler.events.keys()) {
           const list = this.byPhase[meta.phase].get(type) ?? [];

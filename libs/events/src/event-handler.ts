@@ -7,6 +7,17 @@ export const DELIVER_EVENT_JOB = 'deliver';
 
 export type EventPhase = 'in-transaction' | 'after-commit';
 
+/**
+ * An after-commit handler's second argument: which try of the queue this is. A handler whose
+ * failure must be recorded (work left RUNNING otherwise) records it when `lastAttempt` is true.
+ */
+export interface EventDelivery {
+  /** 1 on the first run. */
+  attempt: number;
+  /** No retry follows a throw from this run. */
+  lastAttempt: boolean;
+}
+
 export interface EventHandlerMetadata {
   /** The event classes the method handles (one or more). */
   events: EventClass[];

@@ -152,6 +152,7 @@ function toJob(queue: string, job: BullJob): Job {
     name: job.name,
     data: job.data as unknown,
     attemptsMade: job.attemptsMade,
+    attempts: job.opts.attempts ?? 1,
     progress: async (percent) => {
       await job.progress(percent);
     },

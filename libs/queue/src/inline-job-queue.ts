@@ -36,7 +36,8 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
       if (this.seenJobIds.has(id)) return;
       this.remember(id);
     }
-    const job: Job<T> = { id, queue, name, data, attemptsMade: 0, progress: async () => undefined };
+    const attempts = options.attempts ?? this.options.defaultAttempts;
+    const job: Job<T> = { id, queue, name, data, attemptsMade: 0, attempts, progress: async () => undefined };
     this.track(queue, this.run(job, options));
   }
 
@@ -69,7 +70,7 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
   }
 
   private async run(job: Job, options: JobOptions): Promise<void> {
-    const attempts = options.attempts ?? this.options.defaultAttempts;
+    const { attempts } = job;
     const backoffMs = options.backoffMs ?? this.options.defaultBackoffMs;
     await this.sleep(options.delayMs ?? 0);
     for (;;) {

@@ -11,6 +11,8 @@ export interface Job<T = unknown> {
   data: T;
   /** Attempts already made before this one (0 on the first run). */
   attemptsMade: number;
+  /** Attempts the job has in all: this run is its last when `attemptsMade + 1 >= attempts`. */
+  attempts: number;
   progress(percent: number): Promise<void>;
 }
 

@@ -50,6 +50,7 @@ export interface CheckedPerson {
 @ObjectType({ description: 'An uploaded file of people (seats or invitations): its check, then its completion.' })
 @Entity('people_import')
 @Index('people_import_organization_idx', ['organizationId', 'id'])
+@Index('people_import_resume_after_idx', ['resumeAfter'], { where: `status = 'RUNNING'` })
 export class PeopleImport {
   @Field(() => UUIDScalar, { description: 'Id of the import.' })
   @PrimaryColumn('uuid')
@@ -106,6 +107,14 @@ export class PeopleImport {
   @Field(() => String, { nullable: true, description: 'Why it FAILED.' })
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /** While RUNNING: when the recovery round gives it a new job unless its progress has pushed this on. */
+  @Column({ type: 'timestamptz', nullable: true })
+  resumeAfter: Date | null;
+
+  /** How many times the recovery round gave it a new job; past a few it is FAILED. */
+  @Column({ type: 'integer', default: 0 })
+  resumes: number;
 
   @Field(() => UUIDScalar, { nullable: true, description: 'Who uploaded the file.' })
   @Column({ type: 'uuid', nullable: true })
