@@ -257,6 +257,15 @@ describe('provisioning: a storefront onboards a customer with a scoped platform 
   it('lets a key with CODES_READ list any organisation’s codes, and nothing more', async () => {
     const { client } = await platformKey(['CODES_READ'], 'Code reader');
     expect((await client.ok(CODES, { org: customer.id })).codes.totalCount).toBe(10);
+    const readable = `query($org: UUID!) { codes(organizationId: $org, first: 1) { edges { node { id code displayCode status } } } }`;
+    expect((await client.ok(readable, { org: customer.id })).codes.edges).toHaveLength(1);
+    // Fields that reach further (who a code was sent to, its batch, its grant) name no scope: refused.
+    for (const field of ['sends { totalCount edges { node { recipient { email } } } }', 'batch { id }']) {
+      const further = await client.fails(`query($org: UUID!) { codes(organizationId: $org, first: 1) { edges { node { ${field} } } } }`, {
+        org: customer.id,
+      });
+      expect([field, further.code]).toEqual([field, 'FORBIDDEN']);
+    }
     const refused = await client.fails(PROVISION, customerInput({ externalReference: 'CUST-READER' }));
     expect([refused.code, refused.message]).toEqual(['FORBIDDEN', expect.stringContaining('ORGANIZATIONS_WRITE')]);
   });

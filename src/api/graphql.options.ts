@@ -44,6 +44,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // The auth guard also runs on field resolvers: there it only holds platform API keys to their
+    // scopes (a field that reads more, e.g. a code's send history, refuses them unless it names one).
+    fieldResolverEnhancers: ['guards'],
     // Dates parse strictly: Nest's own DateTime would take 2026-02-30 as 2 March.
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     introspection,

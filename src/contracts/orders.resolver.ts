@@ -46,11 +46,13 @@ export class OrdersResolver {
   }
 
   @ResolveField(() => Price, { description: 'The price the seats were bought at.' })
+  @RequiresScope(ApiKeyScope.ORDERS_WRITE)
   async price(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<Price> {
     return (await loaders.byId('price', (ids) => this.contracts.findPricesByIds(ids)).load(order.priceId))!;
   }
 
   @ResolveField(() => Product, { description: 'The product bought (through the price).' })
+  @RequiresScope(ApiKeyScope.ORDERS_WRITE)
   async product(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<Product> {
     const price = await this.price(order, loaders);
     return (await loaders.byId('product', (ids) => this.contracts.findProductsByIds(ids)).load(price.productId))!;

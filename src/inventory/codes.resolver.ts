@@ -60,6 +60,7 @@ export class CodesResolver {
   }
 
   @ResolveField(() => String, { description: 'The code for people to read: prefix, then groups of four joined by hyphens.' })
+  @RequiresScope(ApiKeyScope.CODES_READ)
   async displayCode(@Parent() code: Code, @Context('loaders') loaders: Loaders): Promise<string> {
     return displayCodeOf(code, await this.batchLoader(loaders).load(code.batchId));
   }

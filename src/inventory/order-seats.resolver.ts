@@ -1,5 +1,6 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { Loaders, UUIDScalar } from '@tessera/common';
+import { ApiKeyScope, RequiresScope } from '../identity/auth/api-key-scope';
 import { Order } from '../contracts/entities/order.entity';
 import { OrderSeats } from './dto/order-seats.dto';
 import { OrderSeatsService, type SeatsOfOrder } from './order-seats.service';
@@ -13,11 +14,13 @@ export class OrderSeatsResolver {
   constructor(private readonly service: OrderSeatsService) {}
 
   @ResolveField(() => OrderSeats, { description: 'The seats: how many remain, are pending, are used.' })
+  @RequiresScope(ApiKeyScope.ORDERS_WRITE)
   async seats(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<OrderSeats> {
     return (await this.load(order, loaders)).seats;
   }
 
   @ResolveField(() => UUIDScalar, { nullable: true, description: "The batch of the order's codes (none when it made none)." })
+  @RequiresScope(ApiKeyScope.ORDERS_WRITE)
   async batchId(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<string | null> {
     return (await this.load(order, loaders)).batchId;
   }

@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ForbiddenError, UnauthenticatedError } from '@tessera/common';
 import { API_KEY_PREFIX, ApiKeysService } from '../api-keys.service';
 import { actsForPlatform, type Actor } from './actor';
@@ -22,6 +24,11 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (isFieldResolver(context)) {
+      // The operation was checked already (its actor is on the request); a field only narrows a platform key.
+      const actor = requestOf(context)?.actor;
+      return actor?.kind === 'platformKey' ? this.checkScope(context, actor) : true;
+    }
     const rule =
       this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]) ?? 'signed-in';
     const request = requestOf(context);
@@ -49,7 +56,8 @@ export class AuthGuard implements CanActivate {
   /** The operation's scope stands in for its rule (a platform-admin operation too); the services check the scope again. */
   private checkScope(context: ExecutionContext, actor: Extract<Actor, { kind: 'platformKey' }>): boolean {
     const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
-    if (!scope) throw new ForbiddenError('A platform API key may call only operations that name one of its scopes; this one names none.');
+    if (!scope)
+      throw new ForbiddenError('A platform API key may use only operations and fields that name one of its scopes; this one names none.');
     if (!actor.scopes.includes(scope)) {
       throw new ForbiddenError(`This needs the API key scope ${scopeLabel(scope)}, which this platform API key does not hold.`);
     }
@@ -64,4 +72,11 @@ function readCredential(headers: Record<string, string | string[] | undefined>):
   if (typeof authorization !== 'string') return undefined;
   const [scheme, value] = authorization.trim().split(/\s+/, 2);
   return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
+}
+
+/** A field of an object type (a `@ResolveField`), not a query or mutation itself. */
+function isFieldResolver(context: ExecutionContext): boolean {
+  if (context.getType<string>() !== 'graphql') return false;
+  const parent = GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().parentType.name;
+  return parent !== 'Query' && parent !== 'Mutation' && parent !== 'Subscription';
 }
