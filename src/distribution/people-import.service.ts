@@ -261,9 +261,16 @@ export class PeopleImportService {
     return { resumed, failed };
   }
 
-  /** Records why a RUNNING import ended: FAILED, nothing of it was written. */
+  /**
+   * Records why a RUNNING import ended: FAILED, nothing of it was written. Under the import's lock,
+   * as a run holds it: a resumed run that started meanwhile either finishes first (and FAILED finds
+   * it COMPLETED) or starts after (and finds it FAILED), never reads its people emptied mid-run.
+   */
   private async fail(importId: string, reason: string): Promise<void> {
-    await this.dataSource.query(FAIL_SQL, [importId, reason.slice(0, 2000)]);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('people_import'), hashtext($1))`, [importId]);
+      await manager.query(FAIL_SQL, [importId, reason.slice(0, 2000)]);
+    });
     this.logger.warn({ message: 'People import failed', importId, error: reason });
   }
 
