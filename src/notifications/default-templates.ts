@@ -172,7 +172,7 @@ Confirm that {{recipient.email}} is your address by choosing your own password f
 
 — Tessera`,
   },
-  // Tessera's operational mail: the address without its query string (where a receiver keeps its own token), never the secret.
+  // Tessera's operational mail: the address's origin only (a path or query may hold the receiver's own token), never the secret.
   WEBHOOK_ENDPOINT_DISABLED: {
     subject: 'Tessera: a webhook endpoint was disabled',
     html: `${greeting.html}

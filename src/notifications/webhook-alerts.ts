@@ -16,11 +16,12 @@ interface Recipient {
   lastName: string;
 }
 
-/** The address as mail shows it: no query string or fragment, where a receiver keeps its own token. */
+/**
+ * The address as mail shows it: its origin only. Receivers keep their own tokens in the path
+ * (Slack- and Discord-style hooks) as well as in the query; the endpoint's id names it exactly.
+ */
 function shownUrl(url: string): string {
-  if (!URL.canParse(url)) return '(not a valid address)';
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
+  return URL.canParse(url) ? new URL(url).origin : '(not a valid address)';
 }
 
 /** Tells the people who own a webhook endpoint that Tessera disabled it (Tessera's own text, no secret). */
