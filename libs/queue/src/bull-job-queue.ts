@@ -44,10 +44,12 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
   }
 
   /**
-   * Runs the queue's handlers once its connections are up. Bull's process() sends CLIENT SETNAME on
-   * the blocking connection and leaves that promise unheard: closed before the connection is up (a
-   * process stopped at once), the command is flushed with "Connection is closed." as an unhandled
-   * rejection, which ends a Node process. Sent on a ready connection, close quits after its answer.
+   * Runs the queue's handlers once its connections are up (closed before that, it runs nothing).
+   * Bull's process() sends CLIENT SETNAME on the blocking connection and leaves that promise unheard
+   * (OptimalBits/bull#2222): a close that flushes the command (at once, or on a loaded machine whose
+   * answer comes after close's 500 ms QUIT timeout) rejects it with "Connection is closed." as an
+   * unhandled rejection, which ends a Node process. The name is informational: this queue's own
+   * setWorkerName hears the rejection.
    */
   private async startWorkers(name: string, queue: Queue): Promise<void> {
     try {
@@ -57,6 +59,9 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
       return; // closed (or never connected) before it started: nothing to run
     }
     if (isClosing(queue)) return;
+    const internals = queue as BullInternals;
+    const setWorkerName = internals.setWorkerName.bind(queue);
+    internals.setWorkerName = () => setWorkerName().catch(() => undefined);
     for (const [jobName, handler] of this.registry.handlersOf(name)) {
       const concurrency = this.options.queueConcurrency?.[name] ?? this.options.concurrency;
       // Settles only when the workers stop: a rejection is Bull's start failing, or a close.
@@ -138,8 +143,8 @@ function whenReady(client: Redis): Promise<void> {
   });
 }
 
-/** What Bull has but its types leave out: the blocking connection, and `closing` once close() is called. */
-type BullInternals = Queue & { bclient: Redis; closing?: Promise<void> };
+/** What Bull has but its types leave out: the blocking connection, `closing` once close() is called, and setWorkerName. */
+type BullInternals = Queue & { bclient: Redis; closing?: Promise<void>; setWorkerName(): Promise<unknown> };
 
 function isClosing(queue: Queue): boolean {
   return Boolean((queue as BullInternals).closing);
