@@ -181,7 +181,8 @@ export class TestApp {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+    // Enough of the end to hold a crash's whole report (its header, the error, its emitter) after the logs before it.
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-16_000)));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const handle: WorkerProcess = {
       pid: child.pid!,
