@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const logger = new Logger('Tessera');
   logger.log(`GraphQL API${runtime.config.graphql.graphiql ? ' and playground' : ''} at ${url}`);
   if (runtime.config.seedDemo) {
-    const signIn = await seedDemoIfEmpty(app);
+    // After listen: a failure here (the database going away meanwhile) must not take down an API that is serving.
+    const signIn = await seedDemoIfEmpty(app).catch((error: unknown) => {
+      logger.error({ message: 'The demo data could not be loaded; the API runs on without it', error: String(error) });
+      return null;
+    });
     if (signIn) logger.log(`Demo data ready. Open ${url} and sign in as ${signIn.email} / ${signIn.password}`);
   }
 }
