@@ -1,7 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import { describeWithRedis, eventually, Fixtures, SmtpSink, TestApp } from '@tessera/testing';
 import type { Queue } from 'bull';
-import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '@tessera/queue';
@@ -35,24 +34,6 @@ function receivedCounts(smtp: SmtpSink): Map<string, number> {
     received.set(id, (received.get(id) ?? 0) + 1);
   }
   return received;
-}
-
-/** What a Redis restarted without persistence, flushed or failed over leaves of this app's queues: nothing. */
-async function loseQueuedJobs(t: TestApp): Promise<void> {
-  const { redisUrl, prefix } = t.runtime.config.queue;
-  const redis = new Redis(redisUrl!);
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Waits until every event is in Redis (the outbox counts it relayed) and returns the waiting event jobs. */
@@ -104,7 +85,7 @@ describeWithRedis('reliability: mail whose jobs Redis lost', () => {
     expect(ids).toHaveLength(600);
     await relayed(t);
 
-    await loseQueuedJobs(t);
+    await t.loseQueuedJobs();
     expect(await t.app.get(JobQueue).counts('events')).toMatchObject({ waiting: 0, delayed: 0 });
     expect(await t.app.get(JobQueue).counts(MAIL_QUEUE)).toMatchObject({ waiting: 0, delayed: 0 });
 

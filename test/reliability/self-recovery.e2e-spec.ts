@@ -1,6 +1,5 @@
 import { describeWithRedis, eventually, Fixtures, Person, SmtpSink, TestApp } from '@tessera/testing';
 import { JobQueue } from '@tessera/queue';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { PEOPLE_IMPORT_INLINE_MAX, PEOPLE_IMPORT_MAX_RESUMES, PeopleImportService } from '../../src/distribution/people-import.service';
 
@@ -11,24 +10,6 @@ const GET = `query($id: UUID!) { peopleImport(id: $id) { ${IMPORT_FIELDS} } }`;
 const ROWS = PEOPLE_IMPORT_INLINE_MAX + 20; // carried out in the background
 /** A RUNNING import without progress for this long, and held by no worker, is resumed. */
 const RESUME_AFTER_MS = 2000;
-
-/** What a Redis restarted without persistence, flushed or failed over leaves of this app's queues: nothing. */
-async function loseQueuedJobs(t: TestApp): Promise<void> {
-  const { redisUrl, prefix } = t.runtime.config.queue;
-  const redis = new Redis(redisUrl!);
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describeWithRedis('reliability: background imports recover by themselves', () => {
   let smtp: SmtpSink;
@@ -91,7 +72,7 @@ describeWithRedis('reliability: background imports recover by themselves', () =>
       expect(unrelayed).toBe(0);
       expect((await t.app.get(JobQueue).counts('events')).waiting).toBeGreaterThan(0);
     });
-    await loseQueuedJobs(t);
+    await t.loseQueuedJobs();
     expect(await t.app.get(JobQueue).counts('events')).toMatchObject({ waiting: 0, delayed: 0 });
 
     // The outbox has nothing left to relay: only the import's deadline brings it back.

@@ -197,6 +197,13 @@ export class TestApp {
     return handle;
   }
 
+  /** What a Redis restarted without persistence, flushed or failed over leaves of this app's queues: nothing. */
+  async loseQueuedJobs(): Promise<void> {
+    const { redisUrl, prefix } = this.runtime.config.queue;
+    if (!redisUrl) throw new Error('Losing queued jobs needs REDIS_URL.');
+    await deleteKeys(redisUrl, `${prefix}:*`);
+  }
+
   async close(): Promise<void> {
     for (const extra of this.extraApps) await extra.close();
     await this.app.close();
