@@ -83,6 +83,7 @@ export class AppModule {
           sweepAfterMs: config.outbox.sweepAfterMs,
           sweepBatchSize: 500,
           enqueueTimeoutMs: 3000,
+          secretKey: config.auth.tokenSecret!,
         }),
         IdentityModule,
         ContractsModule,

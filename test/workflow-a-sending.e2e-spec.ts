@@ -16,7 +16,7 @@ const RECIPIENTS = `query($codeId: UUID!, $search: String, $status: CodeRecipien
 const SEND = `mutation($input: SendCodeInput!) {
   sendCode(input: $input) {
     code { id status lastSentToEmail lastSentToName lastSentAt }
-    send { id recipientEmail recipientName message adminComment createdAt recipient { id } sentBy { id } delivery { id kind } }
+    send { id recipientEmail recipientName message adminComment createdAt recipient { id } sentBy { id } messageId }
   }
 }`;
 const CODE = `query($id: UUID!) {
@@ -24,7 +24,7 @@ const CODE = `query($id: UUID!) {
     status displayCode lastSentToEmail lastSentToName lastSentAt
     sends(first: 10) {
       totalCount
-      edges { node { recipientEmail recipientName message adminComment sentBy { email } recipient { email } delivery { status recipient } } }
+      edges { node { recipientEmail recipientName message adminComment sentBy { email } recipient { email } delivery { id kind status recipient } } }
     }
   }
 }`;
@@ -117,12 +117,15 @@ describe('workflow A: sending codes to members', () => {
       adminComment: ADMIN_COMMENT,
       recipient: { id: mia.user.id },
       sentBy: { id: admin.user.id },
-      delivery: { kind: 'CODE_SENT' },
+      messageId: expect.any(String),
     });
 
     await eventually(() => expect(smtp.mailsTo('mia@example.test')).toHaveLength(1));
     const [mail] = smtp.mailsTo('mia@example.test');
     const { code } = await admin.client.ok(CODE, { id: codes[0].id });
+    // The mail follows the send after commit, under the id the send named.
+    expect(code.sends.edges[0].node.delivery).toMatchObject({ id: sendCode.send.messageId, kind: 'CODE_SENT' });
+    expect(mail.headers.get('x-tessera-message-id')).toBe(sendCode.send.messageId);
     expect(code.displayCode).toMatch(/^MP-/);
     expect(mail.subject).toBe('Your registration code for Mentoring 2026');
     expect(mail.text).toContain('Hello Mia,');
@@ -133,7 +136,7 @@ describe('workflow A: sending codes to members', () => {
     expect(mail.text).toContain(MESSAGE);
     for (const part of [mail.text, mail.html, mail.subject, mail.raw]) expect(part).not.toContain(ADMIN_COMMENT);
     // Nor is it anywhere a template could reach it: the delivery log keeps the mail's data.
-    const [logged] = await t.dataSource.query(`SELECT data::text AS data FROM message WHERE id = $1`, [sendCode.send.delivery.id]);
+    const [logged] = await t.dataSource.query(`SELECT data::text AS data FROM message WHERE id = $1`, [sendCode.send.messageId]);
     expect(logged.data).not.toContain(ADMIN_COMMENT);
   });
 

@@ -1,6 +1,6 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   BadUserInputError,
   ConflictError,
@@ -17,28 +17,23 @@ import {
   toConnection,
   type PageArgs,
 } from '@tessera/common';
-import { EventBus, OnEventAfterCommit } from '@tessera/events';
+import { EventBus } from '@tessera/events';
 import type { Writable } from 'node:stream';
 import { DataSource, In, SelectQueryBuilder } from 'typeorm';
-import type { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Product } from '../contracts/entities/product.entity';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { MembershipsService } from '../identity/memberships.service';
-import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { CodeStatus } from '../inventory/entities/code.entity';
-import { mailDate } from '../notifications/mail-data';
-import { MessageKind } from '../notifications/message-kinds';
 import type { AccessGrantConnection, AccessGrantFilter } from './dto/access.dto';
 import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { GrantChange, GrantChangeKind } from './entities/grant-change.entity';
 import { MilestoneCompletion } from './entities/milestone-completion.entity';
-import { AccessExpired, AccessExtended, AccessRevoked, MilestoneRecorded } from './events/access.events';
-import { ACTIVE_PRODUCT_KEY, RedemptionService } from './redemption.service';
+import { AccessExpired, AccessExtended, AccessRevoked, MilestoneRecorded, RegistrationConfirmationRequested } from './events/access.events';
+import { ACTIVE_PRODUCT_KEY } from './redemption.service';
 import { RegistrationSearchSql, SEARCH_COUNT_CAP, searchPatterns, statusSql } from './registration-search.sql';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
@@ -55,6 +50,7 @@ export interface MilestoneProgress {
 /**
  * Access grants after redemption: the registrations view (search, CSV), revoking (the code goes
  * back to the pool), changing the end date with its history, milestones, and the expiry round.
+ * The mails about them follow their events (notifications subscribes).
  * Changes that touch the code lock it before the grant, as redemption does.
  */
 @Injectable()
@@ -67,11 +63,8 @@ export class AccessGrantsService {
     private readonly access: AccessPolicy,
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
-    private readonly users: UsersService,
-    private readonly redemption: RedemptionService,
     private readonly memberships: MembershipsService,
     private readonly events: EventBus,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private get grants() {
@@ -225,7 +218,6 @@ export class AccessGrantsService {
         { organizationId: grant.organizationId, actorId: actorUserId(actor) },
       ),
     );
-    await this.redemption.mailAboutGrant(grant, MessageKind.ACCESS_REVOKED, { reason });
     return grant;
   }
 
@@ -253,23 +245,21 @@ export class AccessGrantsService {
         { organizationId: grant.organizationId, actorId: actorUserId(actor) },
       ),
     );
-    await this.redemption.mailAboutGrant(changed, MessageKind.ACCESS_EXTENDED, { accessEndsAt: mailDate(endsAt) });
     return changed;
   }
 
-  /** Mails the registration confirmation again. */
+  /** Mails the registration confirmation again (someone who never set a password gets a new set-password link). */
   @Transactional()
   async resendConfirmation(actor: Actor, grantId: string): Promise<AccessGrant> {
     const grant = await this.load(actor, grantId);
     if (grant.status === GrantStatus.REVOKED)
       throw new ConflictError('This access was revoked: there is nothing to confirm.', { reason: GrantStatus.REVOKED });
-    const user = await this.users.findById(grant.userId);
-    if (!user?.passwordHash) {
-      // Someone who never set a password needs a working link, not a reminder to sign in.
-      await this.redemption.sendAccountSetup(grant);
-      return grant;
-    }
-    await this.redemption.confirm(grant);
+    await this.events.publish(
+      new RegistrationConfirmationRequested(
+        { grantId, userId: grant.userId },
+        { organizationId: grant.organizationId, actorId: actorUserId(actor) },
+      ),
+    );
     return grant;
   }
 
@@ -363,26 +353,6 @@ export class AccessGrantsService {
     }
     if (expired.length) this.logger.log({ message: 'Access expired', grants: expired.length });
     return expired.length;
-  }
-
-  /** When ACCESS_EXPIRY_MAIL is on, each person whose access ended is told (one mail per grant, whatever the retries). */
-  @OnEventAfterCommit(AccessExpired)
-  async onAccessExpired(event: AccessExpired): Promise<void> {
-    if (!this.config.accessExpiryMail) return;
-    await this.mailExpired(event);
-  }
-
-  @Transactional()
-  private async mailExpired(event: AccessExpired): Promise<void> {
-    for (const grant of await this.findByIds(event.payload.grantIds)) {
-      // With the event's id, a re-run of this handler queues nothing more.
-      await this.redemption.mailAboutGrant(
-        grant,
-        MessageKind.ACCESS_EXPIRED,
-        { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : '' },
-        { eventId: event.id },
-      );
-    }
   }
 
   private async load(actor: Actor, grantId: string, options: { lock?: boolean } = {}): Promise<AccessGrant> {

@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { AccessExpiry } from './access-expiry';
 import { AccessGrantsService } from './access-grants.service';
 import { AccessResolver } from './access.resolver';
@@ -17,13 +16,7 @@ import { RegistrationsExportController } from './registrations-export.controller
 
 /** Redemption and access grants: the one place a code is used and a person gets access (a newcomer's registration with a code too); revoke, extend, milestones, registrations. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([AccessGrant, GrantChange, MilestoneCompletion]),
-    IdentityModule,
-    ContractsModule,
-    InventoryModule,
-    NotificationsModule,
-  ],
+  imports: [TypeOrmModule.forFeature([AccessGrant, GrantChange, MilestoneCompletion]), IdentityModule, ContractsModule, InventoryModule],
   providers: [RedemptionService, AccessGrantsService, AccessResolver, AccessExpiry, CodeRegistrationService, CodeRegistrationResolver],
   controllers: [RegistrationsExportController],
   exports: [RedemptionService, AccessGrantsService],

@@ -1,6 +1,6 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
 import {
   ConflictError,
@@ -14,16 +14,11 @@ import {
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { EntityManager } from 'typeorm';
-import type { AppConfig } from '../config/config';
 import { entityFromRow, prefixedColumns } from '../database/raw-entities';
-import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
 import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
-import { Organization } from '../identity/entities/organization.entity';
-import { OrganizationsService } from '../identity/organizations.service';
-import { PasswordTokensService } from '../identity/password-tokens.service';
 import { GUESS_KEY, GUESS_WINDOW_SECONDS, GuessingBudget, guessLimitOf } from '../identity/guessing-budget.service';
 import { RateLimiter } from '../identity/rate-limiter.service';
 import { MembershipsService } from '../identity/memberships.service';
@@ -31,9 +26,6 @@ import { User } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
-import { mailDate, recipientData } from '../notifications/mail-data';
-import { MessageKind } from '../notifications/message-kinds';
-import { NotificationsService } from '../notifications/notifications.service';
 import { codeUnusableError, CodeUnusableReason, unusableReason, usableCodeCondition } from './code-usability';
 import { AccessGrant, GrantStatus } from './entities/access-grant.entity';
 import { CodeRedeemed, RedemptionChannel } from './events/access.events';
@@ -59,14 +51,12 @@ export interface Redemption {
   invitationId?: string;
   /** Who caused it (the person, or the admin who assigned the seat), for the audit. */
   actorId: string | null;
-  /** The confirmation mail; off when the caller sends its own (an account-created mail). */
-  notify?: boolean;
 }
 
 /**
  * Redeeming a code: the one place a code becomes REDEEMED and a person gets access. The code is
  * taken with a guarded UPDATE, so of two people racing for it exactly one wins; the rest of the
- * work (membership, grant, event, mail) happens in the same transaction.
+ * work (membership, grant, event) happens in the same transaction; the mail follows the event after commit.
  */
 @Injectable()
 export class RedemptionService {
@@ -75,14 +65,10 @@ export class RedemptionService {
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
     private readonly memberships: MembershipsService,
-    private readonly organizations: OrganizationsService,
     private readonly users: UsersService,
-    private readonly notifications: NotificationsService,
     private readonly events: EventBus,
     private readonly limiter: RateLimiter,
     private readonly budget: GuessingBudget,
-    private readonly passwordTokens: PasswordTokensService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private readonly takeStatements: Partial<Record<'id' | 'code', string>> = {};
@@ -135,7 +121,7 @@ export class RedemptionService {
   /**
    * Takes the code in one guarded statement (status, expiry and contract checked by the UPDATE
    * itself, so of two people racing exactly one gets it) and reads, in the same round trip, what
-   * the grant and its mail need: the price, the product, the organisation and the person.
+   * the grant needs: the price, the product and the person.
    */
   private async take(redemption: Redemption, allowPending: boolean): Promise<TakenCode | null> {
     const manager = this.txHost.tx;
@@ -153,12 +139,11 @@ export class RedemptionService {
       code: entityFromRow(manager, Code, row, 'code_')!,
       price: entityFromRow(manager, Price, row, 'price_'),
       product: entityFromRow(manager, Product, row, 'product_'),
-      organization: entityFromRow(manager, Organization, row, 'organization_')!,
       person: entityFromRow(manager, User, row, 'person_')!,
     };
   }
 
-  private async grant({ code, price, product, organization, person }: TakenCode, redemption: Redemption): Promise<AccessGrant> {
+  private async grant({ code, price, product, person }: TakenCode, redemption: Redemption): Promise<AccessGrant> {
     const { startsAt, endsAt } = accessPeriod(price, new Date());
     // The person as the take statement read them: a verified account joins without further look-ups.
     await this.memberships.ensureMember(code.organizationId, redemption.userId, redemption.actorId, person);
@@ -195,69 +180,7 @@ export class RedemptionService {
         { organizationId: code.organizationId, actorId: redemption.actorId },
       ),
     );
-    if (redemption.notify !== false) await this.confirm(grant, { product, organization, recipient: person });
     return grant;
-  }
-
-  /**
-   * For a person with access but no password yet: the account mail with a one-time set-password
-   * link (never a password), in the caller's transaction.
-   */
-  async sendAccountSetup(grant: AccessGrant): Promise<void> {
-    const link = await this.passwordTokens.issue(grant.userId);
-    await this.mailAboutGrant(
-      grant,
-      MessageKind.ACCOUNT_CREATED,
-      { expiresAt: mailDate(link.expiresAt) },
-      { secrets: { setPasswordUrl: link.url } },
-    );
-  }
-
-  /** Queues the registration-confirmed mail for a grant, in the caller's transaction. */
-  async confirm(grant: AccessGrant, known: KnownToMail = {}): Promise<void> {
-    await this.mailAboutGrant(
-      grant,
-      MessageKind.REGISTRATION_CONFIRMED,
-      { accessEndsAt: grant.endsAt ? mailDate(grant.endsAt) : null, signInUrl: `${this.config.links.appUrl}/sign-in` },
-      known,
-    );
-  }
-
-  /**
-   * Queues a mail about a grant to its person, in the caller's transaction: the person, the
-   * organisation and the product as every grant mail names them, plus `extra`. What the caller
-   * already holds (`product`, `organization`, `recipient`) is not read again.
-   */
-  async mailAboutGrant(
-    grant: AccessGrant,
-    kind: MessageKind,
-    extra: Record<string, unknown>,
-    options: KnownToMail & { secrets?: Record<string, string>; eventId?: string } = {},
-  ): Promise<void> {
-    // One after another: these run on the transaction's single connection.
-    const user = options.recipient ?? (await this.users.findById(grant.userId))!;
-    const organization = options.organization ?? (await this.organizations.findByIds([grant.organizationId]))[0];
-    const product =
-      options.product !== undefined
-        ? options.product
-        : grant.productId
-          ? (await this.contracts.findProductsByIds([grant.productId]))[0]
-          : null;
-    await this.notifications.queue({
-      kind,
-      recipient: user.email,
-      organizationId: grant.organizationId,
-      codeId: grant.codeId,
-      grantId: grant.id,
-      eventId: options.eventId ?? null,
-      data: {
-        recipient: recipientData(user),
-        organization: { name: organization?.name ?? '' },
-        product: { name: product?.name ?? '' },
-        ...extra,
-      },
-      secrets: options.secrets,
-    });
   }
 
   /**
@@ -320,29 +243,19 @@ function takeStatement(manager: EntityManager, by: 'id' | 'code'): string {
        WHERE ${by === 'id' ? 'id = $1::uuid' : 'code = $1'} AND status = ANY($2::code_status[]) AND ${usableCodeCondition('code')}
       RETURNING *)
     SELECT ${prefixedColumns(manager, Code, 'taken', 'code_')}, ${prefixedColumns(manager, Price, 'price', 'price_')},
-           ${prefixedColumns(manager, Product, 'product', 'product_')}, ${prefixedColumns(manager, Organization, 'organization', 'organization_')},
-           ${prefixedColumns(manager, User, 'person', 'person_')}
+           ${prefixedColumns(manager, Product, 'product', 'product_')}, ${prefixedColumns(manager, User, 'person', 'person_')}
       FROM taken
-      JOIN organization ON organization.id = taken.organization_id
       JOIN user_account person ON person.id = $3
       LEFT JOIN price ON price.id = taken.price_id
       LEFT JOIN product ON product.id = price.product_id`;
 }
 
-/** A code just taken, with what its grant and mail need, read in the same statement. */
+/** A code just taken, with what its grant needs, read in the same statement. */
 interface TakenCode {
   code: Code;
   price: Price | null;
   product: Product | null;
-  organization: Organization;
   person: User;
-}
-
-/** What a grant mail names that the caller may already hold; a product of null means none. */
-export interface KnownToMail {
-  product?: Product | null;
-  organization?: Organization;
-  recipient?: User;
 }
 
 /** The unique index of grants in force per person, product and role. */

@@ -6,8 +6,6 @@ import { User } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code } from '../inventory/entities/code.entity';
-import { Message } from '../notifications/entities/message.entity';
-import { NotificationsService } from '../notifications/notifications.service';
 import { CodeSendingService } from './code-sending.service';
 import { SendCodeInput, SendCodePayload } from './dto/code-send.dto';
 import { CodeSend } from './entities/code-send.entity';
@@ -18,7 +16,6 @@ export class CodeSendingResolver {
     private readonly service: CodeSendingService,
     private readonly codes: CodesService,
     private readonly users: UsersService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   @Mutation(() => SendCodePayload, {
@@ -47,13 +44,6 @@ export class CodeSendingResolver {
   @ResolveField(() => User, { nullable: true, description: 'The admin who sent it (null for an API key or an operator).' })
   sentBy(@Parent() send: CodeSend, @Context('loaders') loaders: Loaders): Promise<User | null> {
     return send.sentByUserId ? this.userLoader(loaders).load(send.sentByUserId) : Promise.resolve(null);
-  }
-
-  @ResolveField(() => Message, { nullable: true, description: 'The e-mail in the delivery log: its status, attempts and last error.' })
-  delivery(@Parent() send: CodeSend, @Context('loaders') loaders: Loaders): Promise<Message | null> {
-    return send.messageId
-      ? loaders.byId('message', (ids) => this.notifications.findByIds(ids)).load(send.messageId)
-      : Promise.resolve(null);
   }
 
   private userLoader(loaders: Loaders) {

@@ -13,17 +13,13 @@ import {
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { CodeUnusableReason, unusableReason } from '../access/code-usability';
-import { recipientData } from '../notifications/mail-data';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import type { RoleRequirement } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
-import { OrganizationsService } from '../identity/organizations.service';
 import { CodesService } from '../inventory/codes.service';
 import type { Code } from '../inventory/entities/code.entity';
-import { MessageKind } from '../notifications/message-kinds';
-import { NotificationsService } from '../notifications/notifications.service';
 import { CodeSendStore, type PossibleRecipient } from './code-send-store';
 import { CodeRecipient, CodeRecipientStatus, type CodeRecipientsArgs, type SendCodeInput } from './dto/code-send.dto';
 import { CodeSend } from './entities/code-send.entity';
@@ -54,8 +50,6 @@ export class CodeSendingService {
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
     private readonly participants: ParticipantsService,
-    private readonly organizations: OrganizationsService,
-    private readonly notifications: NotificationsService,
     private readonly events: EventBus,
   ) {}
 
@@ -79,17 +73,8 @@ export class CodeSendingService {
     if (!sent) throw new ConflictError('This code was used or withdrawn while it was being sent.', { reason: 'NOT_AVAILABLE' });
 
     const message = input.message?.trim() || null;
-    const messageId = await this.notifications.queue(
-      {
-        kind: MessageKind.CODE_SENT,
-        recipient: recipient.email,
-        organizationId: code.organizationId,
-        codeId: code.id,
-        // Only what the template may show: the admin comment is never part of a mail's data.
-        data: { ...(await this.mailContext(code)), recipient: recipientData(recipient), message },
-      },
-      actorUserId(actor),
-    );
+    // The mail follows CodeSent (notifications queues it after commit under this id), so the send names it now.
+    const messageId = newId();
     const send = this.sends.create({
       id: newId(),
       organizationId: code.organizationId,
@@ -192,18 +177,6 @@ export class CodeSendingService {
       });
     }
     return recipient;
-  }
-
-  /** The code as people read it, and what it is for, for the mail. */
-  private async mailContext(code: Code): Promise<{ code: string; organization: { name: string }; product: { name: string } }> {
-    // One after the other: these run on the transaction's single connection.
-    const [price] = code.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
-    const [product] = price ? await this.contracts.findProductsByIds([price.productId]) : [];
-    const [organization] = await this.organizations.findByIds([code.organizationId]);
-    const display = await this.codes.displayForm(code);
-    const organizationName = organization?.name ?? '';
-    // A code without a price still reads as a sentence: "Your registration code for <organisation>".
-    return { code: display, organization: { name: organizationName }, product: { name: product?.name ?? organizationName } };
   }
 }
 

@@ -5,7 +5,6 @@ import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { InvitationsModule } from '../invitations/invitations.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { CodeRecipientsResolver } from './code-recipients.resolver';
 import { CodeSendHistoryResolver } from './code-send-history.resolver';
 import { CodeSendStore } from './code-send-store';
@@ -36,7 +35,6 @@ import { SeatAssignmentService } from './seat-assignment.service';
     IdentityModule,
     ContractsModule,
     InventoryModule,
-    NotificationsModule,
     AccessModule,
     InvitationsModule,
   ],
@@ -57,5 +55,6 @@ import { SeatAssignmentService } from './seat-assignment.service';
     PeopleImportResolver,
   ],
   controllers: [ParticipantsExportController],
+  exports: [CodeSendingService],
 })
 export class DistributionModule {}

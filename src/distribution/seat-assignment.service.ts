@@ -12,7 +12,7 @@ import { User } from '../identity/entities/user.entity';
 import { MembershipsService } from '../identity/memberships.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
-import { Code } from '../inventory/entities/code.entity';
+import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { AssignSeatsInput, AssignSeatsPayload, SeatAssignment, SeatPersonInput } from './dto/seat-assignment.dto';
 
@@ -30,7 +30,6 @@ interface Recipient {
   attached: boolean;
   /** Named by e-mail and not a member before: the answer does not say what became of them. */
   undisclosed: boolean;
-  hasPassword: boolean;
 }
 
 /**
@@ -105,18 +104,12 @@ export class SeatAssignmentService {
         await onProgress?.(index + 1, recipients.length);
         continue;
       }
-      // Anyone without a password (a new account, or an older one never set up) gets a set-password link instead.
-      const needsPasswordLink = !recipient.hasPassword;
+      // The mail follows CodeRedeemed: anyone without a password (a new account, or an older one never set up) gets a set-password link.
       const grant = await this.redemption
-        .redeem({
-          codeId: seat.id,
-          userId: recipient.user.id,
-          channel: 'ASSIGNMENT',
-          actorId: actorUserId(actor),
-          notify: !needsPasswordLink,
-        })
+        .redeem({ codeId: seat.id, userId: recipient.user.id, channel: 'ASSIGNMENT', actorId: actorUserId(actor) })
         .catch(nameTheRow);
-      if (needsPasswordLink) await this.redemption.sendAccountSetup(grant);
+      // A named seat may be held by invitations: given directly, it is theirs no more.
+      if (seat.status === CodeStatus.PENDING) await this.invitations.invalidateOthers(seat, null, actorUserId(actor));
       assignments.push(
         recipient.undisclosed
           ? { email: recipient.user.email, user: null, grant: null }
@@ -161,7 +154,6 @@ export class SeatAssignmentService {
           field,
           attached: member,
           undisclosed: !member && !platform,
-          hasPassword: Boolean(found.passwordHash),
         });
         continue;
       }
@@ -176,7 +168,7 @@ export class SeatAssignmentService {
         },
         actorId,
       );
-      recipients.push({ user, field, attached: true, undisclosed: !platform, hasPassword: Boolean(user.passwordHash) });
+      recipients.push({ user, field, attached: true, undisclosed: !platform });
     }
     return recipients;
   }
@@ -215,7 +207,7 @@ export class SeatAssignmentService {
       if (!user || !(await this.memberships.isMember(organizationId, userId))) {
         problems.push({ field: `userIds.${index}`, message: 'is not a member of the organisation' });
       } else {
-        recipients.push({ user, field: `userIds.${index}`, attached: true, undisclosed: false, hasPassword: Boolean(user.passwordHash) });
+        recipients.push({ user, field: `userIds.${index}`, attached: true, undisclosed: false });
       }
     }
     if (problems.length) throw new BadUserInputError(problems);

@@ -156,8 +156,9 @@ export class InvitationAcceptance {
   }
 
   /**
-   * The seat of an open invitation for `user`: redeemed, the invitation ACCEPTED. With a token
-   * hash, only while the link is still that one (a renewed link replaces it).
+   * The seat of an open invitation for `user`: redeemed, the invitation ACCEPTED, the seat's other
+   * invitations INVALIDATED. With a token hash, only while the link is still that one (a renewed
+   * link replaces it).
    */
   private async takeSeat(invitation: Invitation, user: User, tokenHash: string | null): Promise<AccessGrant> {
     // The seat first (the code row is the lock two acceptances meet at), then the invitations.
@@ -179,6 +180,7 @@ export class InvitationAcceptance {
       assertOpen((await this.invitations.findOneBy({ id: invitation.id }))!);
       throw invalidLink(); // still pending: a newer link replaced this one in the meantime
     }
+    await this.inviting.invalidateOthers({ id: invitation.codeId, organizationId: invitation.organizationId }, invitation.id, user.id);
     await this.events.publish(
       new InvitationAccepted(
         { invitationId: invitation.id, codeId: invitation.codeId, userId: user.id, grantId: grant.id },

@@ -4,7 +4,6 @@ import { AccessModule } from '../access/access.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
 import { InventoryModule } from '../inventory/inventory.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { Invitation } from './entities/invitation.entity';
 import { InvitationAcceptance } from './invitation-acceptance.service';
 import { InvitationExpiry } from './invitation-expiry';
@@ -14,7 +13,7 @@ import { InvitationsService } from './invitations.service';
 
 /** E-mail invitations: links, accept, first-accept-wins, expiry. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Invitation]), IdentityModule, ContractsModule, InventoryModule, NotificationsModule, AccessModule],
+  imports: [TypeOrmModule.forFeature([Invitation]), IdentityModule, ContractsModule, InventoryModule, AccessModule],
   providers: [InvitationsService, InvitationAcceptance, InvitationsResolver, InvitationExpiry, InvitationStore],
   exports: [InvitationsService, InvitationAcceptance],
 })

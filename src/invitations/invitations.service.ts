@@ -1,6 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import {
   BadUserInputError,
   ConflictError,
@@ -14,11 +15,9 @@ import {
   type FieldError,
   type PageArgs,
 } from '@tessera/common';
-import { EventBus, OnEventInTransaction } from '@tessera/events';
+import { EventBus, EventSecrets, OnEventInTransaction } from '@tessera/events';
 import { codeUnusableError, unusableReason } from '../access/code-usability';
-import { CodeRedeemed } from '../access/events/access.events';
 import { RedemptionService } from '../access/redemption.service';
-import { mailDate } from '../notifications/mail-data';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
@@ -27,14 +26,10 @@ import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { User } from '../identity/entities/user.entity';
-import { MembershipsService } from '../identity/memberships.service';
-import { OrganizationsService } from '../identity/organizations.service';
 import { normalizeEmail, UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
 import { CodeVoided } from '../inventory/events/inventory.events';
-import { MessageKind } from '../notifications/message-kinds';
-import { NotificationsService } from '../notifications/notifications.service';
 import { MAX_INVITATIONS_PER_CALL, type InvitationFilter, type InviteByEmailInput, type InviteByEmailPayload } from './dto/invitation.dto';
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
 import { InvitationStore } from './invitation-store';
@@ -63,14 +58,12 @@ export class InvitationsService {
     private readonly access: AccessPolicy,
     private readonly codes: CodesService,
     private readonly contracts: ContractsService,
-    private readonly organizations: OrganizationsService,
     private readonly users: UsersService,
     private readonly redemption: RedemptionService,
-    private readonly notifications: NotificationsService,
     private readonly events: EventBus,
+    private readonly eventSecrets: EventSecrets,
     private readonly participants: ParticipantsService,
     private readonly store: InvitationStore,
-    private readonly memberships: MembershipsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -99,7 +92,7 @@ export class InvitationsService {
       const part = emails
         .slice(from, from + MAX_INVITATIONS_PER_CALL)
         .map((email, index) => ({ email, seat: shared ?? seats[from + index]! }));
-      invitations.push(...(await this.createAll(actor, part, message, accounts)));
+      invitations.push(...(await this.createAll(actor, part, message)));
       await onProgress?.(invitations.length, emails.length);
     }
     const seatsRemaining = input.priceId ? await this.codes.countSeats(input.organizationId, input.priceId) : null;
@@ -140,7 +133,7 @@ export class InvitationsService {
    */
   async inviteToSeat(actor: Actor, seat: Code, user: User): Promise<Invitation> {
     await this.holdSeat(seat);
-    const [invitation] = await this.createAll(actor, [{ email: normalizeEmail(user.email), seat }], null, [user]);
+    const [invitation] = await this.createAll(actor, [{ email: normalizeEmail(user.email), seat }], null);
     return invitation!;
   }
 
@@ -155,21 +148,22 @@ export class InvitationsService {
     }
   }
 
-  /** Whoever takes a seat, the other pending invitations for it lose it (same transaction). */
-  @OnEventInTransaction(CodeRedeemed)
-  async onCodeRedeemed(event: CodeRedeemed): Promise<void> {
-    // A code typed in was AVAILABLE, and an invitation always holds its seat PENDING: nothing to close.
-    if (event.payload.channel === 'CODE') return;
+  /**
+   * A held seat was taken (by accepting one of its invitations, `accepted`, or given directly): its
+   * other pending invitations lose it, in the caller's transaction. Called by whoever took it, so
+   * taking a seat runs one way — invitations or distribution to access — and never back.
+   */
+  async invalidateOthers(seat: Pick<Code, 'id' | 'organizationId'>, accepted: string | null, actorId: string | null): Promise<void> {
     const [invalidated] = (await this.txHost.tx.query(
       `UPDATE invitation SET status = 'INVALIDATED', closed_at = now(), updated_at = now()
         WHERE code_id = $1 AND status = 'PENDING' AND id IS DISTINCT FROM $2::uuid RETURNING id`,
-      [event.payload.codeId, event.payload.invitationId],
+      [seat.id, accepted],
     )) as [{ id: string }[], number];
     if (!invalidated.length) return;
     await this.events.publish(
       new InvitationsInvalidated(
-        { invitationIds: invalidated.map((row) => row.id), codeId: event.payload.codeId },
-        { organizationId: event.organizationId, actorId: event.actorId },
+        { invitationIds: invalidated.map((row) => row.id), codeId: seat.id },
+        { organizationId: seat.organizationId, actorId },
       ),
     );
   }
@@ -274,7 +268,7 @@ export class InvitationsService {
   private async renew(actor: Actor, invitationId: string, resend: boolean): Promise<{ invitation: Invitation; url: string }> {
     const found = await this.load(actor, invitationId);
     // The code first, as everywhere: an acceptance, a revocation or the expiry cannot slip in between.
-    const code = await this.codes.lockById(found.codeId);
+    await this.codes.lockById(found.codeId);
     const { token, hash } = newSecretToken();
     const [renewed] = (await this.txHost.tx.query(
       `UPDATE invitation SET token_hash = $2, expires_at = $3, last_sent_at = CASE WHEN $4 THEN now() ELSE last_sent_at END, updated_at = now()
@@ -286,24 +280,22 @@ export class InvitationsService {
       throw new ConflictError(`Only a pending invitation has a link; this one is ${now.status}.`, { reason: now.status });
     }
     const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
-    if (resend) await this.mailAll([{ invitation, token, seat: code! }], actorUserId(actor));
     await this.events.publish(
       new InvitationLinkRenewed(
-        { invitationId, resent: resend },
+        // A re-sent link goes to the mail sealed; a copied one only to the admin who asked.
+        { invitationId, resent: resend, mailSecrets: resend ? this.mailSecrets(token) : null },
         { organizationId: invitation.organizationId, actorId: actorUserId(actor) },
       ),
     );
     return { invitation: (await this.invitations.findOneBy({ id: invitationId }))!, url: this.acceptUrl(token) };
   }
 
-  /** Invitations for the held seats, their InvitationCreated events and their mails, in a few statements. */
-  private async createAll(
-    actor: Actor,
-    entries: { email: string; seat: Code }[],
-    message: string | null,
-    accounts: readonly User[],
-  ): Promise<Invitation[]> {
-    // The mails are queued in this same transaction: they count as sent from now.
+  /**
+   * Invitations for the held seats and their InvitationCreated events, in a few statements; each
+   * event carries its link sealed, for the mail notifications sends after commit.
+   */
+  private async createAll(actor: Actor, entries: { email: string; seat: Code }[], message: string | null): Promise<Invitation[]> {
+    // Their mails follow their events: they count as sent from now.
     const shared = { message, expiresAt: this.expiry(), invitedByUserId: actorUserId(actor), lastSentAt: new Date() };
     const links = entries.map(({ email, seat }) => ({ email, seat, id: newId(), ...newSecretToken() }));
     const createdAt = await this.store.insertPending(
@@ -328,71 +320,15 @@ export class InvitationsService {
       }),
     }));
     const actorId = shared.invitedByUserId;
-    for (const { invitation } of made) {
+    for (const { invitation, token } of made) {
       await this.events.publish(
         new InvitationCreated(
-          { invitationId: invitation.id, codeId: invitation.codeId, email: invitation.email },
+          { invitationId: invitation.id, codeId: invitation.codeId, email: invitation.email, mailSecrets: this.mailSecrets(token) },
           { organizationId: invitation.organizationId, actorId },
         ),
       );
     }
-    await this.mailAll(made, actorId, accounts);
     return made.map(({ invitation }) => invitation);
-  }
-
-  /**
-   * Queues the invitations' mails (the only place a token leaves the server) in the caller's
-   * transaction; what the mails show is read once for all of them.
-   */
-  private async mailAll(
-    mails: { invitation: Invitation; token: string; seat: Code }[],
-    actorId: string | null,
-    accounts?: readonly User[],
-  ): Promise<void> {
-    const distinct = <T>(values: T[]) => [...new Set(values)];
-    const organizations = new Map(
-      (await this.organizations.findByIds(distinct(mails.map((mail) => mail.invitation.organizationId)))).map((o) => [o.id, o]),
-    );
-    const prices = await this.contracts.findPricesByIds(distinct(mails.flatMap(({ seat }) => seat.priceId ?? [])));
-    const products = new Map(
-      (await this.contracts.findProductsByIds(distinct(prices.map((price) => price.productId)))).map((product) => [product.id, product]),
-    );
-    const productOfPrice = new Map(prices.map((price) => [price.id, products.get(price.productId)]));
-    const accountsOf = new Map(
-      (accounts ?? (await this.users.findByEmails(mails.map((mail) => mail.invitation.email)))).map((user) => [
-        normalizeEmail(user.email),
-        user,
-      ]),
-    );
-    // The names of an account go into an organisation's mail only when the person is its member: its
-    // template (and the subject in its message log) must not show who has an account elsewhere, or their names.
-    const members = new Set<string>();
-    for (const organizationId of distinct(mails.map((mail) => mail.invitation.organizationId))) {
-      const ids = [...accountsOf.values()].map((user) => user.id);
-      for (const id of await this.memberships.memberIdsAmong(organizationId, ids)) members.add(`${organizationId}:${id}`);
-    }
-    await this.notifications.queueMany(
-      mails.map(({ invitation, token, seat }) => {
-        const account = accountsOf.get(invitation.email);
-        const person = account && members.has(`${invitation.organizationId}:${account.id}`) ? account : undefined;
-        return {
-          kind: MessageKind.INVITATION,
-          recipient: invitation.email,
-          organizationId: invitation.organizationId,
-          codeId: invitation.codeId,
-          invitationId: invitation.id,
-          data: {
-            recipient: { firstName: person?.firstName ?? '', lastName: person?.lastName ?? '', email: invitation.email },
-            organization: { name: organizations.get(invitation.organizationId)?.name ?? '' },
-            product: { name: (seat.priceId && productOfPrice.get(seat.priceId)?.name) || '' },
-            message: invitation.message,
-            expiresAt: mailDate(invitation.expiresAt),
-          },
-          secrets: { acceptUrl: this.acceptUrl(token) },
-        };
-      }),
-      actorId,
-    );
   }
 
   /**
@@ -479,6 +415,11 @@ export class InvitationsService {
     return invitation;
   }
 
+  /** Invitations by id, without an access check: for subscribers and fields of data already checked. */
+  findByIds(ids: readonly string[]): Promise<Invitation[]> {
+    return this.invitations.findBy({ id: In([...ids]) });
+  }
+
   /** The product behind a seat, if its price has one. */
   async productOf(code: Code | undefined) {
     const [price] = code?.priceId ? await this.contracts.findPricesByIds([code.priceId]) : [];
@@ -491,6 +432,11 @@ export class InvitationsService {
 
   private acceptUrl(token: string): string {
     return `${this.config.links.appUrl}/invitations/accept?token=${token}`;
+  }
+
+  /** What the invitation mail needs to show the link, sealed: the only way a token leaves the server but to the admin who copies it. */
+  private mailSecrets(token: string): string {
+    return this.eventSecrets.seal({ acceptUrl: this.acceptUrl(token) });
   }
 }
 

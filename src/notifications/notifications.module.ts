@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessModule } from '../access/access.module';
+import { ContractsModule } from '../contracts/contracts.module';
+import { DistributionModule } from '../distribution/distribution.module';
 import { IdentityModule } from '../identity/identity.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { InvitationsModule } from '../invitations/invitations.module';
+import { AccessMails } from './access-mails';
+import { CodeSendDeliveryResolver, CodeSendMails } from './code-send-mails';
+import { InvitationMails } from './invitation-mails';
 import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
@@ -15,9 +23,21 @@ import { NotificationsService } from './notifications.service';
 import { MessageTemplatesResolver } from './message-templates.resolver';
 import { MessageTemplatesService } from './message-templates.service';
 
-/** E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or files. */
+/**
+ * E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or
+ * files. The mails themselves are subscribers of the other modules' events (after commit): those
+ * modules do not know notifications; notifications knows them.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule],
+  imports: [
+    TypeOrmModule.forFeature([MessageTemplate, Message]),
+    IdentityModule,
+    ContractsModule,
+    InventoryModule,
+    AccessModule,
+    InvitationsModule,
+    DistributionModule,
+  ],
   providers: [
     MessageTemplatesService,
     MessageTemplatesResolver,
@@ -28,6 +48,10 @@ import { MessageTemplatesService } from './message-templates.service';
     MessagesResolver,
     MessageRecovery,
     AccountMails,
+    AccessMails,
+    InvitationMails,
+    CodeSendMails,
+    CodeSendDeliveryResolver,
     PlatformAlerts,
     WebhookAlerts,
   ],

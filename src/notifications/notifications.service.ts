@@ -17,6 +17,8 @@ import { MessageSender, retryDelayMs, type DeliveryReport, type DeliveryResult }
 import { MessageStore } from './message-store';
 
 export interface NewMessage {
+  /** An id the cause named already (a code's send names its mail); a new one otherwise. */
+  id?: string;
   kind: MessageKind;
   recipient: string;
   organizationId: string | null;
@@ -56,8 +58,9 @@ const RECOVERY_BATCH = 500;
 const SEND_BATCH = 100;
 
 /**
- * The mail pipeline: messages are queued in the transaction that causes them (delivery log rows +
- * one outbox event for them); after commit the event becomes send jobs on the mail queue, which
+ * The mail pipeline: messages are queued by the subscribers that react to domain events after commit
+ * (access-mails, invitation-mails, …), idempotently by event id, as delivery log rows plus one outbox
+ * event for them; after commit that event becomes send jobs on the mail queue, which
  * workers run at least once. MessageSender makes each send happen once. A temporary failure goes
  * back on the queue as a job of its own, with backoff. Every unfinished message has a deadline
  * (`recoverAfter`): a job lost with Redis's data or a stopped inline queue, or a worker that died
@@ -97,7 +100,7 @@ export class NotificationsService {
   async queueMany(messages: readonly NewMessage[], actorId: string | null = null): Promise<string[]> {
     if (!messages.length) return [];
     const rows = messages.map((message) => ({
-      id: newId(),
+      id: message.id ?? newId(),
       kind: message.kind,
       recipient: message.recipient.trim().toLowerCase(),
       organizationId: message.organizationId,
@@ -120,6 +123,11 @@ export class NotificationsService {
       await this.events.publish(new MessagesQueued({ messageIds }, { organizationId, actorId }));
     }
     return rows.filter((row) => queued.has(row.id)).map((row) => row.id);
+  }
+
+  /** Whether this event has queued a message to this address already (before making a link only the mail would carry). */
+  isQueued(eventId: string, recipient: string): Promise<boolean> {
+    return this.messages.existsBy({ eventId, recipient: recipient.trim().toLowerCase() });
   }
 
   @OnEventAfterCommit(MessagesQueued)

@@ -5,6 +5,7 @@ import { DomainEventRecord } from './domain-event.entity';
 import { EventBus } from './event-bus';
 import { EventDeliveryProcessor } from './event-delivery.processor';
 import { EventHandlerRegistry } from './event-handler.registry';
+import { EventSecrets } from './event-secrets';
 import { EVENTS_OPTIONS, EventsModuleOptions } from './events.options';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import { OutboxRelay } from './outbox-relay';
@@ -25,8 +26,9 @@ export class EventsModule {
         OutboxSweeper,
         OutboxCommitSubscriber,
         EventDeliveryProcessor,
+        EventSecrets,
       ],
-      exports: [EventBus, OutboxRelay, OutboxSweeper],
+      exports: [EventBus, OutboxRelay, OutboxSweeper, EventSecrets],
     };
   }
 }

@@ -8,4 +8,6 @@ export interface EventsModuleOptions {
   sweepAfterMs: number;
   sweepBatchSize: number;
   enqueueTimeoutMs: number;
+  /** The app's secret, from which the key that seals secrets in events is derived. */
+  secretKey: string;
 }

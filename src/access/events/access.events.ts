@@ -31,6 +31,11 @@ export class AccessExtended extends DomainEvent<{ grantId: string; userId: strin
   static override readonly type = 'AccessExtended';
 }
 
+/** An admin asked for a grant's confirmation mail again (a person without a password gets a new set-password link). */
+export class RegistrationConfirmationRequested extends DomainEvent<{ grantId: string; userId: string }> {
+  static override readonly type = 'RegistrationConfirmationRequested';
+}
+
 export class MilestoneRecorded extends DomainEvent<{ grantId: string; userId: string; key: string }> {
   static override readonly type = 'MilestoneRecorded';
 }

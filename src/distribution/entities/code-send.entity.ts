@@ -4,7 +4,6 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Organization } from '../../identity/entities/organization.entity';
 import { User } from '../../identity/entities/user.entity';
 import { Code } from '../../inventory/entities/code.entity';
-import { Message } from '../../notifications/entities/message.entity';
 
 /**
  * One sending of a code by e-mail. The rows are the code's full send history; the code itself
@@ -54,7 +53,11 @@ export class CodeSend {
   @Column({ type: 'uuid', nullable: true })
   sentByUserId: string | null;
 
-  @Field(() => UUIDScalar, { nullable: true, description: 'The e-mail in the delivery log (see `delivery`).' })
+  @Field(() => UUIDScalar, {
+    nullable: true,
+    description: 'The e-mail in the delivery log (see `delivery`): named when sent, in the log moments later, once queued.',
+  })
+  // No foreign key: the message is queued after commit, by notifications reacting to CodeSent.
   @Column({ type: 'uuid', nullable: true })
   messageId: string | null;
 
@@ -77,8 +80,4 @@ export class CodeSend {
   @ManyToOne(() => User, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'sent_by_user_id' })
   sentByUser?: User;
-
-  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'message_id' })
-  deliveryMessage?: Message;
 }

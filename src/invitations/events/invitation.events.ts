@@ -1,6 +1,10 @@
 import { DomainEvent } from '@tessera/events';
 
-export class InvitationCreated extends DomainEvent<{ invitationId: string; codeId: string; email: string }> {
+/**
+ * An invitation was made. `mailSecrets` (sealed with EventSecrets) holds its accept link when it is
+ * mailed; a seat held for an account's invitation to join is not, and has none.
+ */
+export class InvitationCreated extends DomainEvent<{ invitationId: string; codeId: string; email: string; mailSecrets?: string | null }> {
   static override readonly type = 'InvitationCreated';
 }
 
@@ -18,8 +22,8 @@ export class InvitationRevoked extends DomainEvent<{ invitationId: string; codeI
   static override readonly type = 'InvitationRevoked';
 }
 
-/** A new link was made (copied or re-sent): the old one stops working. */
-export class InvitationLinkRenewed extends DomainEvent<{ invitationId: string; resent: boolean }> {
+/** A new link was made (copied or re-sent): the old one stops working. A re-sent link travels sealed in `mailSecrets`. */
+export class InvitationLinkRenewed extends DomainEvent<{ invitationId: string; resent: boolean; mailSecrets?: string | null }> {
   static override readonly type = 'InvitationLinkRenewed';
 }
 
