@@ -277,14 +277,20 @@ describe('account consent: no organisation holds the keys to a platform-wide acc
     };
     expect(await invite('has-account@example.test')).toBe('Names:/');
     expect(await invite('nobody-at-all@example.test')).toBe('Names:/');
-    const subjects = (
-      await adminB.client.ok(`query($org: UUID!) { messages(organizationId: $org, first: 100) { edges { node { recipient subject } } } }`, {
-        org: orgB.id,
-      })
-    ).messages.edges
-      .map((edge: { node: { recipient: string; subject: string | null } }) => edge.node)
-      .filter((node: { recipient: string }) => ['has-account@example.test', 'nobody-at-all@example.test'].includes(node.recipient));
-    expect(subjects.map((node: { subject: string | null }) => node.subject)).toEqual(['Names:/', 'Names:/']);
+    // The log records a send's subject once the mail server has taken it: moments after the sink has the mail.
+    await eventually(async () => {
+      const subjects = (
+        await adminB.client.ok(
+          `query($org: UUID!) { messages(organizationId: $org, first: 100) { edges { node { recipient subject } } } }`,
+          {
+            org: orgB.id,
+          },
+        )
+      ).messages.edges
+        .map((edge: { node: { recipient: string; subject: string | null } }) => edge.node)
+        .filter((node: { recipient: string }) => ['has-account@example.test', 'nobody-at-all@example.test'].includes(node.recipient));
+      expect(subjects.map((node: { subject: string | null }) => node.subject)).toEqual(['Names:/', 'Names:/']);
+    });
 
     const add = (email: string) =>
       adminB.client.ok(ADD_MEMBER, { input: { organizationId: orgB.id, email, firstName: 'Sam', lastName: 'Doe' } });
