@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
@@ -17,7 +18,7 @@ import { MessageTemplatesService } from './message-templates.service';
 
 /** E-mail: templates organisations edit at run time, the delivery log, and sending through SMTP or files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule],
+  imports: [TypeOrmModule.forFeature([MessageTemplate, Message]), IdentityModule, WebhooksModule],
   providers: [
     MessageTemplatesService,
     MessageTemplatesResolver,
