@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: the environment (the built API on PostgreSQL and, when given,
-// Redis), an SMTP sink, GraphQL calls, timing and memory readings.
+// Redis), helper servers in child processes (an SMTP sink), GraphQL calls, timing, CPU and memory
+// readings.
 import { fork, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -144,12 +145,12 @@ async function deleteRedisKeys(redisUrl, pattern) {
 }
 
 /**
- * An SMTP server that accepts every message and discards it unread, in a child process of its
- * own (so it does not share the benchmark's event loop): `url` for SMTP_URL, `received()` counts
- * the messages accepted so far, `stop()`.
+ * A server of the benchmark's own (bench/smtp-sink.mjs, bench/webhook-receiver.mjs) in a child
+ * process, so it does not share the benchmark's event loop. It answers each IPC message with one,
+ * in order, `{ type: 'port' }` with the port it listens on: that port, `ask(message)`, `stop()`.
  */
-export async function startSmtpSink() {
-  const child = fork(new URL('./smtp-sink.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startHelperServer(moduleUrl, name) {
+  const child = fork(moduleUrl, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = [];
   child.on('message', (message) => pending.shift()?.(message));
   const ask = (request) =>
@@ -158,14 +159,27 @@ export async function startSmtpSink() {
       child.send(request, (error) => error && reject(error));
     });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const { port } = await Promise.race([ask({ type: 'port' }), exited.then(() => Promise.reject(new Error('The SMTP sink did not start')))]);
+  const { port } = await Promise.race([ask({ type: 'port' }), exited.then(() => Promise.reject(new Error(`${name} did not start`)))]);
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    received: async () => (await ask({ type: 'count' })).count,
+    port,
+    ask,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+/**
+ * An SMTP server that accepts every message and discards it unread: `url` for SMTP_URL,
+ * `received()` counts the messages accepted so far, `stop()`.
+ */
+export async function startSmtpSink() {
+  const sink = await startHelperServer(new URL('./smtp-sink.mjs', import.meta.url), 'The SMTP sink');
+  return {
+    url: `smtp://127.0.0.1:${sink.port}`,
+    received: async () => (await sink.ask({ type: 'count' })).count,
+    stop: sink.stop,
   };
 }
 
@@ -196,6 +210,16 @@ export async function rss(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+export async function cpuSecondsOf(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // The fields after the command name (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
 }
 
 export function freePort() {

@@ -19,6 +19,8 @@ import * as webhooks from './scenarios/webhooks.mjs';
  * batch). A scenario module's default export gets the shared environment (see startEnvironment);
  * one that exports `ownEnvironment = true` starts what it needs itself (its own API, with its own
  * settings) and gets nothing, and the shared environment is started only while some scenario needs it.
+ * One that exports `unavailable()` is skipped when that returns a reason (what this environment
+ * lacks and what to set): the others still run, and the run does not fail for it.
  */
 const SCENARIOS = { generate, import: importCodes, export: exportCodes, participants, redeem, search, mail, webhooks, start };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -30,15 +32,20 @@ if (unknown.length) {
 
 const results = [];
 const selected = Object.keys(SCENARIOS).filter((n) => !wanted.length || wanted.includes(n));
+const runnable = selected.filter((name) => {
+  const reason = SCENARIOS[name].unavailable?.();
+  if (reason) console.error(`${name}: skipped — ${reason}`);
+  return !reason;
+});
 let env;
 try {
-  for (const [index, name] of selected.entries()) {
+  for (const [index, name] of runnable.entries()) {
     const scenario = SCENARIOS[name];
     if (!scenario.ownEnvironment) env ??= await startEnvironment();
     console.error(`running ${name}…`);
     results.push(...(await scenario.default(scenario.ownEnvironment ? undefined : env)));
     // Not left running (and using the machine) beside scenarios that do not need it.
-    if (env && selected.slice(index + 1).every((later) => SCENARIOS[later].ownEnvironment)) {
+    if (env && runnable.slice(index + 1).every((later) => SCENARIOS[later].ownEnvironment)) {
       await env.stop();
       env = undefined;
     }
@@ -46,12 +53,15 @@ try {
 } finally {
   await env?.stop();
 }
-console.log(
-  `\nTessera benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
-);
-console.log('| scenario | Tessera | baseline | ratio | target | peak RSS of the API |');
-console.log('|---|---|---|---|---|---|');
-for (const r of results) {
-  const target = r.target ? `${r.target} ${r.met === undefined ? '' : r.met ? '✓' : '✗'}`.trim() : '—';
-  console.log(`| ${r.scenario} | ${r.tessera} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${target} | ${r.rss ? `${r.rss} MB` : '—'} |`);
+// Nothing to tabulate when every scenario asked for was skipped.
+if (results.length) {
+  console.log(
+    `\nTessera benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
+  );
+  console.log('| scenario | Tessera | baseline | ratio | target | peak RSS of the API |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const target = r.target ? `${r.target} ${r.met === undefined ? '' : r.met ? '✓' : '✗'}`.trim() : '—';
+    console.log(`| ${r.scenario} | ${r.tessera} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${target} | ${r.rss ? `${r.rss} MB` : '—'} |`);
+  }
 }

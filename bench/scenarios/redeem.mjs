@@ -1,8 +1,7 @@
-import { hash } from '@node-rs/argon2';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, gql, rss, SCALE } from '../lib.mjs';
+import { demoOrganization, makeCodes, makePeople, redeemLoad, signIn } from '../fixtures.mjs';
+import { cpuSecondsOf, freePort, rss, SCALE } from '../lib.mjs';
 
 const CONNECTIONS = 32;
 /** 20 s at BENCH_SCALE=1; never under 3 s, so a scaled-down run still measures something. */
@@ -14,7 +13,6 @@ const CEILING_PER_SECOND = 5000;
 const PASSWORD = 'bench-redeem-password';
 /** The token secret bench/lib.mjs gives the API: the baseline verifies the same tokens. */
 const AUTH_TOKEN_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
-const CODE_WIDTH = 8;
 const TARGET = { ratio: 0.5, perSecond: 1000, p99: 100 };
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -31,21 +29,12 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
  */
 export default async function redeem({ url, db, apiPid, databaseUrl }) {
   const codesPerRun = CEILING_PER_SECOND * DURATION_SECONDS;
-  const productsPerRun = Math.ceil(codesPerRun / PEOPLE);
   const org = await demoOrganization(db);
 
   let started = performance.now();
-  const passwordHash = await hash(PASSWORD);
-  await db.query(`CREATE OR REPLACE FUNCTION pg_temp.bench_v7(ms bigint) RETURNS uuid LANGUAGE sql AS
-    $$ SELECT (lpad(to_hex(ms), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid $$`);
-  await db.query(
-    `INSERT INTO user_account (id, email, first_name, last_name, password_hash)
-     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + i), 'redeemer' || i || '@bench.test', 'Redeemer', 'Number ' || i, $1
-       FROM generate_series(0, $2 - 1) i`,
-    [passwordHash, PEOPLE],
-  );
-  for (const run of ['B', 'T']) await makeCodes(db, org, run, productsPerRun, codesPerRun);
-  const tokens = await signIn(url, PEOPLE);
+  const people = await makePeople(db, { name: 'redeemer', count: PEOPLE, password: PASSWORD });
+  for (const prefix of ['RB', 'RT']) await makeCodes(db, org, { prefix, count: codesPerRun, people: PEOPLE });
+  const tokens = await signIn(url, people);
   console.error(
     `  redeem: ${PEOPLE} people signed in, ${(2 * codesPerRun).toLocaleString('en')} codes made in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -96,65 +85,6 @@ export default async function redeem({ url, db, apiPid, databaseUrl }) {
   ];
 }
 
-async function demoOrganization(db) {
-  // The demo seed finishes shortly after the API starts.
-  for (let i = 0; ; i++) {
-    const row = (await db.query(`SELECT id FROM organization WHERE slug = 'demo-mentoring'`)).rows[0];
-    if (row) return row.id;
-    if (i > 100) throw new Error('The demo organisation did not appear');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** A run's products (one price of 365 days and one batch each) and its codes `${prefix}00000000`…. */
-async function makeCodes(db, org, run, products, codes) {
-  const key = (kind, j) => `md5('bench-redeem-${run}-${kind}-' || ${j})::uuid`;
-  await db.query(
-    `INSERT INTO product (id, owner_organization_id, name) SELECT ${key('product', 'j')}, $1, 'Redeem bench ${run} ' || j FROM generate_series(0, $2 - 1) j`,
-    [org, products],
-  );
-  await db.query(
-    `INSERT INTO price (id, product_id, price_code, name, access_days)
-     SELECT ${key('price', 'j')}, ${key('product', 'j')}, 'BENCH', 'Bench year', 365 FROM generate_series(0, $1 - 1) j`,
-    [products],
-  );
-  await db.query(
-    `INSERT INTO code_batch (id, organization_id, source, status, progress, requested_quantity, created_count, price_id, code_type, completed_at)
-     SELECT ${key('batch', 'j')}, $1, 'IMPORTED', 'COMPLETED', 100, $3, $3, ${key('price', 'j')}, 'MENTEE', now() FROM generate_series(0, $2 - 1) j`,
-    [org, products, PEOPLE],
-  );
-  await db.query(
-    `INSERT INTO code (id, organization_id, batch_id, code, price_id, code_type)
-     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + k / 64), $1, ${key('batch', 'k / $3')}, $4 || lpad(k::text, ${CODE_WIDTH}, '0'),
-            ${key('price', 'k / $3')}, 'MENTEE'
-       FROM generate_series(0, $2 - 1) k`,
-    [org, codes, PEOPLE, `R${run}`],
-  );
-}
-
-/** Bearer tokens of the people, signed in through the API (argon2: a few at a time). */
-async function signIn(url, people) {
-  const tokens = new Array(people);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < people; i = next++) {
-      const result = await gql(
-        url,
-        null,
-        `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }`,
-        {
-          email: `redeemer${i}@bench.test`,
-          password: PASSWORD,
-        },
-      );
-      tokens[i] = result.data?.login?.accessToken;
-      if (!tokens[i]) throw new Error(`Sign-in of redeemer${i} failed: ${JSON.stringify(result.errors)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  return tokens;
-}
-
 function startBaseline(databaseUrl, port) {
   const child = spawn(process.execPath, [here('../baseline/redeem-server.mjs')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), AUTH_TOKEN_SECRET },
@@ -175,27 +105,9 @@ function startBaseline(databaseUrl, port) {
   });
 }
 
-/** One load run from a second process; its outcome, with how many redemptions succeeded. */
+/** One load run, against Tessera or the baseline; its outcome, with how many redemptions succeeded. */
 function load(target, tokens, prefix, count) {
-  const child = spawn(process.execPath, [here('../load/redeem-load.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stdin.end(
-    JSON.stringify({ target, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, tokens, prefix, width: CODE_WIDTH, count }),
-  );
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    // 'close', not 'exit': the output may still be on its way when the process has ended.
-    child.once('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit code ${code}`);
-        resolve(JSON.parse(output));
-      } catch (error) {
-        reject(new Error(`The load generator failed (${error.message}): ${output}`));
-      }
-    });
-  });
+  return redeemLoad({ target, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, tokens, prefix, count });
 }
 
 /** Fails loudly when more than a few percent of the requests failed, or the database disagrees. */
@@ -237,16 +149,6 @@ async function drainMail(db, prefix, ms) {
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
-async function cpuSecondsOf(pid) {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // The fields after the command name (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Measures the CPU a server process and the PostgreSQL backends of this database use from now until read(). */

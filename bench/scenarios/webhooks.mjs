@@ -1,15 +1,19 @@
-import { hash } from '@node-rs/argon2';
 import Bull from 'bull';
-import { fork, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { gql, ratio, rss, scaled, seconds, startEnvironment } from '../lib.mjs';
+import { codeOf, demoOrganization, makeCodes, makePeople, redeemLoad, signIn } from '../fixtures.mjs';
+import { cpuSecondsOf, elapsed, gql, ratio, rss, scaled, seconds, startEnvironment, startHelperServer } from '../lib.mjs';
 
 /** Starts its own API: one that may post to 127.0.0.1, with its worker concurrency pinned (below). */
 export const ownEnvironment = true;
+
+/** It pauses the webhooks queue and counts on its workers' concurrency: Bull's, which needs Redis. */
+export function unavailable() {
+  return process.env.REDIS_URL
+    ? undefined
+    : 'needs REDIS_URL=redis://… (Bull; `docker compose up -d redis` starts one): the inline queue can neither be paused nor limit its workers';
+}
 
 const require = createRequire(import.meta.url);
 const { loadConfig } = require('../../dist/src/config/config.js');
@@ -20,11 +24,8 @@ const CONCURRENCY = loadConfig({}).queue.concurrency;
 const WEBHOOKS_QUEUE = 'webhooks'; // src/webhooks/webhooks.queue.ts
 const CLIENTS = 32; // redemption clients, as the redeem scenario
 const PASSWORD = 'bench-webhooks-password';
-const CODE_WIDTH = 8;
 const TARGET_RATIO = 0.7;
 const TIMEOUT_MS = 300_000;
-
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * code.redeemed webhooks to one receiver on 127.0.0.1 (a child process: node:http, 204, arrival
@@ -43,9 +44,6 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
  * milliseconds before its commit, so the figure errs long; delivery is the receiver's arrival time.
  */
 export default async function webhooks() {
-  if (!process.env.REDIS_URL) {
-    throw new Error('webhooks: needs REDIS_URL (Bull): the inline queue can neither be paused nor limits its workers');
-  }
   const COUNT = scaled(10_000);
   const IDLE_COUNT = scaled(200);
   const PEOPLE = Math.max(CLIENTS, scaled(100));
@@ -83,18 +81,18 @@ async function run({ url, db, admin, apiPid }, receiver, { COUNT, IDLE_COUNT, PE
   await receiver.ask({ type: 'secret', secret });
 
   let started = performance.now();
-  await makePeople(db, PEOPLE);
-  await makeCodes(db, org, 'L', IDLE_COUNT, PEOPLE);
-  await makeCodes(db, org, 'B', COUNT, PEOPLE);
-  const tokens = await signIn(url, PEOPLE);
+  const people = await makePeople(db, { name: 'hooked', count: PEOPLE, password: PASSWORD });
+  await makeCodes(db, org, { prefix: 'WL', count: IDLE_COUNT, people: PEOPLE });
+  await makeCodes(db, org, { prefix: 'WB', count: COUNT, people: PEOPLE });
+  const tokens = await signIn(url, people);
   console.error(
-    `  webhooks: ${PEOPLE} people signed in, ${(COUNT + IDLE_COUNT).toLocaleString('en')} codes made in ${seconds(elapsedSince(started))}`,
+    `  webhooks: ${PEOPLE} people signed in, ${(COUNT + IDLE_COUNT).toLocaleString('en')} codes made in ${seconds(elapsed(started))}`,
   );
 
   // Latency on the idle API: one redemption at a time.
   for (let k = 0; k < IDLE_COUNT; k++) {
     const result = await gql(url, tokens[k % PEOPLE], `mutation($code: String!) { redeemCode(input: { code: $code }) { grant { id } } }`, {
-      code: codeOf('L', k),
+      code: codeOf('WL', k),
     });
     if (result.errors) throw new Error(`redeemCode failed: ${JSON.stringify(result.errors)}`);
   }
@@ -119,7 +117,14 @@ async function run({ url, db, admin, apiPid }, receiver, { COUNT, IDLE_COUNT, PE
   try {
     await queue.pause();
     started = performance.now();
-    const load = await redeemLoad(`${url}/graphql`, tokens, COUNT);
+    const load = await redeemLoad({
+      target: `${url}/graphql`,
+      connections: CLIENTS,
+      durationSeconds: TIMEOUT_MS / 1000,
+      tokens,
+      prefix: 'WB',
+      count: COUNT,
+    });
     const failures = load.failed + load.errors + load.timeouts;
     if (load.ok !== COUNT || failures)
       throw new Error(`webhooks: ${load.ok} of ${COUNT} redemptions succeeded, e.g. ${load.samples.join(' | ')}`);
@@ -128,7 +133,7 @@ async function run({ url, db, admin, apiPid }, receiver, { COUNT, IDLE_COUNT, PE
     );
     await settled(db, endpointId, IDLE_COUNT + COUNT);
     console.error(
-      `  webhooks: ${COUNT.toLocaleString('en')} deliveries queued, the API idle, ${seconds(elapsedSince(started))} after the first redemption`,
+      `  webhooks: ${COUNT.toLocaleString('en')} deliveries queued, the API idle, ${seconds(elapsed(started))} after the first redemption`,
     );
     if ((await receiver.ask({ type: 'count' })).count) throw new Error('webhooks: deliveries arrived while the queue was paused');
     const cpuBefore = await cpuSecondsOf(apiPid);
@@ -177,18 +182,6 @@ async function run({ url, db, admin, apiPid }, receiver, { COUNT, IDLE_COUNT, PE
       rss: peak,
     },
   ];
-}
-
-const elapsedSince = (start) => performance.now() - start;
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds (user + system) a process has used so far. */
-async function cpuSecondsOf(pid) {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // The fields after the command name (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS_PER_SECOND;
 }
 
 const perSecond = (r) => `${Math.round(r.perSecond).toLocaleString('en')} deliveries/s`;
@@ -291,125 +284,6 @@ function post(url, agent, headers, body) {
 
 /** The receiver's child process (bench/webhook-receiver.mjs): `url`, `ask(request)`, `stop()`. */
 async function startWebhookReceiver() {
-  const child = fork(here('../webhook-receiver.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = [];
-  child.on('message', (message) => pending.shift()?.(message));
-  const ask = (message) =>
-    new Promise((resolve, reject) => {
-      pending.push(resolve);
-      child.send(message, (error) => error && reject(error));
-    });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const { port } = await Promise.race([
-    ask({ type: 'port' }),
-    exited.then(() => Promise.reject(new Error('The webhook receiver did not start'))),
-  ]);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    ask,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function demoOrganization(db) {
-  // The demo seed finishes shortly after the API starts.
-  for (let i = 0; ; i++) {
-    const row = (await db.query(`SELECT id FROM organization WHERE slug = 'demo-mentoring'`)).rows[0];
-    if (row) return row.id;
-    if (i > 100) throw new Error('The demo organisation did not appear');
-    await sleep(200);
-  }
-}
-
-async function makePeople(db, people) {
-  await db.query(`CREATE OR REPLACE FUNCTION pg_temp.bench_v7(ms bigint) RETURNS uuid LANGUAGE sql AS
-    $$ SELECT (lpad(to_hex(ms), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid $$`);
-  await db.query(
-    `INSERT INTO user_account (id, email, first_name, last_name, password_hash)
-     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + i), 'hooked' || i || '@bench.test', 'Hooked', 'Number ' || i, $1
-       FROM generate_series(0, $2 - 1) i`,
-    [await hash(PASSWORD), people],
-  );
-}
-
-const codeOf = (run, k) => `W${run}${String(k).padStart(CODE_WIDTH, '0')}`;
-
-/**
- * A run's codes `W${run}00000000`…, as the redeem scenario makes them: code k is of product
- * floor(k / people) and is redeemed by person k % people, so no code is used twice and nobody gets
- * a second grant for a product.
- */
-async function makeCodes(db, org, run, codes, people) {
-  const products = Math.ceil(codes / people);
-  const key = (kind, j) => `md5('bench-webhooks-${run}-${kind}-' || ${j})::uuid`;
-  await db.query(
-    `INSERT INTO product (id, owner_organization_id, name) SELECT ${key('product', 'j')}, $1, 'Webhooks bench ${run} ' || j FROM generate_series(0, $2 - 1) j`,
-    [org, products],
-  );
-  await db.query(
-    `INSERT INTO price (id, product_id, price_code, name, access_days)
-     SELECT ${key('price', 'j')}, ${key('product', 'j')}, 'BENCH', 'Bench year', 365 FROM generate_series(0, $1 - 1) j`,
-    [products],
-  );
-  await db.query(
-    `INSERT INTO code_batch (id, organization_id, source, status, progress, requested_quantity, created_count, price_id, code_type, completed_at)
-     SELECT ${key('batch', 'j')}, $1, 'IMPORTED', 'COMPLETED', 100, $3, $3, ${key('price', 'j')}, 'MENTEE', now() FROM generate_series(0, $2 - 1) j`,
-    [org, products, people],
-  );
-  await db.query(
-    `INSERT INTO code (id, organization_id, batch_id, code, price_id, code_type)
-     SELECT pg_temp.bench_v7((extract(epoch FROM now()) * 1000)::bigint + k / 64), $1, ${key('batch', 'k / $3')}, $4 || lpad(k::text, ${CODE_WIDTH}, '0'),
-            ${key('price', 'k / $3')}, 'MENTEE'
-       FROM generate_series(0, $2 - 1) k`,
-    [org, codes, people, `W${run}`],
-  );
-}
-
-/** Bearer tokens of the people, signed in through the API (argon2: a few at a time). */
-async function signIn(url, people) {
-  const tokens = new Array(people);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < people; i = next++) {
-      const result = await gql(
-        url,
-        null,
-        `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }`,
-        {
-          email: `hooked${i}@bench.test`,
-          password: PASSWORD,
-        },
-      );
-      tokens[i] = result.data?.login?.accessToken;
-      if (!tokens[i]) throw new Error(`Sign-in of hooked${i} failed: ${JSON.stringify(result.errors)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  return tokens;
-}
-
-/** The burst's codes redeemed by CLIENTS connections from a second process (bench/load/redeem-load.mjs); its outcome. */
-function redeemLoad(target, tokens, count) {
-  const child = spawn(process.execPath, [here('../load/redeem-load.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stdin.end(
-    JSON.stringify({ target, connections: CLIENTS, durationSeconds: TIMEOUT_MS / 1000, tokens, prefix: 'WB', width: CODE_WIDTH, count }),
-  );
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    // 'close', not 'exit': the output may still be on its way when the process has ended.
-    child.once('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit code ${code}`);
-        resolve(JSON.parse(output));
-      } catch (error) {
-        reject(new Error(`The load generator failed (${error.message}): ${output}`));
-      }
-    });
-  });
+  const receiver = await startHelperServer(new URL('../webhook-receiver.mjs', import.meta.url), 'The webhook receiver');
+  return { url: `http://127.0.0.1:${receiver.port}`, ask: receiver.ask, stop: receiver.stop };
 }

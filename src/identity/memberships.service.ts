@@ -161,6 +161,16 @@ export class MembershipsService {
     return this.memberships.existsBy({ organizationId, userId });
   }
 
+  /** The organisation's admins, by e-mail (its alerts go to them). */
+  async adminsOf(organizationId: string): Promise<User[]> {
+    const admins = await this.memberships.find({
+      where: { organizationId, role: MemberRole.ORG_ADMIN },
+      relations: { user: true },
+      order: { user: { email: 'ASC' } },
+    });
+    return admins.map((membership) => membership.user!);
+  }
+
   @Transactional()
   async changeRole(actor: Actor, membershipId: string, role: MemberRole): Promise<Membership> {
     const membership = await this.load(membershipId);

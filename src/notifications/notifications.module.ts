@@ -9,6 +9,7 @@ import { InvitationsModule } from '../invitations/invitations.module';
 import { AccessMails } from './access-mails';
 import { CodeSendDeliveryResolver, CodeSendMails } from './code-send-mails';
 import { InvitationMails } from './invitation-mails';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { MessageTemplate } from './entities/message-template.entity';
 import { Message } from './entities/message.entity';
 import { MailTransport } from './mail-transport';
@@ -37,6 +38,7 @@ import { MessageTemplatesService } from './message-templates.service';
     AccessModule,
     InvitationsModule,
     DistributionModule,
+    WebhooksModule,
   ],
   providers: [
     MessageTemplatesService,

@@ -1,20 +1,15 @@
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEventAfterCommit } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { MembershipsService } from '../identity/memberships.service';
+import { OrganizationsService } from '../identity/organizations.service';
 import { UsersService } from '../identity/users.service';
 import { WebhookEndpointDisabled } from '../webhooks/events/webhook-endpoint-disabled.event';
+import { WebhookEndpointsService } from '../webhooks/webhook-endpoints.service';
 import { mailDate, recipientData } from './mail-data';
 import { MessageKind } from './message-kinds';
 import { NotificationsService } from './notifications.service';
-
-interface Recipient {
-  email: string;
-  firstName: string;
-  lastName: string;
-}
 
 /**
  * The address as mail shows it: its origin only. Receivers keep their own tokens in the path
@@ -28,7 +23,9 @@ function shownUrl(url: string): string {
 @Injectable()
 export class WebhookAlerts {
   constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,29 +38,20 @@ export class WebhookAlerts {
    */
   @OnEventAfterCommit(WebhookEndpointDisabled)
   async onWebhookEndpointDisabled(event: WebhookEndpointDisabled): Promise<void> {
-    const [endpoint] = await this.txHost.tx.query<{ id: string; url: string; organizationId: string | null; name: string | null }[]>(
-      `SELECT e.id, e.url, e.organization_id AS "organizationId", o.name
-         FROM webhook_endpoint e LEFT JOIN organization o ON o.id = e.organization_id WHERE e.id = $1`,
-      [event.payload.webhookEndpointId],
-    );
+    const endpoint = await this.endpoints.findById(event.payload.webhookEndpointId);
     if (!endpoint) return;
-    const recipients: Recipient[] = endpoint.organizationId
-      ? await this.txHost.tx.query<Recipient[]>(
-          `SELECT u.email, u.first_name AS "firstName", u.last_name AS "lastName"
-             FROM membership m JOIN user_account u ON u.id = m.user_id
-            WHERE m.organization_id = $1 AND m.role = 'ORG_ADMIN' ORDER BY u.email`,
-          [endpoint.organizationId],
-        )
-      : await this.users.findPlatformAdmins();
+    const { organizationId } = endpoint;
+    const [organization] = organizationId ? await this.organizations.findByIds([organizationId]) : [];
+    const recipients = organizationId ? await this.memberships.adminsOf(organizationId) : await this.users.findPlatformAdmins();
     await this.notifications.queueMany(
       recipients.map((recipient) => ({
         kind: MessageKind.WEBHOOK_ENDPOINT_DISABLED,
         recipient: recipient.email,
-        organizationId: endpoint.organizationId,
+        organizationId,
         eventId: event.id,
         data: {
           recipient: recipientData(recipient),
-          organization: { name: endpoint.name ?? 'Tessera' },
+          organization: { name: organization?.name ?? 'Tessera' },
           endpoint: {
             id: endpoint.id,
             address: shownUrl(endpoint.url),

@@ -78,6 +78,11 @@ export class WebhookEndpointsService {
     return this.access.endpoint(actor, webhookEndpointId);
   }
 
+  /** For Tessera's own handlers, which act for no caller: the endpoint, or null once it is deleted. */
+  findById(webhookEndpointId: string): Promise<WebhookEndpoint | null> {
+    return this.endpoints.findOneBy({ id: webhookEndpointId });
+  }
+
   /** An organisation's endpoints, or with no organisation the platform's; newest first. */
   async list(actor: Actor, organizationId: string | null, page: PageArgs): Promise<ConnectionShape<WebhookEndpoint>> {
     await this.access.requireOwner(actor, organizationId, { organizationExists: true });

@@ -2,6 +2,8 @@ import { ModuleRef } from '@nestjs/core';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+// The file itself, not @tessera/testing's index: that loads the whole application.
+import { deleteRedisKeys } from '../../testing/src/redis-keys';
 import { BullJobQueue } from './bull-job-queue';
 import { Job } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
@@ -16,9 +18,14 @@ const redisUrl = process.env.REDIS_URL;
   beforeAll(() => process.on('unhandledRejection', hear));
   afterAll(() => process.off('unhandledRejection', hear));
 
+  /** Each queue's prefix starts so: what Bull left under them (ids, finished jobs) goes with the file, nothing else does. */
+  const filePrefix = `test-bull-${randomBytes(4).toString('hex')}`;
+  let queues = 0;
+  afterAll(() => deleteRedisKeys(redisUrl!, `${filePrefix}-*`));
+
   /** A queue with one handler, its workers started as at application bootstrap. */
   function startWorkers(handler: (job: Job) => Promise<unknown> = async () => undefined): { jobQueue: BullJobQueue; bull: Bull.Queue } {
-    const prefix = `test-bull-${randomBytes(4).toString('hex')}`;
+    const prefix = `${filePrefix}-${++queues}`;
     const bull = new Bull('mail', redisUrl!, { prefix });
     const options: QueueModuleOptions = {
       prefix,

@@ -2,6 +2,7 @@ export * from './fixtures';
 export * from './graphql-client';
 export * from './test-app';
 export * from './eventually';
+export * from './redis-keys';
 export * from './smtp-sink';
 export * from './webhook-receiver';
 export * from './organization-app';

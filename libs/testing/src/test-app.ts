@@ -1,5 +1,4 @@
 import { INestApplication, Type } from '@nestjs/common';
-import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +8,7 @@ import { ROOT, staleBuildReason } from '../../../scripts/build-state.mjs';
 import { loadConfig } from '../../../src/config/config';
 import { createAppContext, createHttpApp, Runtime } from '../../../src/runtime';
 import { GraphQLClient } from './graphql-client';
+import { deleteRedisKeys } from './redis-keys';
 import { databaseUrl, TEST_SERVER_URL, TEST_TEMPLATE_DB, withAdminConnection } from './test-environment';
 
 export interface TestAppOptions {
@@ -201,14 +201,14 @@ export class TestApp {
   async loseQueuedJobs(): Promise<void> {
     const { redisUrl, prefix } = this.runtime.config.queue;
     if (!redisUrl) throw new Error('Losing queued jobs needs REDIS_URL.');
-    await deleteKeys(redisUrl, `${prefix}:*`);
+    await deleteRedisKeys(redisUrl, `${prefix}:*`);
   }
 
   async close(): Promise<void> {
     for (const extra of this.extraApps) await extra.close();
     await this.app.close();
     const { redisUrl, prefix } = this.runtime.config.queue;
-    if (redisUrl) await deleteKeys(redisUrl, `${prefix}:*`);
+    if (redisUrl) await deleteRedisKeys(redisUrl, `${prefix}:*`);
     await withAdminConnection(process.env[TEST_SERVER_URL]!, (admin) =>
       admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`),
     );
@@ -254,18 +254,4 @@ function builtEntry(entry: string): string {
   const stale = staleBuildReason(entry);
   if (stale) throw new Error(`${stale}: run \`npm run build\` first.`);
   return join(ROOT, entry);
-}
-
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
