@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './smtp-sink';
 export * from './webhook-receiver';
 export * from './organization-app';
+export * from './documented-operations';
