@@ -67,15 +67,20 @@ describe('platform: health, playground, schema, request limits', () => {
   });
 
   it.each([
-    ['too deep a query', '{ me { memberships { organization { id } } } }'],
-    ['too many aliases', '{ a: me { __typename } b: me { __typename } c: me { __typename } d: me { __typename } }'],
-    ['a document that does not parse', '{ me { '],
-    ['an unknown field', '{ nope }'],
-    ['a wrongly typed variable', 'query($id: UUID!) { organization(id: $id) { id } }'],
-  ])('refuses %s with BAD_USER_INPUT, never a 500', async (_, query) => {
+    ['too deep a query', '{ me { memberships { organization { id } } } }', { reason: 'QUERY_TOO_DEEP', depth: 4, limit: 3 }],
+    [
+      'too many aliases',
+      '{ a: me { __typename } b: me { __typename } c: me { __typename } d: me { __typename } }',
+      { reason: 'TOO_MANY_ALIASES', aliases: 4, limit: 3 },
+    ],
+    ['a document that does not parse', '{ me { ', { reason: 'INVALID_QUERY' }],
+    ['an unknown field', '{ nope }', { reason: 'INVALID_QUERY' }],
+    // The value, not the document, is wrong: an input error, without a shape reason.
+    ['a wrongly typed variable', 'query($id: UUID!) { organization(id: $id) { id } }', {}],
+  ])('refuses %s with BAD_USER_INPUT and its reason, never a 500', async (_, query, shape) => {
     const result = await t.client.request(query, { id: 42 });
     expect(result.status).toBeLessThan(500);
-    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', ...shape });
   });
 
   it('shows queue depth and failures to platform admins only', async () => {

@@ -1,9 +1,10 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { DateTimeScalar, formatGraphQLError, Loaders } from '@tessera/common';
+import { DateTimeScalar, ErrorReason, formatGraphQLError, Loaders } from '@tessera/common';
 import type { Request } from 'express';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { AppConfig } from '../config/config';
+import { documentLimits } from './document-limits';
+import { queryCostPlugin } from './query-cost';
 import { requestLoggingPlugin } from './request-logging.plugin';
 
 export interface GraphQLContext {
@@ -23,23 +24,16 @@ export const NoSubscriptionsRule: ValidationRule = (context) => ({
   },
 });
 
+/** Types the schema prints though no field names them (what `extensions` of an error may hold). */
+export const ORPHANED_TYPES = [ErrorReason];
+
 /** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders. */
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const { maxDepth, maxAliases, maxCost, maxTokens, introspection } = config.graphql;
   // "Did you mean …?" tells the schema, one misspelling at a time: none in production, nor
   // wherever introspection is off.
   const hideSuggestions = config.env === 'production' || !introspection;
-  const armor = new ApolloArmor({
-    maxDepth: { n: maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: maxAliases },
-    costLimit: { maxCost },
-    // graphql-js enforces the token limit while parsing (parseOptions below), as a 400 parse error.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: 50 },
-    // Armor's mask ("[Suggestion hidden]") would still say that a near name exists, and it misses
-    // enum values; the formatter below removes every suggestion instead.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  const limits = documentLimits({ maxDepth, maxAliases });
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -48,7 +42,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // scopes (a field that reads more, e.g. a code's send history, refuses them unless it names one).
     fieldResolverEnhancers: ['guards'],
     // Dates parse strictly: Nest's own DateTime would take 2026-02-30 as 2 March.
-    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }], orphanedTypes: ORPHANED_TYPES },
     introspection,
     playground: false,
     context: ({ req }: { req: Request }): GraphQLContext => ({ req, loaders: new Loaders() }),
@@ -57,8 +51,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     hideSchemaDetailsFromClientErrors: hideSuggestions,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions }),
     // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
-    plugins: [...(armor.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), requestLoggingPlugin],
-    validationRules: [NoSubscriptionsRule, ...armor.validationRules],
+    plugins: [...(limits.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), queryCostPlugin(maxCost), requestLoggingPlugin],
+    validationRules: [NoSubscriptionsRule, ...limits.validationRules],
     parseOptions: { maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

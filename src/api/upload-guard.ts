@@ -1,3 +1,4 @@
+import { ErrorReason } from '@tessera/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** Apollo's CSRF-prevention headers: a browser sends one cross-site only after a CORS preflight. */
@@ -6,8 +7,8 @@ const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'
 /** A multipart boundary parameter, quoted or not, that is not empty. */
 const BOUNDARY = /;\s*boundary\s*=\s*(?:"[^"]+"|[^\s;"]+)\s*(?:;|$)/i;
 
-function refuse(res: Response, status: number, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+function refuse(res: Response, status: number, message: string, reason?: ErrorReason): void {
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', ...(reason ? { reason } : {}) } }] });
 }
 
 /**
@@ -24,6 +25,7 @@ export function guardedUploads(parse: RequestHandler): RequestHandler {
         res,
         400,
         'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): send uploads with an apollo-require-preflight header.',
+        ErrorReason.CSRF_REFUSED,
       );
     }
     // Without a boundary the multipart reader fails before it reads the body, and graphql-upload

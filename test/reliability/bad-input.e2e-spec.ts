@@ -423,6 +423,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       });
       expect(result.status).toBeLessThan(500);
       expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(result.errors!.map((error) => error.extensions?.reason)).toEqual(['QUERY_TOO_DEEP']);
       expect(result.errors!.map((error) => error.message).join(' ')).toMatch(/depth/i);
     });
 
@@ -431,6 +432,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       const result = await admin.client.request(`query($org: UUID!) { ${aliases} }`, { org: organization.id });
       expect(result.status).toBeLessThan(500);
       expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(result.errors!.map((error) => error.extensions?.reason)).toEqual(['TOO_MANY_ALIASES']);
       expect(result.errors!.map((error) => error.message).join(' ')).toMatch(/alias/i);
     });
 
@@ -453,8 +455,10 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       }
     });
 
-    it('a document of 100,000 tokens is BAD_USER_INPUT', async () => {
-      expectRefused(await admin.client.request(`query { ${'__typename '.repeat(100_000)} }`), 'BAD_USER_INPUT');
+    it('a document of 100,000 tokens is BAD_USER_INPUT, TOO_MANY_TOKENS', async () => {
+      const result = await admin.client.request(`query { ${'__typename '.repeat(100_000)} }`);
+      expectRefused(result, 'BAD_USER_INPUT');
+      expect(result.errors![0].extensions!.reason).toBe('TOO_MANY_TOKENS');
     });
 
     it('a request body over 10 MB is a 413, not a 500', async () => {

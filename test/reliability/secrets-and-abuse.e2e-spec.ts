@@ -299,7 +299,11 @@ describe('reliability: secrets at rest, guessing, CSV formulas, production HTTP'
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain; a=b']) {
         const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
         expect(`${contentType}: ${response.status}`).toBe(`${contentType}: 400`);
-        expect(await response.text()).toContain('CSRF');
+        const answer = await response.text();
+        expect(answer).toContain('CSRF');
+        expect((JSON.parse(answer) as { errors: { extensions: unknown }[] }).errors.map((error) => error.extensions)).toEqual([
+          { code: 'BAD_USER_INPUT', reason: 'CSRF_REFUSED' },
+        ]);
       }
       // With the header, a body that does not parse is the client's error too, not a 500.
       const brokenUpload = await fetch(`${t.url}/graphql`, {

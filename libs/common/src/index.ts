@@ -1,4 +1,6 @@
 export * from './errors/app-error';
+export * from './errors/error-reason';
+export * from './errors/request-shape';
 export * from './errors/app-error.filter';
 export * from './errors/graphql-error-formatter';
 export * from './errors/validation-pipe';

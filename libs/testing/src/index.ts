@@ -6,3 +6,4 @@ export * from './redis-keys';
 export * from './smtp-sink';
 export * from './webhook-receiver';
 export * from './organization-app';
+export * from './documented-operations';

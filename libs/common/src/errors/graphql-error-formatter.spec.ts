@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError, parse } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import {
   AppError,
@@ -90,15 +90,17 @@ describe('formatGraphQLError', () => {
   });
 
   describe("Apollo's own codes", () => {
-    it.each([
-      ['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT'],
-      ['GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT'],
-      ['BAD_USER_INPUT', 'BAD_USER_INPUT'],
-      ['BAD_REQUEST', 'BAD_USER_INPUT'],
-      ['PERSISTED_QUERY_NOT_FOUND', 'BAD_USER_INPUT'],
-      ['UNAUTHENTICATED', 'UNAUTHENTICATED'],
-      ['FORBIDDEN', 'FORBIDDEN'],
-    ])('maps %s to %s and keeps the message', (apolloCode, expected) => {
+    it.each<[string, Record<string, unknown>]>([
+      ['GRAPHQL_VALIDATION_FAILED', { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' }],
+      ['GRAPHQL_PARSE_FAILED', { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' }],
+      ['OPERATION_RESOLUTION_FAILURE', { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' }],
+      // A variable's value that does not fit its type: an input error, no shape reason.
+      ['BAD_USER_INPUT', { code: 'BAD_USER_INPUT' }],
+      ['BAD_REQUEST', { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' }],
+      ['PERSISTED_QUERY_NOT_FOUND', { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' }],
+      ['UNAUTHENTICATED', { code: 'UNAUTHENTICATED' }],
+      ['FORBIDDEN', { code: 'FORBIDDEN' }],
+    ])('maps %s to %j and keeps the message', (apolloCode, expected) => {
       const error = new GraphQLError('Cannot query field "nope" on type "Query".');
       const formatted: GraphQLFormattedError = {
         message: error.message,
@@ -108,8 +110,67 @@ describe('formatGraphQLError', () => {
 
       const result = formatGraphQLError(formatted, error);
 
-      expect(result).toEqual({ message: error.message, locations: LOCATIONS, path: undefined, extensions: { code: expected } });
+      expect(result).toEqual({ message: error.message, locations: LOCATIONS, path: undefined, extensions: expected });
       expect(logError).not.toHaveBeenCalled();
+    });
+  });
+
+  describe("refusals of the request's shape", () => {
+    const format = (message: string, extensions: Record<string, unknown>) =>
+      formatGraphQLError({ message, extensions: { stacktrace: ['x'], ...extensions } }, new GraphQLError(message));
+
+    it('keeps the reason and the numbers of our own refusals, and nothing else they carry', () => {
+      const result = format('This query costs 12725, more than the 10000 allowed.', {
+        code: 'BAD_USER_INPUT',
+        reason: 'QUERY_TOO_COSTLY',
+        cost: 12725,
+        limit: 10000,
+        internal: 'x',
+      });
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COSTLY', cost: 12725, limit: 10000 });
+      expect(result.message).toBe('This query costs 12725, more than the 10000 allowed.');
+    });
+
+    it('keeps the reason of a refusal our validation rules report (Apollo codes it GRAPHQL_VALIDATION_FAILED)', () => {
+      const result = format('This query nests 12 levels deep, over the depth limit of 10.', {
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        reason: 'QUERY_TOO_DEEP',
+        depth: 12,
+        limit: 10,
+      });
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', depth: 12, limit: 10 });
+    });
+
+    it('does not pass on a reason that is not a shape refusal', () => {
+      const result = format('Variable "$id" got invalid value 42.', { code: 'BAD_USER_INPUT', reason: 'SOMETHING_ELSE', cost: 1 });
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    });
+
+    it("tells graphql-js's token limit apart from a syntax error, and says it without the label", () => {
+      const parseFailure = (query: string) => {
+        try {
+          parse(query, { maxTokens: 5 });
+        } catch (error) {
+          return (error as GraphQLError).message;
+        }
+        throw new Error(`${query} parsed`);
+      };
+      const tooLong = format(parseFailure('{ a b c d e f g }'), { code: 'GRAPHQL_PARSE_FAILED' });
+      expect(tooLong.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'TOO_MANY_TOKENS', limit: 5 });
+      expect(tooLong.message).not.toMatch(/syntax error/i);
+      expect(tooLong.message).toContain('5 tokens');
+
+      const broken = format(parseFailure('{ a '), { code: 'GRAPHQL_PARSE_FAILED' });
+      expect(broken.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' });
+      expect(broken.message).toMatch(/^Syntax Error: Expected Name/);
+    });
+
+    it("tells Apollo's CSRF refusal apart from other bad requests", () => {
+      const message =
+        "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a non-empty value for one of the following headers: x-apollo-operation-name, apollo-require-preflight\n";
+      const result = format(message, { code: 'BAD_REQUEST' });
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CSRF_REFUSED' });
+      expect(result.message).toBe(message.trim());
     });
   });
 
@@ -233,7 +294,10 @@ describe('formatGraphQLError', () => {
       const result = formatGraphQLError({ message, extensions: { code } }, new GraphQLError(message), { hideSuggestions: true });
       expect(result.message).not.toMatch(/Did you mean|AVAILABLE"|totalCount|"first"|"status"|CodeStatus", or/);
       expect(result.message).toBe(message.replace(/ Did you mean .*\?$/, ''));
-      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      // A document that does not fit the schema is a shape refusal; a variable's value, an input error.
+      expect(result.extensions).toEqual(
+        code === 'GRAPHQL_VALIDATION_FAILED' ? { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' } : { code: 'BAD_USER_INPUT' },
+      );
     });
 
     it.each(SUGGESTING)('keeps the suggestion for %s by default (development)', (_label, message, code) => {

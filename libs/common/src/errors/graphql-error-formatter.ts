@@ -3,10 +3,14 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode, ServiceUnavailableError } from './app-error';
 import { isDatabaseUnavailable } from './database-errors';
+import { requestShapeRefusal } from './request-shape';
 
 const logger = new Logger('GraphQL');
 
-/** Apollo's own codes for documents and variables that do not fit the schema: the caller's input. */
+/**
+ * Apollo's own codes for documents and variables that do not fit the schema: the caller's input.
+ * All but a variable's value are refusals of the request's shape, answered with their reason.
+ */
 const CALLER_INPUT_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -61,7 +65,13 @@ export function formatGraphQLError(
   const apolloCode = formatted.extensions?.code;
   const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
   if (typeof apolloCode === 'string' && CALLER_INPUT_CODES.has(apolloCode)) {
-    return { ...base, message: shortened(message), extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    const refusal = requestShapeRefusal(apolloCode, { ...formatted, message });
+    if (!refusal) return { ...base, message: shortened(message), extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    return {
+      ...base,
+      message: shortened(refusal.message),
+      extensions: { code: ErrorCode.BAD_USER_INPUT, reason: refusal.reason, ...refusal.details },
+    };
   }
   if (typeof apolloCode === 'string' && (Object.values(ErrorCode) as string[]).includes(apolloCode)) {
     return { ...base, message, extensions: { code: apolloCode } };
