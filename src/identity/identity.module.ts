@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { AccessPolicy } from './access-policy.service';
 import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth/auth.guard';
+import { Authenticator } from './auth/authenticator';
 import { TokenService } from './auth/token.service';
 import { AuthService } from './auth.service';
 import { ApiKey } from './entities/api-key.entity';
@@ -57,6 +58,7 @@ import { ProvisioningService } from './provisioning.service';
     AccessPolicy,
     AuthService,
     TokenService,
+    Authenticator,
     RateLimiter,
     PasswordTokensService,
     AuthResolver,
@@ -79,6 +81,7 @@ import { ProvisioningService } from './provisioning.service';
     RateLimiter,
     AuthService,
     TokenService,
+    Authenticator,
     PasswordTokensService,
     GuessingBudget,
     MembershipOffersService,

@@ -3,15 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ForbiddenError, UnauthenticatedError } from '@tessera/common';
-import { API_KEY_PREFIX, ApiKeysService } from '../api-keys.service';
 import { actsForPlatform, type Actor } from './actor';
 import { ApiKeyScope, REQUIRED_SCOPE, scopeLabel } from './api-key-scope';
 import { ACCESS_RULE, AccessRule, requestOf } from './auth.decorators';
-import { TokenService } from './token.service';
+import { Authenticator, readCredential } from './authenticator';
 
 /**
  * Global guard: finds the caller from `Authorization: Bearer <token or API key>` (or `X-Api-Key`)
- * and applies the operation's rule. Organisation-level checks happen in the services, against the
+ * and applies the operation's rule. A subscription's caller was found when its WebSocket connected. Organisation-level checks happen in the services, against the
  * organisation that owns the data. A platform API key passes only an operation that names one of
  * its scopes (`@RequiresScope`), whatever the operation's rule: deny by default, in this one place.
  */
@@ -19,8 +18,7 @@ import { TokenService } from './token.service';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
-    private readonly apiKeys: ApiKeysService,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,9 +34,7 @@ export class AuthGuard implements CanActivate {
     const credential = readCredential(request.headers);
     if (credential && !request.actor) {
       try {
-        request.actor = credential.startsWith(API_KEY_PREFIX)
-          ? await this.apiKeys.authenticate(credential)
-          : await this.tokens.authenticate(credential);
+        request.actor = await this.authenticator.authenticate(credential);
       } catch (error) {
         // A stale token must not stop anyone from signing in again.
         if (rule !== 'public') throw error;
@@ -63,15 +59,6 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-}
-
-function readCredential(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const apiKey = headers['x-api-key'];
-  if (typeof apiKey === 'string' && apiKey.trim()) return apiKey.trim();
-  const authorization = headers.authorization;
-  if (typeof authorization !== 'string') return undefined;
-  const [scheme, value] = authorization.trim().split(/\s+/, 2);
-  return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
 }
 
 /** A field of an object type (a `@ResolveField`), not a query or mutation itself. */
