@@ -20,6 +20,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { INVENTORY_QUEUE } from './inventory/code-generation.service';
 import { QUEUES } from './queues';
 import { InventoryModule } from './inventory/inventory.module';
+import { LiveProgressModule } from './live-progress/live-progress.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WebPagesModule } from './web-pages/web-pages.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -77,6 +78,7 @@ export class AppModule {
           defaultAttempts: 5,
           defaultBackoffMs: 1000,
         }),
+        LiveProgressModule.forRoot({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix }),
         EventsModule.forRoot({
           sweep: config.queue.workers,
           sweepIntervalMs: config.outbox.sweepIntervalMs,
