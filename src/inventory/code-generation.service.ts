@@ -21,13 +21,12 @@ import { ContractsService } from '../contracts/contracts.service';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
+import { BatchProgress } from './batch-progress';
 import { CodeStore } from './code-store';
+import { CHUNK, progressChunk } from './progress-chunk';
 import type { GenerateCodesInput } from './dto/batch.dto';
 import { BatchSource, BatchStatus, CodeBatch } from './entities/code-batch.entity';
 import { CodeBatchCompleted, CodeBatchRequested } from './events/inventory.events';
-
-/** Codes are made and stored in chunks of this many: bounded memory, visible progress. */
-const CHUNK = 50_000;
 
 export type BatchRunResult = 'COMPLETED' | 'SKIPPED';
 
@@ -56,6 +55,7 @@ export class CodeGenerationService {
     private readonly access: AccessPolicy,
     private readonly contracts: ContractsService,
     private readonly store: CodeStore,
+    private readonly progress: BatchProgress,
     private readonly events: EventBus,
     private readonly queue: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -165,7 +165,8 @@ export class CodeGenerationService {
 
   /**
    * Fills a PENDING batch in one transaction. Safe to call twice at once or after a crash: an
-   * advisory lock lets one run at a time, and a completed batch is left alone.
+   * advisory lock lets one run at a time, and a completed batch is left alone. Each step, and the
+   * end, is announced to the batch's subscribers once it is in the database.
    */
   async run(
     batchId: string,
@@ -174,21 +175,30 @@ export class CodeGenerationService {
     try {
       const result = await this.runInTransaction(batchId, options.onProgress);
       if (result === 'BUSY' && options.whenBusy === 'retry') throw new BatchBusyError(batchId);
+      if (typeof result === 'object') {
+        // Committed: what subscribers read now is the finished batch.
+        this.progress.announce(batchId, { status: BatchStatus.COMPLETED, progress: 100, createdCount: result.createdCount });
+        return 'COMPLETED';
+      }
       return result === 'BUSY' ? 'SKIPPED' : result;
     } catch (error) {
       if (error instanceof BatchBusyError) throw error;
       this.logger.error({ message: 'Batch generation failed; the queue retries it', batchId, error: String(error) });
-      // Admins see a plain reason; the details are in the server log.
-      await this.dataSource.query(`UPDATE code_batch SET status = 'FAILED', failure_reason = $2 WHERE id = $1 AND status <> 'COMPLETED'`, [
-        batchId,
-        'Generation stopped unexpectedly; it is retried automatically.',
-      ]);
+      // Admins see a plain reason; the details are in the server log. The run's codes went with its transaction.
+      await this.dataSource.query(
+        `UPDATE code_batch SET status = 'FAILED', failure_reason = $2, progress = 0, created_count = 0 WHERE id = $1 AND status <> 'COMPLETED'`,
+        [batchId, 'Generation stopped unexpectedly; it is retried automatically.'],
+      );
+      this.progress.announce(batchId, { status: BatchStatus.FAILED, progress: 0, createdCount: 0 });
       throw error;
     }
   }
 
   @Transactional()
-  private async runInTransaction(batchId: string, onProgress?: (done: number, total: number) => void): Promise<BatchRunResult | 'BUSY'> {
+  private async runInTransaction(
+    batchId: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<CodeBatch | 'SKIPPED' | 'BUSY'> {
     if (!(await this.store.tryLockBatch(batchId))) return 'BUSY';
     const batch = await this.batches.findOneBy({ id: batchId });
     if (!batch || batch.status === BatchStatus.COMPLETED) return 'SKIPPED';
@@ -198,20 +208,41 @@ export class CodeGenerationService {
       prefix: batch.prefix ?? '',
       checkCharacter: batch.checkCharacter,
     });
-    await this.fill(batch, format, async (done) => {
-      onProgress?.(done, batch.requestedQuantity);
-      // Outside the transaction, so the batch's progress shows while it runs.
-      await this.dataSource.query(`UPDATE code_batch SET status = 'RUNNING', progress = $2, failure_reason = NULL WHERE id = $1`, [
-        batch.id,
-        Math.floor((done / batch.requestedQuantity) * 100),
-      ]);
+    // A run after a failed or lost one starts again from nothing: its codes went with its transaction.
+    await this.recordStep(batch, 0);
+    await this.fill(batch, format, {
+      chunk: progressChunk(batch.requestedQuantity),
+      onChunk: async (done) => {
+        onProgress?.(done, batch.requestedQuantity);
+        await this.recordStep(batch, done);
+      },
     });
-    await this.complete(batch);
-    return 'COMPLETED';
+    return this.complete(batch);
   }
 
-  /** Makes and stores codes until the batch holds all it asked for; collisions are simply redrawn. */
-  private async fill(batch: CodeBatch, format: CodeFormat, onChunk?: (done: number) => Promise<void>): Promise<void> {
+  /**
+   * Writes how far a run is, outside its transaction so that it shows while the run goes on, and
+   * announces it. The codes counted are written but not yet committed: they all become usable
+   * together when the batch completes.
+   */
+  private async recordStep(batch: CodeBatch, done: number): Promise<void> {
+    const progress = Math.floor((done / batch.requestedQuantity) * 100);
+    await this.dataSource.query(
+      `UPDATE code_batch SET status = 'RUNNING', progress = $2, created_count = $3, failure_reason = NULL WHERE id = $1`,
+      [batch.id, progress, done],
+    );
+    this.progress.announce(batch.id, { status: BatchStatus.RUNNING, progress, createdCount: done });
+  }
+
+  /**
+   * Makes and stores codes until the batch holds all it asked for; collisions are simply redrawn.
+   * A background run passes smaller chunks and is told after each one.
+   */
+  private async fill(
+    batch: CodeBatch,
+    format: CodeFormat,
+    { chunk = CHUNK, onChunk }: { chunk?: number; onChunk?: (done: number) => Promise<void> } = {},
+  ): Promise<void> {
     const generator = new CodeGenerator(format);
     const defaults = {
       organizationId: batch.organizationId,
@@ -223,8 +254,8 @@ export class CodeGenerationService {
     };
     let done = 0;
     for (let rounds = 0; done < batch.requestedQuantity; rounds++) {
-      if (rounds > batch.requestedQuantity / CHUNK + 20) throw new Error('Too many collisions: the code space is nearly full.');
-      const wanted = Math.min(CHUNK, batch.requestedQuantity - done);
+      if (rounds > batch.requestedQuantity / chunk + 20) throw new Error('Too many collisions: the code space is nearly full.');
+      const wanted = Math.min(chunk, batch.requestedQuantity - done);
       const codes = [...new Set(generator.generate(wanted))];
       done += await this.store.insertCodes(codes, defaults);
       await onChunk?.(done);

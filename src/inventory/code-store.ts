@@ -89,14 +89,16 @@ export class CodeStore {
   /**
    * Live codes of one shape (prefix and length), counting those that batches still being filled
    * will add: what a guesser of that shape could hit. Takes the shape's lock first, so two
-   * generations of one shape cannot both pass the risk check on the same count.
+   * generations of one shape cannot both pass the risk check on the same count. A filling batch
+   * counts whole: the codes its run has made so far (created_count) are not committed, so not in
+   * the first count.
    */
   async liveCodesOfShape(prefix: string, length: number): Promise<number> {
     await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCKS.codeShape, `${prefix}:${length}`]);
     const [row] = await this.txHost.tx.query<{ count: number }[]>(
       `SELECT (SELECT count(*) FROM code
                 WHERE status IN ('AVAILABLE', 'PENDING') AND length(code) = $2 AND code LIKE $1 || '%')
-            + (SELECT coalesce(sum(requested_quantity - created_count), 0) FROM code_batch
+            + (SELECT coalesce(sum(requested_quantity), 0) FROM code_batch
                 WHERE status IN ('PENDING', 'RUNNING') AND prefix = $1 AND length(prefix) + width = $2) AS count`,
       [prefix, length],
     );

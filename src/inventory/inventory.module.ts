@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContractsModule } from '../contracts/contracts.module';
 import { IdentityModule } from '../identity/identity.module';
+import { BatchProgress } from './batch-progress';
 import { BatchesResolver } from './batches.resolver';
 import { CodeGenerationService } from './code-generation.service';
 import { CodeImportService } from './code-import.service';
@@ -23,6 +24,7 @@ import { Code } from './entities/code.entity';
     CodeGenerationService,
     CodeImportService,
     CodeStore,
+    BatchProgress,
     StuckBatchReaper,
     CodesResolver,
     BatchesResolver,

@@ -43,7 +43,7 @@ export class StuckBatchReaper implements OnApplicationBootstrap, OnApplicationSh
   async reap(olderThanMinutes = STUCK_AFTER_MINUTES): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT id FROM code_batch
-        WHERE status IN ('PENDING', 'RUNNING', 'FAILED') AND source = 'GENERATED' AND created_count = 0
+        WHERE status IN ('PENDING', 'RUNNING', 'FAILED') AND source = 'GENERATED'
           AND created_at < now() - make_interval(mins => $1)
           -- A batch that keeps failing is given up after a day, not retried for ever.
           AND created_at > now() - interval '1 day'`,

@@ -64,7 +64,7 @@ export class CodeBatch {
   @Column({ type: 'enum', enum: BatchStatus, enumName: 'batch_status' })
   status: BatchStatus;
 
-  @Field(() => Int, { description: 'Percent done (0–100).' })
+  @Field(() => Int, { description: 'Percent done (0–100); a generation in the background moves it in steps of at most 5.' })
   @Column({ type: 'integer', default: 0 })
   progress: number;
 
@@ -72,7 +72,10 @@ export class CodeBatch {
   @Column({ type: 'integer' })
   requestedQuantity: number;
 
-  @Field(() => Int, { description: 'How many codes the batch holds.' })
+  @Field(() => Int, {
+    description:
+      'How many codes the batch holds. While RUNNING: how many its run has made so far (usable together once the batch is COMPLETED; a FAILED run leaves none).',
+  })
   @Column({ type: 'integer', default: 0 })
   createdCount: number;
 
