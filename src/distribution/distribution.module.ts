@@ -14,6 +14,7 @@ import { CodeSend } from './entities/code-send.entity';
 import { ParticipantImport } from './entities/participant-import.entity';
 import { PeopleImport } from './entities/people-import.entity';
 import { PeopleImportResolver } from './people-import.resolver';
+import { PeopleImportProgress } from './people-import-progress';
 import { PeopleImportRecovery } from './people-import-recovery';
 import { PeopleImportService } from './people-import.service';
 import { ParticipantCodesResolver } from './participant-codes.resolver';
@@ -51,6 +52,7 @@ import { SeatAssignmentService } from './seat-assignment.service';
     SeatAssignmentService,
     SeatAssignmentResolver,
     PeopleImportService,
+    PeopleImportProgress,
     PeopleImportRecovery,
     PeopleImportResolver,
   ],

@@ -19,7 +19,7 @@ export class PeopleImportRecovery implements OnApplicationBootstrap, OnApplicati
     if (!this.config.queue.workers) return;
     this.task = runPeriodically(this.config.outbox.sweepIntervalMs, () =>
       this.imports.resumeOverdue().then(
-        () => undefined,
+        ({ failed }) => this.imports.announceFailed(failed),
         (error: unknown) => this.logger.warn({ message: 'People import recovery failed; next round retries', error: String(error) }),
       ),
     );

@@ -21,6 +21,7 @@ import { CheckedPerson, PeopleImport, PeopleImportPurpose, PeopleImportStatus } 
 import type { ImportRowProblem } from './entities/participant-import.entity';
 import { LISTED_PROBLEMS } from './participants-csv';
 import { checkPeopleFile, PEOPLE_COLUMNS, type PersonRow } from './people-csv';
+import { PeopleImportProgress } from './people-import-progress';
 import { SeatAssignmentService } from './seat-assignment.service';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
@@ -70,6 +71,7 @@ export class PeopleImportService {
     private readonly redemption: RedemptionService,
     private readonly seats: SeatAssignmentService,
     private readonly invitations: InvitationsService,
+    private readonly progress: PeopleImportProgress,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -159,7 +161,7 @@ export class PeopleImportService {
     } else {
       await this.start(actor, importId);
     }
-    return this.load(importId);
+    return this.announceStored(importId);
   }
 
   /**
@@ -173,7 +175,9 @@ export class PeopleImportService {
     onProgress: (done: number, total: number) => void,
   ): Promise<AssignSeatsPayload | null> {
     await this.get(actor, importId);
-    return this.completeNow(actor, importId, onProgress);
+    const assigned = await this.completeNow(actor, importId, onProgress);
+    await this.announceStored(importId);
+    return assigned;
   }
 
   @Transactional()
@@ -210,6 +214,7 @@ export class PeopleImportService {
     const { importId } = event.payload;
     try {
       await this.runInBackground(importId);
+      await this.announceStored(importId);
     } catch (error) {
       if (error instanceof AppError) return this.fail(importId, error.message);
       // The database or the process: the queue retries; after its last try the import must not stay RUNNING.
@@ -272,6 +277,7 @@ export class PeopleImportService {
       await manager.query(FAIL_SQL, [importId, reason.slice(0, 2000)]);
     });
     this.logger.warn({ message: 'People import failed', importId, error: reason });
+    await this.announceStored(importId);
   }
 
   @Transactional()
@@ -340,21 +346,35 @@ export class PeopleImportService {
   }
 
   /**
-   * Progress is written outside the import's transaction, so others see it while it runs; it
-   * pushes the import's deadline on, so the recovery round leaves a live run alone.
+   * Progress is written outside the import's transaction, so others see it while it runs (and its
+   * subscribers are told); it pushes the import's deadline on, so the recovery round leaves a live
+   * run alone. Every twentieth of the rows: steps of at most 5 %.
    */
   private async reportProgress(importId: string, done: number, total: number): Promise<void> {
     const percent = Math.floor((done / total) * 99);
     if (done === total || done % Math.max(1, Math.floor(total / 20)) === 0) {
-      await this.dataSource.query(
+      const [, updated] = (await this.dataSource.query(
         `UPDATE people_import SET progress = $2, resume_after = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'RUNNING'`,
         [importId, percent, this.config.uploads.resumeAfterMs / 1000],
-      );
+      )) as [unknown[], number];
+      if (updated > 0) this.progress.announce({ id: importId, status: PeopleImportStatus.RUNNING, progress: percent });
     }
   }
 
   private async load(importId: string): Promise<PeopleImport> {
     return (await this.imports.findOneBy({ id: importId }))!;
+  }
+
+  /** Tells the import's subscribers where it stands, as committed; returns it. */
+  private async announceStored(importId: string): Promise<PeopleImport> {
+    const record = await this.load(importId);
+    this.progress.announce(record);
+    return record;
+  }
+
+  /** After the recovery round's transaction: the imports it FAILED (their subscribers end with that). */
+  announceFailed(importIds: string[]): void {
+    for (const id of importIds) this.progress.announce({ id, status: PeopleImportStatus.FAILED, progress: 0 });
   }
 }
 
