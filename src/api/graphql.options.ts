@@ -1,11 +1,14 @@
+import type { ApolloServerPlugin } from '@apollo/server' with { 'resolution-mode': 'import' };
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DateTimeScalar, ErrorReason, formatGraphQLError, Loaders } from '@tessera/common';
+import { DateTimeScalar, ErrorReason, formatGraphQLError, Loaders, requestShapeError } from '@tessera/common';
 import type { Request } from 'express';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/config';
+import type { Authenticator } from '../identity/auth/authenticator';
 import { documentLimits } from './document-limits';
 import { queryCostPlugin } from './query-cost';
 import { requestLoggingPlugin } from './request-logging.plugin';
+import { subscriptionOptions, SUBSCRIPTIONS_PATH } from './subscriptions';
 
 export interface GraphQLContext {
   req: Request;
@@ -13,22 +16,36 @@ export interface GraphQLContext {
 }
 
 /**
- * The schema has no subscription type: graphql-js validates `subscription { x }` (no root type, so
- * no field to check) and only execution fails, as an internal error with a stack. Refused here, as
- * the caller's mistake (BAD_USER_INPUT through the formatter), before anything runs.
+ * A subscription sent over HTTP: Apollo would execute it as a query (one result, the subscription
+ * field resolved without an event) and fail inside. Refused once the operation is known (a field
+ * that does not exist is refused before, by validation), pointing at the WebSocket.
  */
-export const NoSubscriptionsRule: ValidationRule = (context) => ({
-  OperationDefinition(node) {
-    if (node.operation !== 'subscription') return;
-    context.reportError(new GraphQLError('Subscriptions are not offered yet: send a query or a mutation.', { nodes: [node] }));
+export const subscriptionsOverWebSocketPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw requestShapeError(
+          ErrorReason.INVALID_QUERY,
+          `Subscriptions run over WebSocket (the graphql-ws protocol) at ${SUBSCRIPTIONS_PATH}, not over HTTP.`,
+        );
+      },
+    };
   },
-});
+};
 
 /** Types the schema prints though no field names them (what `extensions` of an error may hold). */
 export const ORPHANED_TYPES = [ErrorReason];
 
-/** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders. */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+/** What the subscriptions' WebSocket needs beside the configuration. */
+export interface GraphQLDependencies {
+  authenticator: Authenticator;
+  /** The schema once built (GraphQLSchemaHost's). */
+  schema: () => GraphQLSchema;
+}
+
+/** Apollo behind Nest: limits against abusive documents, our error contract, per-request loaders; subscriptions over WebSocket. */
+export function graphqlOptions(config: AppConfig, { authenticator, schema }: GraphQLDependencies): ApolloDriverConfig {
   const { maxDepth, maxAliases, maxCost, maxTokens, introspection } = config.graphql;
   // "Did you mean …?" tells the schema, one misspelling at a time: none in production, nor
   // wherever introspection is off.
@@ -51,10 +68,25 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     hideSchemaDetailsFromClientErrors: hideSuggestions,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions }),
     // Armor is built against the CommonJS typings of @apollo/server, Nest's driver the ESM ones.
-    plugins: [...(limits.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>), queryCostPlugin(maxCost), requestLoggingPlugin],
-    validationRules: [NoSubscriptionsRule, ...limits.validationRules],
+    plugins: [
+      ...(limits.plugins as unknown as NonNullable<ApolloDriverConfig['plugins']>),
+      queryCostPlugin(maxCost),
+      subscriptionsOverWebSocketPlugin,
+      requestLoggingPlugin,
+    ],
+    validationRules: limits.validationRules,
     parseOptions: { maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    subscriptions: {
+      'graphql-ws': subscriptionOptions({
+        schema,
+        authenticator,
+        validationRules: limits.validationRules,
+        maxCost,
+        maxTokens,
+        hideSuggestions,
+      }),
+    },
   };
 }

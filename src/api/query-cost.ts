@@ -102,10 +102,23 @@ function tooCostly(cost: number, limit: number): GraphQLError {
   );
 }
 
+/** The refusal of an operation whose cost is over `limit`, with its numbers; undefined when it may run. */
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limit: number,
+): GraphQLError | undefined {
+  const cost = queryCost(schema, document, operation, variables);
+  return cost !== undefined && cost > limit ? tooCostly(cost, limit) : undefined;
+}
+
 /**
  * Refuses an operation whose cost is over `limit`. It runs once the operation is known, as
  * graphql-query-complexity's documentation shows for Apollo: a validation rule cannot see the
- * variables, and a page size is as often a variable as a literal.
+ * variables, and a page size is as often a variable as a literal. (Subscriptions are counted the
+ * same way when they start: see subscriptions.ts.)
  */
 export function queryCostPlugin(limit: number): ApolloServerPlugin {
   return {
@@ -114,8 +127,8 @@ export function queryCostPlugin(limit: number): ApolloServerPlugin {
         async didResolveOperation({ schema, document, operation, request }) {
           // No operation to run: Apollo refuses the request itself.
           if (!operation) return;
-          const cost = queryCost(schema, document, operation, request.variables ?? {});
-          if (cost !== undefined && cost > limit) throw tooCostly(cost, limit);
+          const refusal = costRefusal(schema, document, operation, request.variables ?? {}, limit);
+          if (refusal) throw refusal;
         },
       };
     },

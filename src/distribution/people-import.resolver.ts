@@ -1,14 +1,18 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
 import { CompletePeopleImportInput, UploadInvitationsInput, UploadSeatAssignmentsInput } from './dto/people-import.dto';
 import { PeopleImport, PeopleImportPurpose } from './entities/people-import.entity';
+import { PeopleImportProgress } from './people-import-progress';
 import { PEOPLE_IMPORT_INLINE_MAX, PeopleImportService } from './people-import.service';
 
 @Resolver()
 export class PeopleImportResolver {
-  constructor(private readonly service: PeopleImportService) {}
+  constructor(
+    private readonly service: PeopleImportService,
+    private readonly progress: PeopleImportProgress,
+  ) {}
 
   @Mutation(() => PeopleImport, {
     description:
@@ -49,5 +53,19 @@ export class PeopleImportResolver {
     @Args('id', { type: () => UUIDScalar, description: 'The import.' }) id: string,
   ): Promise<PeopleImport> {
     return this.service.get(actor, id);
+  }
+
+  @Subscription(() => PeopleImport, {
+    description:
+      'Follows one people upload while it is carried out, for whoever may read it with peopleImport (and refused as peopleImport refuses): ' +
+      'the upload as it stands, then again each time its status or progress moves (in steps of at most 5 %), ending with COMPLETED, ' +
+      'FAILED or INVALID, after which the subscription completes. Over WebSocket (graphql-ws) at /graphql.',
+    resolve: (record: PeopleImport) => record,
+  })
+  peopleImportProgress(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The import.' }) id: string,
+  ): Promise<AsyncIterableIterator<PeopleImport>> {
+    return this.progress.follow(id, () => this.service.get(actor, id));
   }
 }

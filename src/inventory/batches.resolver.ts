@@ -1,7 +1,8 @@
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { clientAddress, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor, type RequestWithActor } from '../identity/auth/auth.decorators';
+import { BatchProgress } from './batch-progress';
 import { CodeGenerationService } from './code-generation.service';
 import { CodeImportService } from './code-import.service';
 import { CodesService } from './codes.service';
@@ -15,6 +16,7 @@ import {
   InventorySummary,
 } from './dto/batch.dto';
 import { CodeBatch } from './entities/code-batch.entity';
+import { PROGRESS_STEP_PERCENT } from './progress-chunk';
 
 @Resolver(() => CodeBatch)
 export class BatchesResolver {
@@ -22,6 +24,7 @@ export class BatchesResolver {
     private readonly codes: CodesService,
     private readonly generation: CodeGenerationService,
     private readonly imports: CodeImportService,
+    private readonly progress: BatchProgress,
   ) {}
 
   @Query(() => CodeBatchConnection, { description: "An organisation's code batches, oldest first (its admins)." })
@@ -39,6 +42,20 @@ export class BatchesResolver {
     @Args('id', { type: () => UUIDScalar, description: 'The batch.' }) id: string,
   ): Promise<CodeBatch> {
     return this.codes.getBatch(actor, id);
+  }
+
+  @Subscription(() => CodeBatch, {
+    description:
+      'Follows one batch while it fills, for whoever may read it with codeBatch (and refused as codeBatch refuses): the batch as it stands, ' +
+      `then again each time its status, progress or createdCount moves (in steps of at most ${PROGRESS_STEP_PERCENT} %), ` +
+      'ending with COMPLETED or FAILED, after which the subscription completes. Over WebSocket (graphql-ws) at /graphql.',
+    resolve: (batch: CodeBatch) => batch,
+  })
+  codeBatchProgress(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The batch.' }) id: string,
+  ): Promise<AsyncIterableIterator<CodeBatch>> {
+    return this.progress.follow(id, () => this.codes.getBatch(actor, id));
   }
 
   @Query(() => InventorySummary, { description: "An organisation's codes counted by status, price and batch (its admins)." })

@@ -437,23 +437,31 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
     });
 
     it.each([
-      ['a field that does not exist', 'subscription { x }'],
-      ['__typename', 'subscription { __typename }'],
-      ['a named operation among queries', 'query Q { __typename } subscription S { x }'],
-    ])('a subscription operation (anonymous, selecting %s) is BAD_USER_INPUT, with no error logged', async (_label, query) => {
-      const errorLogs = jest.spyOn(Logger.prototype, 'error');
-      try {
-        const body = JSON.stringify(query.startsWith('query') ? { query, operationName: 'S' } : { query });
-        const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        const result = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
-        expect(response.status).toBeLessThan(500);
-        expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-        expect(result.errors![0].message).toBe('Subscriptions are not offered yet: send a query or a mutation.');
-        expect(errorLogs).not.toHaveBeenCalled();
-      } finally {
-        errorLogs.mockRestore();
-      }
-    });
+      ['a field that does not exist', 'subscription { x }', 'Cannot query field "x" on type "Subscription".'],
+      ['__typename', 'subscription { __typename }', 'Anonymous Subscription must not select an introspection top level field.'],
+      ['a named operation among queries', 'query Q { __typename } subscription S { x }', 'Cannot query field "x" on type "Subscription".'],
+      [
+        'a field that exists',
+        'subscription { codeBatchProgress(id: "01890a5d-ac96-774b-bcce-b302099a8057") { id } }',
+        'Subscriptions run over WebSocket (the graphql-ws protocol) at /graphql, not over HTTP.',
+      ],
+    ])(
+      'a subscription operation over HTTP (anonymous, selecting %s) is BAD_USER_INPUT, with no error logged',
+      async (_label, query, message) => {
+        const errorLogs = jest.spyOn(Logger.prototype, 'error');
+        try {
+          const body = JSON.stringify(query.startsWith('query') ? { query, operationName: 'S' } : { query });
+          const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          const result = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+          expect(response.status).toBeLessThan(500);
+          expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+          expect(result.errors![0].message).toBe(message);
+          expect(errorLogs).not.toHaveBeenCalled();
+        } finally {
+          errorLogs.mockRestore();
+        }
+      },
+    );
 
     it('a document of 100,000 tokens is BAD_USER_INPUT, TOO_MANY_TOKENS', async () => {
       const result = await admin.client.request(`query { ${'__typename '.repeat(100_000)} }`);

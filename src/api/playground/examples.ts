@@ -11,7 +11,17 @@ export const EXAMPLE_GROUPS: ReadonlyArray<{ folder: string; title: string; name
   {
     folder: 'workflow-a',
     title: 'Workflow A: inventory and sending',
-    names: ['generate-codes', 'codes', 'code-recipients', 'send-code', 'redeem-code', 'registrations', 'extend-access', 'revoke-access'],
+    names: [
+      'generate-codes',
+      'generation-progress',
+      'codes',
+      'code-recipients',
+      'send-code',
+      'redeem-code',
+      'registrations',
+      'extend-access',
+      'revoke-access',
+    ],
   },
   {
     folder: 'workflow-b',

@@ -14,6 +14,8 @@
   const { useEditorContext, usePluginContext } = GraphiQL.React;
   const h = React.createElement;
   const ENDPOINT = window.location.origin + '/graphql';
+  // Subscriptions: the same path over WebSocket (wss:// behind https).
+  const SUBSCRIPTION_ENDPOINT = ENDPOINT.replace(/^http/, 'ws');
   const STORAGE_KEY = 'tessera.playground';
 
   // ---- state shared by the panels and the fetcher; the sign-in lasts as long as the browser tab.
@@ -74,10 +76,25 @@
     return (extensions.code ? extensions.code + ': ' : '') + error.message + (fields ? ' (' + fields + ')' : '');
   }
 
-  const plainFetcher = GraphiQL.createFetcher({
-    url: ENDPOINT,
-    fetch: (url, init) => fetch(url, Object.assign({}, init, { headers: withAuthorization(init && init.headers) })),
-  });
+  /**
+   * GraphiQL's own fetcher: queries and mutations over HTTP, subscriptions over WebSocket with
+   * graphql-ws (bundled in GraphiQL), each answer shown as it comes. The WebSocket signs in with what
+   * a request would send (the playground's token, or the Headers tab's authorization or x-api-key),
+   * in its connectionParams; made for each run, so a new sign-in applies at once.
+   */
+  function plainFetcher(params, options) {
+    const sent = withAuthorization(options && options.headers);
+    const connectionParams = {};
+    for (const name of ['authorization', 'x-api-key']) if (sent.has(name)) connectionParams[name] = sent.get(name);
+    const run = GraphiQL.createFetcher({
+      url: ENDPOINT,
+      subscriptionUrl: SUBSCRIPTION_ENDPOINT,
+      wsConnectionParams: connectionParams,
+      fetch: (url, init) => fetch(url, Object.assign({}, init, { headers: withAuthorization(init && init.headers) })),
+    });
+    // GraphiQL adds the Headers tab's headers to connectionParams too; the server reads the names in any case.
+    return run(params, options);
+  }
 
   /** Where files go inside input objects (`ImportCodesFileInput: ["file"]`), from the server's schema. */
   const uploadFields = fetch('/graphiql/upload-fields.json')
