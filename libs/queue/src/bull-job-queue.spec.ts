@@ -58,4 +58,42 @@ const redisUrl = process.env.REDIS_URL;
       await bull.close();
     }
   });
+
+  it('tells which job ids it holds, unfinished or how they ended; an id it never had is absent', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const { jobQueue, bull } = startWorkers(async (job) => {
+      const { kind } = job.data as { kind: string };
+      if (kind === 'slow') await slow;
+      if (kind === 'bad') throw new Error('no');
+    });
+    const held = (ids: string[]) => jobQueue.held('mail', ids);
+    try {
+      for (const kind of ['slow', 'ok', 'bad']) await jobQueue.add('mail', 'send', { kind }, { jobId: kind });
+      await jobQueue.add('mail', 'send', { kind: 'ok' }, { jobId: 'later', delayMs: 60_000 });
+      await until(async () => [...(await held(['ok', 'bad'])).values()].join() === 'completed,failed');
+      expect(await held(['slow', 'ok', 'bad', 'later', 'lost'])).toEqual(
+        new Map([
+          ['slow', 'unfinished'],
+          ['ok', 'completed'],
+          ['bad', 'failed'],
+          ['later', 'unfinished'],
+        ]),
+      );
+      expect(await held([])).toEqual(new Map());
+      release();
+      await until(async () => (await held(['slow'])).get('slow') === 'completed');
+      await bull.obliterate({ force: true });
+    } finally {
+      release();
+      await bull.close();
+    }
+  });
 });
+
+/** Polls until `done` answers true, for at most five seconds. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await done()); await sleep(25)) {
+    if (Date.now() > deadline) throw new Error('Still not done after 5 s.');
+  }
+}
