@@ -6,6 +6,7 @@ import { EventBus } from './event-bus';
 import { EventDeliveryProcessor } from './event-delivery.processor';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { EVENTS_OPTIONS, EventsModuleOptions } from './events.options';
+import { LostJobRecovery } from './lost-job-recovery';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSweeper } from './outbox-sweeper';
@@ -23,6 +24,7 @@ export class EventsModule {
         EventHandlerRegistry,
         OutboxRelay,
         OutboxSweeper,
+        LostJobRecovery,
         OutboxCommitSubscriber,
         EventDeliveryProcessor,
       ],
