@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +61,7 @@ const redisUrl = process.env.REDIS_URL;
   });
 
   it('tells which job ids it holds, unfinished or how they ended; an id it never had is absent', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined); // the failing job's report
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
     const { jobQueue, bull } = startWorkers(async (job) => {
@@ -87,6 +89,7 @@ const redisUrl = process.env.REDIS_URL;
     } finally {
       release();
       await bull.close();
+      jest.restoreAllMocks();
     }
   });
 });
