@@ -55,6 +55,7 @@ const redisUrl = process.env.REDIS_URL;
       await jobQueue.add('mail', 'send', { to: 'pat@example.test' });
       await jobQueue.whenIdle('mail', 10_000);
       expect(handled).toEqual([{ to: 'pat@example.test' }]);
+      await bull.obliterate({ force: true }); // the completed job's keys, left in Redis by every run before
     } finally {
       await bull.close();
     }
