@@ -12,6 +12,7 @@ const options: EventsModuleOptions = {
   lostJobAfterMs: 90_000,
   sweepBatchSize: 100,
   enqueueTimeoutMs: 1000,
+  secretKey: 'a test secret of at least thirty-two characters',
 };
 
 const occurredAt = new Date('2030-01-01T00:00:00Z');
