@@ -36,7 +36,8 @@ class HandlerRuns {
 class HandlerRunsModule {}
 
 const COUNTING_HANDLER = 'HandlerRuns.count';
-const EXPIRY_MAIL_HANDLER = 'AccessGrantsService.onAccessExpired';
+// Notifications' subscriber mails the people whose access ended (issue 18: mail reacts to events after commit).
+const EXPIRY_MAIL_HANDLER = 'AccessMails.onAccessExpired';
 const BATCH_HANDLER = 'CodeGenerationService.onBatchRequested';
 
 /**
