@@ -3,10 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
 import { EventBus, OnEventInTransaction } from '@tessera/events';
-import { format } from 'fast-csv';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
@@ -23,7 +20,7 @@ import { CodeVoided } from '../inventory/events/inventory.events';
 import type { GenerateParticipantCodeInput, UploadParticipantCodesInput } from './dto/participant-codes.dto';
 import { ParticipantImport, ParticipantImportStatus } from './entities/participant-import.entity';
 import { ParticipantCodesAssigned } from './events/distribution.events';
-import { checkUpload, COLUMNS, LISTED_PROBLEMS, participantRows, type ParticipantWithCode } from './participants-csv';
+import { checkUpload, LISTED_PROBLEMS, participantRows, type ParticipantWithCode, writeParticipantsCsv } from './participants-csv';
 
 /**
  * Codes for a contract's participants: one at a time, or through the spreadsheet round trip —
@@ -80,9 +77,7 @@ export class ParticipantCodesService {
       (await this.contracts.findPricesByIds([...new Set(items.flatMap((i) => i.code?.priceId ?? []))])).map((p) => [p.id, p]),
     );
     const rows = participantRows(items, prices);
-    return async (output) => {
-      await pipeline(Readable.from(rows), format({ headers: Object.values(COLUMNS), writeBOM: true, rowDelimiter: '\r\n' }), output);
-    };
+    return (output) => writeParticipantsCsv(rows, output);
   }
 
   /**
