@@ -348,8 +348,9 @@ export class ContractsService {
   @Transactional()
   async updateContract(actor: Actor, input: ContractUpdate): Promise<Contract> {
     const contract = await this.lockContract(actor, input.contractId);
-    if (contract.status === ContractStatus.ARCHIVED)
+    if (contract.status === ContractStatus.ARCHIVED) {
       throw new ConflictError('This contract is archived: it cannot change any more.', { reason: ErrorReason.CONTRACT_ARCHIVED });
+    }
     const changes: Partial<Pick<Contract, 'name' | 'invitationPrefix' | 'startsAt' | 'endsAt'>> = {};
     if (input.name != null) changes.name = input.name.trim();
     if (input.invitationPrefix != null) changes.invitationPrefix = normalizeCode(input.invitationPrefix);
@@ -386,8 +387,9 @@ export class ContractsService {
   @Transactional()
   async archiveContract(actor: Actor, contractId: string, reason: string | null = null): Promise<Contract> {
     const contract = await this.lockContract(actor, contractId);
-    if (contract.status === ContractStatus.ARCHIVED)
+    if (contract.status === ContractStatus.ARCHIVED) {
       throw new ConflictError('This contract is already archived.', { reason: ErrorReason.CONTRACT_ARCHIVED });
+    }
     await this.manager.update(Contract, { id: contract.id }, { status: ContractStatus.ARCHIVED });
     await this.events.publish(
       new ContractArchived(

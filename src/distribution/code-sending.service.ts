@@ -147,8 +147,9 @@ export class CodeSendingService {
   private async assertSendable(code: Code): Promise<void> {
     const [contract] = code.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
     const reason = unusableReason(code, contract ?? null);
-    if (reason && reason !== CodeUnusableReason.NOT_FOUND)
+    if (reason && reason !== CodeUnusableReason.NOT_FOUND) {
       throw new ConflictError(NOT_SENDABLE[reason], { reason: UNUSABLE_CODE_ERROR_REASON[reason] });
+    }
     if (await this.participants.findByCodeId(code.id)) {
       throw new ConflictError('This code is a contract participant’s own code: it is not sent to anyone else.', {
         reason: ErrorReason.PARTICIPANT_CODE,

@@ -55,11 +55,12 @@ export class ParticipantCodesService {
   @Transactional()
   async generateForParticipant(actor: Actor, input: GenerateParticipantCodeInput): Promise<{ participant: Participant; code: Code }> {
     const participant = await this.participants.lock(actor, input.participantId);
-    if (participant.codeId)
+    if (participant.codeId) {
       throw new ConflictError('This participant already has a code.', {
         reason: ErrorReason.PARTICIPANT_HAS_CODE,
         codeId: participant.codeId,
       });
+    }
     const { codes } = await this.generation.generateNow(
       actor,
       {

@@ -150,10 +150,11 @@ export class MembershipOffersService {
     if (!offer) throw invalidLink();
     if (offer.userId !== userId) throw new ForbiddenError('This invitation is for another account: sign in as the person it was sent to.');
     const closed = closedMessage(offer);
-    if (closed)
+    if (closed) {
       throw new ConflictError(closed, {
         reason: offer.status === MembershipInvitationStatus.ACCEPTED ? ErrorReason.ACCEPTED : ErrorReason.EXPIRED,
       });
+    }
     await this.offers.update({ id: offer.id }, { status: MembershipInvitationStatus.ACCEPTED, acceptedAt: new Date() });
     return offer;
   }

@@ -83,11 +83,12 @@ export class UsersService {
       .returning('*')
       .execute();
     const row = inserted.raw[0] as { id: string } | undefined;
-    if (!row)
+    if (!row) {
       throw new ConflictError(`An account with the e-mail ${email} already exists.`, {
         reason: ErrorReason.ACCOUNT_EXISTS,
         field: 'email',
       });
+    }
     const user = (await this.findById(row.id))!;
     await this.events.publish(new UserCreated({ userId: user.id, email }, { actorId }));
     // A password someone else chose (or typed with a code): the owner is asked to prove the address.

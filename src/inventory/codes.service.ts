@@ -109,8 +109,9 @@ export class CodesService {
   @Transactional()
   async update(actor: Actor, input: UpdateCodeInput): Promise<Code> {
     const code = await this.lock(actor, input.codeId);
-    if (code.status === CodeStatus.VOID)
+    if (code.status === CodeStatus.VOID) {
       throw new ConflictError('This code is void: it cannot change any more.', { reason: ErrorReason.VOID });
+    }
     const changes: Partial<Pick<Code, 'adminComment' | 'expiresAt' | 'codeType'>> = {};
     if (input.adminComment !== undefined) changes.adminComment = input.adminComment?.trim() || null;
     if (input.expiresAt !== undefined) changes.expiresAt = input.expiresAt;

@@ -39,8 +39,9 @@ export class TokenService {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch (error) {
       // The signature is checked before the expiry: only a token Tessera issued is ever called expired.
-      if (error instanceof TokenExpiredError)
+      if (error instanceof TokenExpiredError) {
         throw new UnauthenticatedError(ErrorReason.TOKEN_EXPIRED, 'The token has expired: sign in again.');
+      }
       throw new UnauthenticatedError(ErrorReason.TOKEN_INVALID, 'The token is not valid: sign in again.');
     }
     const user = await this.users.findById(claims.sub);
