@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'test-output/'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'test-output/', 'examples/client/generated/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

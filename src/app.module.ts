@@ -83,6 +83,7 @@ export class AppModule {
           sweep: config.queue.workers,
           sweepIntervalMs: config.outbox.sweepIntervalMs,
           sweepAfterMs: config.outbox.sweepAfterMs,
+          lostJobAfterMs: config.outbox.lostJobAfterMs,
           sweepBatchSize: 500,
           enqueueTimeoutMs: 3000,
           secretKey: config.auth.tokenSecret!,

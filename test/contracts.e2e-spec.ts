@@ -197,8 +197,11 @@ describe('contracts: products with milestones, prices, contracts', () => {
         await priceOf(admin.client, { productId, priceCode: 'DUP', name: 'First', accessDays: 30 });
         const second = await priceOf(admin.client, { productId, priceCode: 'DUP2', name: 'Second', accessDays: 30 });
         const clash = await admin.client.fails(CREATE_PRICE, { input: { productId, priceCode: 'DUP', name: 'Again', accessDays: 30 } });
-        expect(clash).toMatchObject({ code: 'CONFLICT', extensions: { field: 'priceCode' } });
-        expect((await admin.client.fails(UPDATE_PRICE, { input: { priceId: second.id, priceCode: 'DUP' } })).code).toBe('CONFLICT');
+        expect(clash).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'PRICE_CODE_TAKEN', field: 'priceCode' } });
+        expect(await admin.client.fails(UPDATE_PRICE, { input: { priceId: second.id, priceCode: 'DUP' } })).toMatchObject({
+          code: 'CONFLICT',
+          extensions: { reason: 'PRICE_CODE_TAKEN' },
+        });
         const elsewhere = await productOf(admin.client, { ownerOrganizationId: org.id, name: 'Elsewhere' });
         expect((await priceOf(admin.client, { productId: elsewhere.id, priceCode: 'DUP', name: 'Fine', accessDays: 30 })).priceCode).toBe(
           'DUP',
@@ -337,15 +340,18 @@ describe('contracts: products with milestones, prices, contracts', () => {
       const { archiveContract } = await admin.client.ok(ARCHIVE_CONTRACT, { input: { contractId: contract.id, reason: 'cohort ended' } });
       expect(archiveContract.contract).toEqual({ id: contract.id, status: 'ARCHIVED' });
 
-      expect((await admin.client.fails(ARCHIVE_CONTRACT, { input: { contractId: contract.id } })).code).toBe('CONFLICT');
-      expect((await admin.client.fails(UPDATE_CONTRACT, { input: { contractId: contract.id, name: 'Reopened' } })).code).toBe('CONFLICT');
+      const archivedConflict = { code: 'CONFLICT', extensions: { reason: 'CONTRACT_ARCHIVED' } };
+      expect(await admin.client.fails(ARCHIVE_CONTRACT, { input: { contractId: contract.id } })).toMatchObject(archivedConflict);
+      expect(await admin.client.fails(UPDATE_CONTRACT, { input: { contractId: contract.id, name: 'Reopened' } })).toMatchObject(
+        archivedConflict,
+      );
       const generate = await admin.client.fails(GENERATE, {
         input: { organizationId: org.id, contractId: contract.id, priceId: prices.MENTEE, quantity: 3, width: 10 },
       });
-      expect(generate.code).toBe('CONFLICT');
+      expect(generate).toMatchObject(archivedConflict);
       expect(generate.message).toMatch(/archived/);
       const imported = await admin.client.fails(IMPORT, { input: { organizationId: org.id, contractId: contract.id, text: 'LATE12345' } });
-      expect(imported.code).toBe('CONFLICT');
+      expect(imported).toMatchObject(archivedConflict);
       const [codes] = await t.dataSource.query('SELECT count(*)::int AS n FROM code WHERE contract_id = $1', [contract.id]);
       expect(codes.n).toBe(0);
 

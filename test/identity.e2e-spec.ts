@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { Fixtures, FIXTURE_PASSWORD, Person, TestApp } from '@tessera/testing';
 import { PasswordTokensService } from '../src/identity/password-tokens.service';
 
@@ -37,7 +38,7 @@ describe('identity: sign-in, organisations, members', () => {
       const person = await fixtures.person();
       for (let attempt = 0; attempt < 3; attempt++) {
         const error = await t.client.fails(LOGIN, { input: { email: person.user.email, password: 'wrong password' } });
-        expect(error.code).toBe('UNAUTHENTICATED');
+        expect(error).toMatchObject({ code: 'UNAUTHENTICATED', extensions: { reason: 'WRONG_CREDENTIALS' } });
       }
       const locked = await t.client.fails(LOGIN, { input: { email: person.user.email, password: FIXTURE_PASSWORD } });
       expect(locked.code).toBe('RATE_LIMITED');
@@ -56,8 +57,29 @@ describe('identity: sign-in, organisations, members', () => {
   });
 
   it('asks for sign-in without a token, and refuses a bad one', async () => {
-    expect((await t.client.fails(ME)).code).toBe('UNAUTHENTICATED');
-    expect((await t.client.as('not-a-token').fails(ME)).code).toBe('UNAUTHENTICATED');
+    expect(await t.client.fails(ME)).toMatchObject({ code: 'UNAUTHENTICATED', extensions: { reason: 'SIGN_IN_REQUIRED' } });
+    expect(await t.client.as('not-a-token').fails(ME)).toMatchObject({ code: 'UNAUTHENTICATED', extensions: { reason: 'TOKEN_INVALID' } });
+  });
+
+  it('tells an expired token (sign in again) from one that is not valid', async () => {
+    const person = await fixtures.person();
+    const claims = { sub: person.user.id, gen: 0 };
+    const expired = t.get(JwtService).sign(claims, { expiresIn: -10 });
+    expect(await t.client.as(expired).fails(ME)).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'The token has expired: sign in again.',
+      extensions: { reason: 'TOKEN_EXPIRED' },
+    });
+    // Expired and signed with another secret: only a token Tessera issued is called expired.
+    const forged = new JwtService({ secret: 'a-secret-that-is-not-tesseras-own' }).sign(claims, { expiresIn: -10 });
+    const [header, payload] = person.token.split('.');
+    const tampered = `${header}.${payload}.${'A'.repeat(43)}`;
+    for (const token of [forged, tampered]) {
+      expect(await t.client.as(token).fails(ME)).toMatchObject({ code: 'UNAUTHENTICATED', extensions: { reason: 'TOKEN_INVALID' } });
+    }
+    // A public operation ignores a stale token, so signing in again works with it still sent.
+    const { login } = await t.client.as(expired).ok(LOGIN, { input: { email: person.user.email, password: FIXTURE_PASSWORD } });
+    expect((await t.client.as(login.accessToken).ok(ME)).me.user.id).toBe(person.user.id);
   });
 
   describe('organisations', () => {
@@ -66,7 +88,7 @@ describe('identity: sign-in, organisations, members', () => {
       const { createOrganization } = await admin.client.ok(CREATE_ORG, { input: { name: 'Éclair Mentoring, Ltd.' } });
       expect(createOrganization.organization.slug).toBe('eclair-mentoring-ltd');
       const taken = await admin.client.fails(CREATE_ORG, { input: { name: 'Other', slug: 'eclair-mentoring-ltd' } });
-      expect(taken.code).toBe('CONFLICT');
+      expect(taken).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'SLUG_TAKEN', field: 'slug' } });
     });
 
     it('refuses organisation creation to everyone else', async () => {
@@ -97,7 +119,7 @@ describe('identity: sign-in, organisations, members', () => {
       const again = await admin.client.fails(ADD_MEMBER, {
         input: { organizationId: organization.id, email: 'new.person@example.test', firstName: 'N', lastName: 'N' },
       });
-      expect(again.code).toBe('CONFLICT');
+      expect(again).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'ALREADY_MEMBER', field: 'email' } });
 
       const existing = await fixtures.person({ firstName: 'Zed', lastName: 'Existing' });
       const connect = `mutation($input: ConnectUserInput!) { connectUser(input: $input) { membership { role user { id } } } }`;
@@ -134,10 +156,11 @@ describe('identity: sign-in, organisations, members', () => {
     it('changes roles and removes members, but never the last admin', async () => {
       const { organization, admin } = await fixtures.organization();
       const [adminMembership] = (await admin.client.ok(MEMBERS, { organizationId: organization.id })).members.edges.map((e: any) => e.node);
-      expect((await admin.client.fails(CHANGE_ROLE, { input: { membershipId: adminMembership.id, role: 'MEMBER' } })).code).toBe(
-        'CONFLICT',
+      const lastAdmin = { code: 'CONFLICT', extensions: { reason: 'LAST_ADMIN' } };
+      expect(await admin.client.fails(CHANGE_ROLE, { input: { membershipId: adminMembership.id, role: 'MEMBER' } })).toMatchObject(
+        lastAdmin,
       );
-      expect((await admin.client.fails(REMOVE, { input: { membershipId: adminMembership.id } })).code).toBe('CONFLICT');
+      expect(await admin.client.fails(REMOVE, { input: { membershipId: adminMembership.id } })).toMatchObject(lastAdmin);
 
       const { membership } = await fixtures.member(organization);
       const promoted = await admin.client.ok(CHANGE_ROLE, { input: { membershipId: membership.id, role: 'ORG_ADMIN' } });
@@ -201,7 +224,7 @@ describe('identity: sign-in, organisations, members', () => {
       ).setPassword.accessToken;
       for (const old of [stolen.accessToken, person.token]) {
         const error = await t.client.as(old).fails(ME);
-        expect(error.code).toBe('UNAUTHENTICATED');
+        expect(error).toMatchObject({ code: 'UNAUTHENTICATED', extensions: { reason: 'SESSION_ENDED' } });
         expect(error.message).toMatch(/password was changed: sign in again/);
       }
       // Issued in the same second as the reset (JWT times are whole seconds), and still good.

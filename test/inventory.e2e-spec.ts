@@ -258,8 +258,14 @@ describe('inventory: generate, import, search, change, void, export', () => {
 
     const { voidCode } = await admin.client.ok(VOID, { input: { codeId: code.id, reason: 'printed twice' } });
     expect(voidCode.code.status).toBe('VOID');
-    expect((await admin.client.fails(VOID, { input: { codeId: code.id } })).code).toBe('CONFLICT');
-    expect((await admin.client.fails(UPDATE, { input: { codeId: code.id, adminComment: 'x' } })).code).toBe('CONFLICT');
+    expect(await admin.client.fails(VOID, { input: { codeId: code.id } })).toMatchObject({
+      code: 'CONFLICT',
+      extensions: { reason: 'VOID' },
+    });
+    expect(await admin.client.fails(UPDATE, { input: { codeId: code.id, adminComment: 'x' } })).toMatchObject({
+      code: 'CONFLICT',
+      extensions: { reason: 'VOID' },
+    });
     const voided = await admin.client.ok(CODES, { org: organization.id, filter: { status: ['VOID'] } });
     expect(voided.codes.edges.map((e: any) => e.node.id)).toEqual([code.id]);
 

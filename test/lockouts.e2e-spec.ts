@@ -242,7 +242,7 @@ describe('lock-outs: the owner survives, the rows stay bounded', () => {
     // Using it killed every other link of the account, the owner's own later one too: a stranger holding one is too late.
     for (const [i, other] of links.filter((token) => token !== earlier).entries()) {
       const used = await setPassword(other, 'a stranger’s password', `10.7.2.${i}`);
-      expect(used.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'token' } });
+      expect(used.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', reason: 'LINK_EXPIRED', field: 'token' } });
     }
     expect(outcome(await login(owner.user.email, 'a password after the jam', ownersAddress))).toBe('OK');
     expect(outcome(await login(owner.user.email, 'a stranger’s password', ownersAddress))).toBe('UNAUTHENTICATED');

@@ -151,7 +151,10 @@ describe('orders: the storefront reports orders, and the seat dashboard counts t
   ])('refuses the same reference with %s: CONFLICT naming the reference, nothing written', async (_, changes) => {
     const before = await storedOrders();
     const error = await storefront.fails(RECORD, order(changes()));
-    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { field: 'externalReference', externalReference: 'SO-1001' } });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      extensions: { reason: 'EXTERNAL_REFERENCE_REUSED', field: 'externalReference', externalReference: 'SO-1001' },
+    });
     expect(error.message).toContain('"SO-1001"');
     expect(await storedOrders()).toBe(before);
   });
@@ -322,7 +325,7 @@ describe('orders: recorded with all their codes, once, or not at all', () => {
 
   it('refuses an order whose codes would be too easy to guess with CONFLICT on quantity, writing nothing', async () => {
     const error = await admin.client.fails(RECORD, input('BIG-1', 400));
-    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { field: 'quantity' } });
+    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'ORDER_TOO_LARGE', field: 'quantity' } });
     expect(error.message).toContain('Codes for 400 seats cannot be made');
     expect(error.message).toContain('The order was not recorded.');
     expect(await counts()).toEqual({ orders: 1, batches: 1, codes: 5, events: 1 });

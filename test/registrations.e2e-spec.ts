@@ -181,7 +181,7 @@ describe('registrations: who used which code, milestones, revoke, extend, expiry
     );
     const revokedMail = smtp.mailsTo('mia.mentee@example.test').find((mail) => mail.subject.includes('has ended'))!;
     expect(revokedMail.text).toContain('Left the programme');
-    expect(await admin.client.fails(REVOKE, { grant: menteeGrant })).toMatchObject({ code: 'CONFLICT' });
+    expect(await admin.client.fails(REVOKE, { grant: menteeGrant })).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'REVOKED' } });
     expect((await grants({ status: ['REVOKED'] })).totalCount).toBe(1);
 
     // The seat is reused by someone else.

@@ -890,7 +890,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     const completed = await xAdmin.client.fails(`mutation($id: UUID!) { completeParticipantImport(input: { importId: $id }) { id } }`, {
       id: data!.uploadParticipantCodes.id,
     });
-    expect(completed.code).toBe('CONFLICT');
+    expect(completed).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'IMPORT_HAS_PROBLEMS' } });
     const [participant] = await t.dataSource.query(`SELECT code_id FROM participant WHERE id = $1`, [y.participantId]);
     expect(participant.code_id).toBeNull();
   });
@@ -911,7 +911,7 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     const error = await xAdmin.client.fails(`mutation($id: UUID!) { completePeopleImport(input: { importId: $id }) { id } }`, {
       id: stolen,
     });
-    expect(error.code).toBe('CONFLICT');
+    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'IMPORT_FAILED', status: 'FAILED' } });
     await t.dataSource.query(`DELETE FROM people_import WHERE id = ANY($1)`, [[stolen, mine]]);
   });
 

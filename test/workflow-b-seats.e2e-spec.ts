@@ -142,7 +142,7 @@ describe('workflow B: seats bought in bulk, handed out three ways', () => {
   it('assigns nothing when there are too few seats, and says how many are free', async () => {
     const people = Array.from({ length: 12 }, (_, i) => ({ email: `many${i}@example.test`, firstName: 'M', lastName: `${i}` }));
     const error = await admin.client.fails(ASSIGN, { input: { organizationId: organization.id, priceId, people } });
-    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { requested: 12, available: 11 } });
+    expect(error).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'NOT_ENOUGH_SEATS', requested: 12, available: 11 } });
     expect(await statusCounts()).toMatchObject({ AVAILABLE: 11, REDEEMED: 3 });
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM user_account WHERE email LIKE 'many%'`);
     expect(count).toBe(0);

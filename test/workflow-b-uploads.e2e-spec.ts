@@ -60,7 +60,10 @@ describe('workflow B, option 3 and invitations from a file: check first, then ca
       [6, 'Password', 'Must be 10 to 1024 characters long, or empty for a set-password link.'],
     ]);
     expect(report.problems[3].value).toBe('(hidden)');
-    expect((await admin.client.fails(COMPLETE, { id: report.id })).code).toBe('CONFLICT');
+    expect(await admin.client.fails(COMPLETE, { id: report.id })).toMatchObject({
+      code: 'CONFLICT',
+      extensions: { reason: 'IMPORT_HAS_PROBLEMS' },
+    });
     expect(await counts()).toMatchObject({ AVAILABLE: 260 });
   });
 

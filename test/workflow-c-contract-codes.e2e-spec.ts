@@ -104,6 +104,11 @@ describe('workflow C: contract invitation codes and the participant CSV round tr
   });
 
   it('adds participants and lists them with search', async () => {
+    // Before anyone is added, the file already has the columns to fill.
+    const empty = await download(t, admin, contractId);
+    expect(empty.bytes.toString('utf8')).toBe(
+      '\ufeffParticipant ID,Row Version,First Name,Last Name,E-mail,Phone,Date of Birth,External Reference,Price Code,Invitation Code',
+    );
     const people = [
       {
         firstName: 'Ada',

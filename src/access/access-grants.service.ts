@@ -7,6 +7,7 @@ import {
   copyCsv,
   csvSafeSql,
   decodeCursor,
+  ErrorReason,
   ForbiddenError,
   isoTimestampSql,
   isUniqueViolation,
@@ -208,7 +209,7 @@ export class AccessGrantsService {
         WHERE id = $1 AND status IN ('ACTIVE', 'EXPIRED') RETURNING id`,
       [grantId],
     )) as [{ id: string }[], number];
-    if (!rows.length) throw new ConflictError('This access has been revoked already.', { reason: GrantStatus.REVOKED });
+    if (!rows.length) throw new ConflictError('This access has been revoked already.', { reason: ErrorReason.REVOKED });
     const codeReleased = Boolean(await this.codes.transition(found.codeId, [CodeStatus.REDEEMED], CodeStatus.AVAILABLE));
     const grant = (await this.grants.findOneBy({ id: grantId }))!;
     await this.recordChange(grant, GrantChangeKind.REVOKED, found.endsAt, grant.endsAt, reason, actorUserId(actor));
@@ -227,14 +228,14 @@ export class AccessGrantsService {
     const grant = await this.load(actor, grantId, { lock: true });
     if (grant.status === GrantStatus.REVOKED) {
       throw new ConflictError('This access was revoked and its code went back to the pool: give a new seat instead.', {
-        reason: GrantStatus.REVOKED,
+        reason: ErrorReason.REVOKED,
       });
     }
     if (endsAt <= grant.startsAt) throw BadUserInputError.field('endsAt', 'must be after the start of the access.');
     await this.grants.update({ id: grantId }, { endsAt, status: GrantStatus.ACTIVE }).catch((error: unknown) => {
       if (!isUniqueViolation(error, ACTIVE_PRODUCT_KEY)) throw error;
       throw new ConflictError('This person has a newer access to the same product: extend that one instead.', {
-        reason: 'ALREADY_HAS_ACCESS',
+        reason: ErrorReason.ALREADY_HAS_ACCESS,
       });
     });
     const changed = (await this.grants.findOneBy({ id: grantId }))!;
@@ -253,7 +254,7 @@ export class AccessGrantsService {
   async resendConfirmation(actor: Actor, grantId: string): Promise<AccessGrant> {
     const grant = await this.load(actor, grantId);
     if (grant.status === GrantStatus.REVOKED)
-      throw new ConflictError('This access was revoked: there is nothing to confirm.', { reason: GrantStatus.REVOKED });
+      throw new ConflictError('This access was revoked: there is nothing to confirm.', { reason: ErrorReason.REVOKED });
     await this.events.publish(
       new RegistrationConfirmationRequested(
         { grantId, userId: grant.userId },
@@ -273,7 +274,7 @@ export class AccessGrantsService {
     if (!grant) throw new NotFoundError('AccessGrant', grantId);
     const ownGrant = actor.kind === 'user' && actor.userId === grant.userId;
     if (!ownGrant) await this.access.require(actor, grant.organizationId, { ...ADMIN, apiKey: true });
-    if (grant.status === GrantStatus.REVOKED) throw new ConflictError('This access was revoked.', { reason: GrantStatus.REVOKED });
+    if (grant.status === GrantStatus.REVOKED) throw new ConflictError('This access was revoked.', { reason: ErrorReason.REVOKED });
     const [product] = grant.productId ? await this.contracts.findProductsByIds([grant.productId]) : [];
     const known = product?.milestones.map((milestone) => milestone.key) ?? [];
     if (!known.includes(key)) {

@@ -1,6 +1,6 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { AppError, ConflictError } from '@tessera/common';
+import { AppError, ConflictError, ErrorReason } from '@tessera/common';
 import { normalizeCode } from '@tessera/codes';
 import { passwordHasher } from '../identity/auth/password-hasher';
 import { TokenService } from '../identity/auth/token.service';
@@ -11,18 +11,16 @@ import type { RegisterWithCodeInput } from './dto/code-registration.dto';
 import { AccessGrant } from './entities/access-grant.entity';
 import { RedemptionService } from './redemption.service';
 
-const ACCOUNT_EXISTS = 'ACCOUNT_EXISTS';
-
 function accountExists(email: string): ConflictError {
   return new ConflictError(
     `An account for ${normalizeEmail(email)} exists already: sign in and redeem the code there (forgotten password: request a reset).`,
-    { reason: ACCOUNT_EXISTS, field: 'email' },
+    { reason: ErrorReason.ACCOUNT_EXISTS, field: 'email' },
   );
 }
 
 /** An answer that tells whether an address has an account: charged like a wrong code, so nobody sifts addresses with one good code. */
 function isAccountExists(error: unknown): boolean {
-  return error instanceof AppError && error.details.reason === ACCOUNT_EXISTS;
+  return error instanceof AppError && error.details.reason === ErrorReason.ACCOUNT_EXISTS;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { ConflictError, NotFoundError } from '@tessera/common';
+import { ConflictError, ErrorReason, NotFoundError } from '@tessera/common';
 import { Contract, ContractStatus } from '../contracts/entities/contract.entity';
 import { Code, CodeStatus } from '../inventory/entities/code.entity';
 
@@ -26,6 +26,16 @@ registerEnumType(CodeUnusableReason, {
   description: 'Why a code cannot be used to register.',
   valuesMap: Object.fromEntries(Object.entries(EXPLANATION).map(([reason, description]) => [reason, { description }])),
 });
+
+/** The `extensions.reason` of each: the same spelling, checked by the compiler for every value. */
+export const UNUSABLE_CODE_ERROR_REASON = {
+  NOT_FOUND: ErrorReason.NOT_FOUND,
+  REDEEMED: ErrorReason.REDEEMED,
+  VOID: ErrorReason.VOID,
+  EXPIRED: ErrorReason.EXPIRED,
+  HELD_BY_INVITATION: ErrorReason.HELD_BY_INVITATION,
+  CONTRACT_NOT_ACTIVE: ErrorReason.CONTRACT_NOT_ACTIVE,
+} as const satisfies Record<CodeUnusableReason, ErrorReason>;
 
 const STATUS_REASON: Partial<Record<CodeStatus, CodeUnusableReason>> = {
   [CodeStatus.REDEEMED]: CodeUnusableReason.REDEEMED,
@@ -70,6 +80,6 @@ export function usableCodeCondition(alias: string): string {
 
 /** The error for a code that cannot be redeemed: NOT_FOUND for a wrong code, CONFLICT otherwise, with the reason. */
 export function codeUnusableError(reason: CodeUnusableReason, typed: string): Error {
-  if (reason === CodeUnusableReason.NOT_FOUND) return Object.assign(new NotFoundError('Code', typed), { details: { reason } });
-  return new ConflictError(EXPLANATION[reason], { reason });
+  if (reason === CodeUnusableReason.NOT_FOUND) return new NotFoundError('Code', typed, UNUSABLE_CODE_ERROR_REASON[reason]);
+  return new ConflictError(EXPLANATION[reason], { reason: UNUSABLE_CODE_ERROR_REASON[reason] });
 }

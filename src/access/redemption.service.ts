@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { normalizeCode } from '@tessera/codes';
 import {
   ConflictError,
+  ErrorReason,
   ForbiddenError,
   isUniqueViolation,
   newId,
@@ -164,7 +165,7 @@ export class RedemptionService {
     // racing for one person); the failed insert rolls back the taken code with everything else.
     await this.grants.insert(grant).catch((error: unknown) => {
       if (!isUniqueViolation(error, ACTIVE_PRODUCT_KEY)) throw error;
-      throw new ConflictError(`This person already has access to ${product!.name}.`, { reason: 'ALREADY_HAS_ACCESS' });
+      throw new ConflictError(`This person already has access to ${product!.name}.`, { reason: ErrorReason.ALREADY_HAS_ACCESS });
     });
     await this.events.publish(
       new CodeRedeemed(

@@ -1,5 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { ErrorReason, requestShapeError, type RequestShapeDetails } from '@tessera/common';
+import { ErrorReason, requestShapeError, type RequestShapeDetails, type RequestShapeReason } from '@tessera/common';
 import type { GraphQLError, ValidationContext } from 'graphql';
 
 /** Directives one operation may use: no real query needs more; a flood of them is refused. */
@@ -11,7 +11,7 @@ type Refusal = (counted: number | undefined, limit: number) => { message: string
  * Armor's rules name what they counted only in their message ("… exceeded, found 12."), labelled
  * "Syntax Error"; the refusal is reported again with its reason, its numbers and a plain message.
  */
-function refuseAs(reason: ErrorReason, limit: number, refusal: Refusal) {
+function refuseAs(reason: RequestShapeReason, limit: number, refusal: Refusal) {
   return (context: ValidationContext | null, armorError: GraphQLError): void => {
     const found = /found (\d+)/.exec(armorError.message);
     const { message, details } = refusal(found ? Number(found[1]) : undefined, limit);

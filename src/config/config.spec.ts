@@ -193,6 +193,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '4100', APP_URL: 'https://app.example.com/' }).links.appUrl).toBe('https://app.example.com');
   });
 
+  it('looks for lost event jobs ten minutes after their relay by default, and takes an operator’s period of a second or more', () => {
+    expect(loadConfig({}).outbox).toEqual({ sweepIntervalMs: 5000, sweepAfterMs: 10_000, lostJobAfterMs: 600_000 });
+    expect(loadConfig({ OUTBOX_LOST_JOB_AFTER_MS: '1500' }).outbox.lostJobAfterMs).toBe(1500);
+    expect(configErrorOf({ OUTBOX_LOST_JOB_AFTER_MS: '10' }).problems).toEqual([
+      expect.stringMatching(/^OUTBOX_LOST_JOB_AFTER_MS: .*at least 1000/),
+    ]);
+  });
+
   it('bounds HTTP connections by default, and takes an operator’s timeouts when they fit together', () => {
     expect(loadConfig({}).httpTimeouts).toEqual({ headersMs: 20_000, requestMs: 300_000, keepAliveMs: 5_000, idleMs: 120_000 });
     expect(

@@ -140,6 +140,11 @@ class Environment {
   @WholeNumber(0)
   OUTBOX_SWEEP_AFTER_MS = 10_000;
 
+  // An event whose handlers have not all finished this long after its relay has its jobs looked for
+  // in the queue, and each one the queue lost (Redis restarted empty) queued again.
+  @WholeNumber(1000)
+  OUTBOX_LOST_JOB_AFTER_MS = 600_000;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'SEED_DEMO must be true or false' })
@@ -289,7 +294,7 @@ export interface AppConfig {
   /** introspection and graphiql (the playground at GET /graphql) default to off in production. */
   graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
   log: { level: 'error' | 'warn' | 'log' | 'debug' | 'verbose'; format: 'json' | 'pretty' };
-  outbox: { sweepIntervalMs: number; sweepAfterMs: number };
+  outbox: { sweepIntervalMs: number; sweepAfterMs: number; lostJobAfterMs: number };
   /** Seed the demo organisation on first start (default: on in zero-setup mode only). */
   seedDemo: boolean;
   /** Where mail goes: an SMTP server, or (zero-setup) .eml files under DATA_DIR/mail. */
@@ -422,7 +427,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: env.GRAPHQL_MAX_TOKENS,
     },
     log: { level: env.LOG_LEVEL as AppConfig['log']['level'], format: env.LOG_FORMAT as AppConfig['log']['format'] },
-    outbox: { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS, sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS },
+    outbox: {
+      sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
+      sweepAfterMs: env.OUTBOX_SWEEP_AFTER_MS,
+      lostJobAfterMs: env.OUTBOX_LOST_JOB_AFTER_MS,
+    },
     seedDemo: env.SEED_DEMO ?? !env.DATABASE_URL,
     mail: {
       smtpUrl: env.SMTP_URL,

@@ -6,6 +6,7 @@ import {
   BadUserInputError,
   ConflictError,
   containsPattern,
+  ErrorReason,
   ForbiddenError,
   isUniqueViolation,
   newId,
@@ -347,7 +348,9 @@ export class ContractsService {
   @Transactional()
   async updateContract(actor: Actor, input: ContractUpdate): Promise<Contract> {
     const contract = await this.lockContract(actor, input.contractId);
-    if (contract.status === ContractStatus.ARCHIVED) throw new ConflictError('This contract is archived: it cannot change any more.');
+    if (contract.status === ContractStatus.ARCHIVED) {
+      throw new ConflictError('This contract is archived: it cannot change any more.', { reason: ErrorReason.CONTRACT_ARCHIVED });
+    }
     const changes: Partial<Pick<Contract, 'name' | 'invitationPrefix' | 'startsAt' | 'endsAt'>> = {};
     if (input.name != null) changes.name = input.name.trim();
     if (input.invitationPrefix != null) changes.invitationPrefix = normalizeCode(input.invitationPrefix);
@@ -384,7 +387,9 @@ export class ContractsService {
   @Transactional()
   async archiveContract(actor: Actor, contractId: string, reason: string | null = null): Promise<Contract> {
     const contract = await this.lockContract(actor, contractId);
-    if (contract.status === ContractStatus.ARCHIVED) throw new ConflictError('This contract is already archived.');
+    if (contract.status === ContractStatus.ARCHIVED) {
+      throw new ConflictError('This contract is already archived.', { reason: ErrorReason.CONTRACT_ARCHIVED });
+    }
     await this.manager.update(Contract, { id: contract.id }, { status: ContractStatus.ARCHIVED });
     await this.events.publish(
       new ContractArchived(
@@ -407,7 +412,10 @@ export class ContractsService {
     });
     if (!contract) throw new NotFoundError('Contract', contractId);
     if (contract.status === ContractStatus.ARCHIVED && !allowArchived) {
-      throw new ConflictError('This contract is archived: no new codes can be made for it.', { field: 'contractId' });
+      throw new ConflictError('This contract is archived: no new codes can be made for it.', {
+        reason: ErrorReason.CONTRACT_ARCHIVED,
+        field: 'contractId',
+      });
     }
     return contract;
   }
@@ -542,7 +550,10 @@ async function uniquePriceCode<T>(priceCode: string, write: () => Promise<T>): P
     return await write();
   } catch (error) {
     if (isUniqueViolation(error, PRICE_CODE_CONSTRAINT)) {
-      throw new ConflictError(`The price code ${priceCode} is already used in this product.`, { field: 'priceCode' });
+      throw new ConflictError(`The price code ${priceCode} is already used in this product.`, {
+        reason: ErrorReason.PRICE_CODE_TAKEN,
+        field: 'priceCode',
+      });
     }
     throw error;
   }

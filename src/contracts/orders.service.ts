@@ -1,7 +1,16 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import {
+  ConflictError,
+  containsPattern,
+  ErrorReason,
+  newId,
+  NotFoundError,
+  PageArgs,
+  paginate,
+  type ConnectionShape,
+} from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorApiKeyId, actorUserId, type Actor } from '../identity/auth/actor';
@@ -129,7 +138,7 @@ export class OrdersService {
     if (order.priceId !== priceId || order.quantity !== quantity) {
       throw new ConflictError(
         `The order "${externalReference}" is already recorded with ${order.quantity} seats at price ${order.priceId}: a repeated report must give the same price and quantity.`,
-        { field: 'externalReference', externalReference, orderId: order.id },
+        { reason: ErrorReason.EXTERNAL_REFERENCE_REUSED, field: 'externalReference', externalReference, orderId: order.id },
       );
     }
     return order;

@@ -1,7 +1,16 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import {
+  ConflictError,
+  containsPattern,
+  ErrorReason,
+  newId,
+  NotFoundError,
+  PageArgs,
+  paginate,
+  type ConnectionShape,
+} from '@tessera/common';
 import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from '../identity/access-policy.service';
@@ -34,7 +43,9 @@ export class ParticipantsService {
     if (!contract) throw new NotFoundError('Contract', contractId);
     await this.access.require(actor, contract.organizationId, ADMIN);
     if (options.forChange && contract.status === ContractStatus.ARCHIVED) {
-      throw new ConflictError('This contract is archived: its participants and codes can no longer change.');
+      throw new ConflictError('This contract is archived: its participants and codes can no longer change.', {
+        reason: ErrorReason.CONTRACT_ARCHIVED,
+      });
     }
     return contract;
   }
@@ -98,9 +109,7 @@ export class ParticipantsService {
     if (changed.length > 0) {
       throw new ConflictError(
         'Some participants changed, were removed or got a code since the check: download the list and upload it again.',
-        {
-          changed: changed.length,
-        },
+        { reason: ErrorReason.PARTICIPANTS_CHANGED, changed: changed.length },
       );
     }
   }
@@ -190,6 +199,7 @@ export class ParticipantsService {
     );
     if (rows.length !== assignments.length) {
       throw new ConflictError('Some participants changed or got a code since the check: download the list and upload it again.', {
+        reason: ErrorReason.PARTICIPANTS_CHANGED,
         changed: assignments.length - rows.length,
       });
     }

@@ -5,6 +5,7 @@ import {
   BadUserInputError,
   ConflictError,
   decodeCursor,
+  ErrorReason,
   newId,
   pageSize,
   toConnection,
@@ -12,7 +13,7 @@ import {
   type PageArgs,
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
-import { CodeUnusableReason, unusableReason } from '../access/code-usability';
+import { CodeUnusableReason, UNUSABLE_CODE_ERROR_REASON, unusableReason } from '../access/code-usability';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
 import type { RoleRequirement } from '../identity/access-policy.service';
@@ -70,7 +71,7 @@ export class CodeSendingService {
     const name = `${recipient.firstName} ${recipient.lastName}`.trim();
     const sent = await this.codes.recordSend(code.id, { email: recipient.email, name, at: new Date() });
     // Under the row lock this cannot happen; the guard is what makes that a rule and not a hope.
-    if (!sent) throw new ConflictError('This code was used or withdrawn while it was being sent.', { reason: 'NOT_AVAILABLE' });
+    if (!sent) throw new ConflictError('This code was used or withdrawn while it was being sent.', { reason: ErrorReason.NOT_AVAILABLE });
 
     const message = input.message?.trim() || null;
     // The mail follows CodeSent (notifications queues it after commit under this id), so the send names it now.
@@ -146,10 +147,12 @@ export class CodeSendingService {
   private async assertSendable(code: Code): Promise<void> {
     const [contract] = code.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
     const reason = unusableReason(code, contract ?? null);
-    if (reason && reason !== CodeUnusableReason.NOT_FOUND) throw new ConflictError(NOT_SENDABLE[reason], { reason });
+    if (reason && reason !== CodeUnusableReason.NOT_FOUND) {
+      throw new ConflictError(NOT_SENDABLE[reason], { reason: UNUSABLE_CODE_ERROR_REASON[reason] });
+    }
     if (await this.participants.findByCodeId(code.id)) {
       throw new ConflictError('This code is a contract participant’s own code: it is not sent to anyone else.', {
-        reason: 'PARTICIPANT_CODE',
+        reason: ErrorReason.PARTICIPANT_CODE,
       });
     }
   }
@@ -172,7 +175,7 @@ export class CodeSendingService {
     }
     if (recipient.redeemed) {
       throw new ConflictError('This person has already redeemed a code of this organisation.', {
-        reason: 'RECIPIENT_ALREADY_REDEEMED',
+        reason: ErrorReason.RECIPIENT_ALREADY_REDEEMED,
         field,
       });
     }

@@ -1,12 +1,9 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
+import { ConflictError, ErrorCode, ErrorReason, type ErrorReasonOf, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
 import { EventBus, OnEventInTransaction } from '@tessera/events';
-import { format } from 'fast-csv';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContractsService } from '../contracts/contracts.service';
@@ -23,7 +20,16 @@ import { CodeVoided } from '../inventory/events/inventory.events';
 import type { GenerateParticipantCodeInput, UploadParticipantCodesInput } from './dto/participant-codes.dto';
 import { ParticipantImport, ParticipantImportStatus } from './entities/participant-import.entity';
 import { ParticipantCodesAssigned } from './events/distribution.events';
-import { checkUpload, COLUMNS, LISTED_PROBLEMS, participantRows, type ParticipantWithCode } from './participants-csv';
+import { checkUpload, LISTED_PROBLEMS, participantRows, type ParticipantWithCode, writeParticipantsCsv } from './participants-csv';
+
+/** Why an import that is not VALID cannot be completed. */
+const NOT_COMPLETABLE: Record<
+  Exclude<ParticipantImportStatus, ParticipantImportStatus.VALID>,
+  { message: string; reason: ErrorReasonOf<ErrorCode.CONFLICT> }
+> = {
+  INVALID: { message: 'This file has problems: fix them and upload it again.', reason: ErrorReason.IMPORT_HAS_PROBLEMS },
+  COMPLETED: { message: 'This import is already complete.', reason: ErrorReason.IMPORT_COMPLETED },
+};
 
 /**
  * Codes for a contract's participants: one at a time, or through the spreadsheet round trip —
@@ -49,7 +55,12 @@ export class ParticipantCodesService {
   @Transactional()
   async generateForParticipant(actor: Actor, input: GenerateParticipantCodeInput): Promise<{ participant: Participant; code: Code }> {
     const participant = await this.participants.lock(actor, input.participantId);
-    if (participant.codeId) throw new ConflictError('This participant already has a code.', { codeId: participant.codeId });
+    if (participant.codeId) {
+      throw new ConflictError('This participant already has a code.', {
+        reason: ErrorReason.PARTICIPANT_HAS_CODE,
+        codeId: participant.codeId,
+      });
+    }
     const { codes } = await this.generation.generateNow(
       actor,
       {
@@ -80,9 +91,7 @@ export class ParticipantCodesService {
       (await this.contracts.findPricesByIds([...new Set(items.flatMap((i) => i.code?.priceId ?? []))])).map((p) => [p.id, p]),
     );
     const rows = participantRows(items, prices);
-    return async (output) => {
-      await pipeline(Readable.from(rows), format({ headers: Object.values(COLUMNS), writeBOM: true, rowDelimiter: '\r\n' }), output);
-    };
+    return (output) => writeParticipantsCsv(rows, output);
   }
 
   /**
@@ -137,11 +146,8 @@ export class ParticipantCodesService {
     if (!record) throw new NotFoundError('ParticipantImport', importId);
     await this.access.require(actor, record.organizationId, { role: MemberRole.ORG_ADMIN });
     if (record.status !== ParticipantImportStatus.VALID) {
-      throw new ConflictError(
-        record.status === ParticipantImportStatus.COMPLETED
-          ? 'This import is already complete.'
-          : 'This file has problems: fix them and upload it again.',
-      );
+      const { message, reason } = NOT_COMPLETABLE[record.status];
+      throw new ConflictError(message, { reason });
     }
     // Participants first, in id order, the order every other writer takes them in too: no deadlock
     // with a single generateParticipantCode, and a changed participant fails before any code is made.

@@ -1,4 +1,7 @@
 import { csvSafe, emailAddressProblem, emailCellMessage, isUuid, shortened, undoCsvSafe } from '@tessera/common';
+import { format } from 'fast-csv';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Price } from '../contracts/entities/price.entity';
 import type { Participant } from '../contracts/entities/participant.entity';
 import type { ImportRowProblem, ParticipantAssignment } from './entities/participant-import.entity';
@@ -39,6 +42,15 @@ export function participantRows(items: ParticipantWithCode[], prices: Map<string
     code?.priceId ? csvSafe(prices.get(code.priceId)?.priceCode) : '',
     code?.code ?? '',
   ]);
+}
+
+/**
+ * Writes the participants file: a byte-order mark (for spreadsheet programs), the header row and
+ * the rows. The header row goes first as a row of its own: fast-csv writes its `headers` only
+ * with the first row, which left a contract without participants an empty file.
+ */
+export function writeParticipantsCsv(rows: string[][], output: Writable): Promise<void> {
+  return pipeline(Readable.from([Object.values(COLUMNS), ...rows]), format({ writeBOM: true, rowDelimiter: '\r\n' }), output);
 }
 
 const comparable = (value: string) => value.normalize('NFC').trim().toLowerCase();

@@ -1,7 +1,18 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, BadUserInputError, ConflictError, newId, NotFoundError, readCsv, uploadedFile } from '@tessera/common';
+import {
+  AppError,
+  BadUserInputError,
+  ConflictError,
+  ErrorCode,
+  ErrorReason,
+  type ErrorReasonOf,
+  newId,
+  NotFoundError,
+  readCsv,
+  uploadedFile,
+} from '@tessera/common';
 import { DomainEvent, EventBus, OnEventAfterCommit, type EventDelivery } from '@tessera/events';
 import type { FileUpload } from 'graphql-upload/processRequest.mjs';
 import { DataSource } from 'typeorm';
@@ -187,7 +198,7 @@ export class PeopleImportService {
     onProgress?: (done: number, total: number) => void,
   ): Promise<AssignSeatsPayload | null> {
     const record = await this.imports.findOne({ where: { id: importId }, lock: { mode: 'pessimistic_write' } });
-    assertStatus(record!, PeopleImportStatus.VALID);
+    assertValid(record!);
     return this.carryOut(actor, record!, onProgress);
   }
 
@@ -198,7 +209,7 @@ export class PeopleImportService {
         WHERE id = $1 AND status = 'VALID' RETURNING id`,
       [importId, this.config.uploads.resumeAfterMs / 1000],
     )) as [{ id: string }[], number];
-    if (!claimed.length) assertStatus((await this.load(importId))!, PeopleImportStatus.VALID);
+    if (!claimed.length) assertValid((await this.load(importId))!);
     const record = await this.load(importId);
     await this.events.publish(
       new PeopleImportStarted({ importId }, { organizationId: record.organizationId, actorId: actorUserId(actor) }),
@@ -381,15 +392,21 @@ export class PeopleImportService {
 /** Ends a RUNNING import as FAILED with its reason ($2), dropping the password hashes it kept. */
 const FAIL_SQL = `UPDATE people_import SET status = 'FAILED', error = $2, people = '[]', resume_after = NULL WHERE id = $1 AND status = 'RUNNING'`;
 
-function assertStatus(record: PeopleImport, expected: PeopleImportStatus): void {
-  if (record.status === expected) return;
-  const why: Partial<Record<PeopleImportStatus, string>> = {
-    INVALID: 'it has problems: fix the file and upload it again',
-    RUNNING: 'it is being carried out',
-    COMPLETED: 'it has been carried out already',
-    FAILED: 'it failed: upload the file again',
-  };
-  throw new ConflictError(`This import cannot be completed: ${why[record.status] ?? record.status}.`, { status: record.status });
+/** Why an import that is not VALID cannot be carried out. */
+const NOT_COMPLETABLE: Record<
+  Exclude<PeopleImportStatus, PeopleImportStatus.VALID>,
+  { why: string; reason: ErrorReasonOf<ErrorCode.CONFLICT> }
+> = {
+  INVALID: { why: 'it has problems: fix the file and upload it again', reason: ErrorReason.IMPORT_HAS_PROBLEMS },
+  RUNNING: { why: 'it is being carried out', reason: ErrorReason.IMPORT_RUNNING },
+  COMPLETED: { why: 'it has been carried out already', reason: ErrorReason.IMPORT_COMPLETED },
+  FAILED: { why: 'it failed: upload the file again', reason: ErrorReason.IMPORT_FAILED },
+};
+
+function assertValid(record: PeopleImport): void {
+  if (record.status === PeopleImportStatus.VALID) return;
+  const { why, reason } = NOT_COMPLETABLE[record.status];
+  throw new ConflictError(`This import cannot be completed: ${why}.`, { reason, status: record.status });
 }
 
 /** "people.3.email: …" means the file's row of the fourth person. */
@@ -400,7 +417,10 @@ function inRowTerms(error: unknown, people: CheckedPerson[]): unknown {
     const person = index === undefined ? undefined : people[Number(index)];
     return { row: person?.row ?? 1, column: PEOPLE_COLUMNS.email.name, value: person?.email ?? '', message: field.message };
   });
-  return new ConflictError(problems.map((p) => `row ${p.row}: ${p.message}`).join('; '), { problems });
+  return new ConflictError(problems.map((p) => `row ${p.row}: ${p.message}`).join('; '), {
+    reason: ErrorReason.IMPORT_HAS_PROBLEMS,
+    problems,
+  });
 }
 
 async function hashPasswords(people: PersonRow[]): Promise<CheckedPerson[]> {

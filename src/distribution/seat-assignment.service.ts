@@ -1,6 +1,6 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
-import { AppError, BadUserInputError, type FieldError } from '@tessera/common';
+import { AppError, BadUserInputError, ErrorReason, type FieldError } from '@tessera/common';
 import { RedemptionService } from '../access/redemption.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
@@ -85,7 +85,7 @@ export class SeatAssignmentService {
       // Name the row: "people.3.email: This person already has access to …", "codeIds.1: The code has been used."
       const nameTheRow = (error: unknown): never => {
         if (!(error instanceof AppError) || error instanceof BadUserInputError) throw error;
-        const aboutPerson = error.details.reason === 'ALREADY_HAS_ACCESS' || !input.codeIds;
+        const aboutPerson = error.details.reason === ErrorReason.ALREADY_HAS_ACCESS || !input.codeIds;
         throw BadUserInputError.field(aboutPerson ? recipient.field : `codeIds.${index}`, error.message);
       };
       if (!recipient.attached) {

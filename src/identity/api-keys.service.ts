@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import {
   BadUserInputError,
   ConnectionShape,
+  ErrorReason,
   hashToken,
   newId,
   newSecretToken,
@@ -122,8 +123,8 @@ export class ApiKeysService {
     const valid = Boolean(
       apiKey && match && timingSafeEqual(Buffer.from(apiKey.secretHash, 'hex'), Buffer.from(hashToken(match[2]), 'hex')),
     );
-    if (!apiKey || !valid) throw new UnauthenticatedError('The API key is not valid.');
-    if (apiKey.revokedAt) throw new UnauthenticatedError('The API key has been revoked.');
+    if (!apiKey || !valid) throw new UnauthenticatedError(ErrorReason.API_KEY_INVALID, 'The API key is not valid.');
+    if (apiKey.revokedAt) throw new UnauthenticatedError(ErrorReason.API_KEY_REVOKED, 'The API key has been revoked.');
     // Recorded to the minute: one write per key and minute, not per request.
     await this.keys
       .createQueryBuilder()

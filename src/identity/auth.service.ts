@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { clientNetwork, UnauthenticatedError } from '@tessera/common';
+import { clientNetwork, ErrorReason, UnauthenticatedError } from '@tessera/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { passwordHasher } from './auth/password-hasher';
@@ -56,7 +56,9 @@ export class AuthService {
     const knownClient = await this.signInClients.isKnown(user?.id ?? null, clientAddress);
     if (!knownClient) await this.limiter.take([account]);
     const valid = await passwordHasher.verify(user?.passwordHash ?? DUMMY_HASH, password);
-    if (!user || !user.passwordHash || !valid) throw new UnauthenticatedError('The e-mail or the password is wrong.');
+    if (!user || !user.passwordHash || !valid) {
+      throw new UnauthenticatedError(ErrorReason.WRONG_CREDENTIALS, 'The e-mail or the password is wrong.');
+    }
     // The per-account count is not reset: the owner signing in does not wipe a distributed guesser's tally.
     await this.limiter.reset([pair.key]);
     await this.limiter.giveBack(knownClient ? [client] : [client, account]);

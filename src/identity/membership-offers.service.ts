@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, hashToken, newId, newSecretToken, NotFoundError } from '@tessera/common';
+import { ConflictError, ErrorReason, ForbiddenError, hashToken, newId, newSecretToken, NotFoundError } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { IsNull, MoreThan } from 'typeorm';
 import type { AppConfig } from '../config/config';
@@ -150,7 +150,11 @@ export class MembershipOffersService {
     if (!offer) throw invalidLink();
     if (offer.userId !== userId) throw new ForbiddenError('This invitation is for another account: sign in as the person it was sent to.');
     const closed = closedMessage(offer);
-    if (closed) throw new ConflictError(closed, { reason: offer.status === MembershipInvitationStatus.ACCEPTED ? 'ACCEPTED' : 'EXPIRED' });
+    if (closed) {
+      throw new ConflictError(closed, {
+        reason: offer.status === MembershipInvitationStatus.ACCEPTED ? ErrorReason.ACCEPTED : ErrorReason.EXPIRED,
+      });
+    }
     await this.offers.update({ id: offer.id }, { status: MembershipInvitationStatus.ACCEPTED, acceptedAt: new Date() });
     return offer;
   }

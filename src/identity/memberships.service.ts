@@ -1,7 +1,17 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ConnectionShape, containsPattern, ForbiddenError, newId, NotFoundError, PageArgs, paginate } from '@tessera/common';
+import {
+  ConflictError,
+  ConnectionShape,
+  containsPattern,
+  ErrorReason,
+  ForbiddenError,
+  newId,
+  NotFoundError,
+  PageArgs,
+  paginate,
+} from '@tessera/common';
 import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import { AccessPolicy } from './access-policy.service';
@@ -204,8 +214,7 @@ export class MembershipsService {
   }
 
   private async connectOrOffer(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership | null> {
-    if (await this.isMember(organizationId, userId))
-      throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
+    if (await this.isMember(organizationId, userId)) throw alreadyMember();
     if (actsForPlatform(actor)) return this.connect(actor, organizationId, userId, role);
     await this.offer(actor, organizationId, userId, role);
     return null;
@@ -213,7 +222,7 @@ export class MembershipsService {
 
   private async connect(actor: Actor, organizationId: string, userId: string, role: MemberRole): Promise<Membership> {
     const id = await this.insert(organizationId, userId, role, actorUserId(actor));
-    if (!id) throw new ConflictError('This person is already a member of the organisation.', { field: 'email' });
+    if (!id) throw alreadyMember();
     return (await this.memberships.findOneBy({ id }))!;
   }
 
@@ -244,7 +253,9 @@ export class MembershipsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (admins.filter((admin) => admin.id !== membership.id).length === 0) {
-      throw new ConflictError('An organisation keeps at least one admin: make someone else admin first.');
+      throw new ConflictError('An organisation keeps at least one admin: make someone else admin first.', {
+        reason: ErrorReason.LAST_ADMIN,
+      });
     }
   }
 }
@@ -254,4 +265,8 @@ function unverifiedElsewhere(): ForbiddenError {
     'Confirm your e-mail address first: until then this account reaches only the organisation that made it. Set your password with the ' +
       'link mailed to you (or ask for one: requestPasswordReset, "Forgotten your password?" on the sign-in page).',
   );
+}
+
+function alreadyMember(): ConflictError {
+  return new ConflictError('This person is already a member of the organisation.', { reason: ErrorReason.ALREADY_MEMBER, field: 'email' });
 }

@@ -1,7 +1,17 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, containsPattern, isUuid, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import {
+  ConflictError,
+  containsPattern,
+  ErrorReason,
+  isUuid,
+  newId,
+  NotFoundError,
+  PageArgs,
+  paginate,
+  type ConnectionShape,
+} from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { randomBytes } from 'node:crypto';
 import { In } from 'typeorm';
@@ -98,7 +108,7 @@ export class OrganizationsService {
       .returning('id')
       .execute();
     const row = inserted.raw[0] as { id: string } | undefined;
-    if (!row) throw new ConflictError(`The slug "${slug}" is taken: choose another.`, { field: 'slug' });
+    if (!row) throw new ConflictError(`The slug "${slug}" is taken: choose another.`, { reason: ErrorReason.SLUG_TAKEN, field: 'slug' });
     const organization = (await this.organizations.findOneBy({ id: row.id }))!;
     await this.events.publish(
       new OrganizationCreated(
@@ -147,6 +157,6 @@ export class OrganizationsService {
       const raced = await this.organizations.findOneBy({ externalReference });
       if (raced) return { organization: raced, created: false };
     }
-    throw new ConflictError('No free slug was found for the organisation: try again.', { field: 'name' });
+    throw new ConflictError('No free slug was found for the organisation: try again.', { reason: ErrorReason.SLUG_TAKEN, field: 'name' });
   }
 }

@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, hashToken, newId, newSecretToken } from '@tessera/common';
+import { ConflictError, ErrorReason, hashToken, newId, newSecretToken } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { IsNull, MoreThan } from 'typeorm';
 import type { AppConfig } from '../config/config';
@@ -144,5 +144,8 @@ export class PasswordTokensService {
 }
 
 function expiredLink(): ConflictError {
-  return new ConflictError('This link has expired or has been used. Ask for a new one.', { field: 'token' });
+  return new ConflictError('This link has expired or has been used. Ask for a new one.', {
+    reason: ErrorReason.LINK_EXPIRED,
+    field: 'token',
+  });
 }

@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, newId } from '@tessera/common';
+import { ConflictError, ErrorReason, newId } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { In } from 'typeorm';
 import { passwordHasher } from './auth/password-hasher';
@@ -83,7 +83,12 @@ export class UsersService {
       .returning('*')
       .execute();
     const row = inserted.raw[0] as { id: string } | undefined;
-    if (!row) throw new ConflictError(`An account with the e-mail ${email} already exists.`, { field: 'email' });
+    if (!row) {
+      throw new ConflictError(`An account with the e-mail ${email} already exists.`, {
+        reason: ErrorReason.ACCOUNT_EXISTS,
+        field: 'email',
+      });
+    }
     const user = (await this.findById(row.id))!;
     await this.events.publish(new UserCreated({ userId: user.id, email }, { actorId }));
     // A password someone else chose (or typed with a code): the owner is asked to prove the address.

@@ -2,7 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
 import { displayCode, normalizeCode } from '@tessera/codes';
-import { ConflictError, containsPattern, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import { ConflictError, containsPattern, ErrorReason, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import type { Writable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
@@ -109,7 +109,9 @@ export class CodesService {
   @Transactional()
   async update(actor: Actor, input: UpdateCodeInput): Promise<Code> {
     const code = await this.lock(actor, input.codeId);
-    if (code.status === CodeStatus.VOID) throw new ConflictError('This code is void: it cannot change any more.');
+    if (code.status === CodeStatus.VOID) {
+      throw new ConflictError('This code is void: it cannot change any more.', { reason: ErrorReason.VOID });
+    }
     const changes: Partial<Pick<Code, 'adminComment' | 'expiresAt' | 'codeType'>> = {};
     if (input.adminComment !== undefined) changes.adminComment = input.adminComment?.trim() || null;
     if (input.expiresAt !== undefined) changes.expiresAt = input.expiresAt;
@@ -126,9 +128,9 @@ export class CodesService {
   @Transactional()
   async void(actor: Actor, codeId: string, reason: string | null = null): Promise<Code> {
     const code = await this.lock(actor, codeId);
-    if (code.status === CodeStatus.VOID) throw new ConflictError('This code is already void.');
+    if (code.status === CodeStatus.VOID) throw new ConflictError('This code is already void.', { reason: ErrorReason.VOID });
     if (code.status === CodeStatus.REDEEMED) {
-      throw new ConflictError('This code is redeemed: revoke the access first, then void the code.');
+      throw new ConflictError('This code is redeemed: revoke the access first, then void the code.', { reason: ErrorReason.REDEEMED });
     }
     await this.codes.update({ id: code.id }, { status: CodeStatus.VOID });
     await this.events.publish(
@@ -222,6 +224,7 @@ export class CodesService {
       .getMany();
     if (seats.length < count) {
       throw new ConflictError(`${count} seats asked for, ${seats.length} free: nothing was done.`, {
+        reason: ErrorReason.NOT_ENOUGH_SEATS,
         requested: count,
         available: seats.length,
       });

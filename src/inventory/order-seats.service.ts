@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadUserInputError, ConflictError } from '@tessera/common';
+import { BadUserInputError, ConflictError, ErrorReason } from '@tessera/common';
 import { OnEventInTransaction } from '@tessera/events';
 import { OrderRecorded } from '../contracts/events/order.events';
 import { OPERATOR } from '../identity/auth/actor';
@@ -52,7 +52,10 @@ export class OrderSeatsService {
       // The storefront chose no width: name what it did choose, and say the order was not taken.
       if (!(error instanceof BadUserInputError)) throw error;
       const reasons = error.fields.map((field) => field.message).join(' ');
-      throw new ConflictError(`Codes for ${quantity} seats cannot be made: ${reasons} The order was not recorded.`, { field: 'quantity' });
+      throw new ConflictError(`Codes for ${quantity} seats cannot be made: ${reasons} The order was not recorded.`, {
+        reason: ErrorReason.ORDER_TOO_LARGE,
+        field: 'quantity',
+      });
     }
   }
 

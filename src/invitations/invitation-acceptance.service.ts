@@ -1,7 +1,7 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { AppError, BadUserInputError, ConflictError, hashToken, UnauthenticatedError, type FieldError } from '@tessera/common';
+import { AppError, BadUserInputError, ErrorReason, hashToken, UnauthenticatedError, type FieldError } from '@tessera/common';
 import { EventBus, OnEventInTransaction } from '@tessera/events';
 import { unusableReason } from '../access/code-usability';
 import { AccessGrant } from '../access/entities/access-grant.entity';
@@ -19,7 +19,7 @@ import { CodesService } from '../inventory/codes.service';
 import type { AcceptInvitationInput, InvitationInfo } from './dto/invitation.dto';
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
 import { InvitationAccepted, InvitationRevoked } from './events/invitation.events';
-import { alreadyHasAccess, assertOpen, CLOSED_MESSAGE, closedReason, invalidLink } from './invitation-status';
+import { alreadyHasAccess, assertOpen, closedError, closedReason, invalidLink } from './invitation-status';
 import { InvitationsService } from './invitations.service';
 
 /** Link look-ups and acceptances per client address and minute: people need a few, guessing needs millions. */
@@ -97,7 +97,10 @@ export class InvitationAcceptance {
       await this.auth.checkPassword(existing.email, input.password, clientAddress).catch((error: unknown) => {
         if (!(error instanceof UnauthenticatedError)) throw error;
         const hint = existing.passwordHash ? '' : ' (set one with the link of your account mail first)';
-        throw new UnauthenticatedError(`An account for ${existing.email} exists: enter its password to accept${hint}.`);
+        throw new UnauthenticatedError(
+          ErrorReason.WRONG_CREDENTIALS,
+          `An account for ${existing.email} exists: enter its password to accept${hint}.`,
+        );
       });
     } else {
       const problems: FieldError[] = [];
@@ -111,7 +114,7 @@ export class InvitationAcceptance {
     const taken = await this.acceptInTransaction(invitation.id, existing, input, passwordHash).catch(async (error: unknown) => {
       // They gained the product elsewhere while this ran: the grant was refused by the one-grant index and
       // everything rolled back; the seat is given back now, in a transaction of its own.
-      if (!existing || !(error instanceof AppError) || error.details.reason !== 'ALREADY_HAS_ACCESS') throw error;
+      if (!existing || !(error instanceof AppError) || error.details.reason !== ErrorReason.ALREADY_HAS_ACCESS) throw error;
       const givenBack = await this.giveBackInTransaction(invitation.id, existing.id, hashToken(input.token));
       if (!givenBack) throw error;
       return givenBack;
@@ -165,9 +168,7 @@ export class InvitationAcceptance {
     const grant = await this.redemption
       .redeem({ codeId: invitation.codeId, userId: user.id, channel: 'INVITATION', invitationId: invitation.id, actorId: user.id })
       .catch((error: unknown) => {
-        if (error instanceof AppError && error.details.reason === 'REDEEMED') {
-          throw new ConflictError(CLOSED_MESSAGE.INVALIDATED, { reason: InvitationStatus.INVALIDATED });
-        }
+        if (error instanceof AppError && error.details.reason === ErrorReason.REDEEMED) throw closedError(InvitationStatus.INVALIDATED);
         throw error;
       });
     const [accepted] = (await this.txHost.tx.query(

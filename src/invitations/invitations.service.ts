@@ -6,6 +6,7 @@ import {
   BadUserInputError,
   ConflictError,
   containsPattern,
+  ErrorReason,
   hashToken,
   newId,
   newSecretToken,
@@ -33,7 +34,7 @@ import { CodeVoided } from '../inventory/events/inventory.events';
 import { MAX_INVITATIONS_PER_CALL, type InvitationFilter, type InviteByEmailInput, type InviteByEmailPayload } from './dto/invitation.dto';
 import { Invitation, InvitationStatus } from './entities/invitation.entity';
 import { InvitationStore } from './invitation-store';
-import { invalidLink } from './invitation-status';
+import { CLOSED_ERROR_REASON, type ClosedStatus, invalidLink } from './invitation-status';
 import {
   InvitationCreated,
   InvitationLinkRenewed,
@@ -144,7 +145,7 @@ export class InvitationsService {
     if (reason) throw codeUnusableError(reason, seat.code);
     if (seat.status === CodeStatus.AVAILABLE) {
       const moved = await this.codes.transition(seat.id, [CodeStatus.AVAILABLE], CodeStatus.PENDING);
-      if (!moved) throw new ConflictError('The seat was taken while it was being held.');
+      if (!moved) throw new ConflictError('The seat was taken while it was being held.', { reason: ErrorReason.NOT_AVAILABLE });
     }
   }
 
@@ -221,8 +222,11 @@ export class InvitationsService {
     const found = await this.load(actor, invitationId);
     await this.codes.lockById(found.codeId);
     const invitation = (await this.invitations.findOneBy({ id: found.id }))!;
-    if (invitation.status !== InvitationStatus.PENDING)
-      throw new ConflictError(`Only a pending invitation can be revoked; this one is ${invitation.status}.`);
+    if (invitation.status !== InvitationStatus.PENDING) {
+      throw new ConflictError(`Only a pending invitation can be revoked; this one is ${invitation.status}.`, {
+        reason: CLOSED_ERROR_REASON[invitation.status],
+      });
+    }
     await this.invitations.update({ id: invitation.id }, { status: InvitationStatus.REVOKED, closedAt: new Date() });
     const seatReleased = await this.releaseIfUnheld(invitation.codeId);
     await this.events.publish(
@@ -276,8 +280,9 @@ export class InvitationsService {
       [invitationId, hash, this.expiry(), resend],
     )) as [{ id: string }[], number];
     if (!renewed.length) {
-      const now = (await this.invitations.findOneBy({ id: invitationId }))!;
-      throw new ConflictError(`Only a pending invitation has a link; this one is ${now.status}.`, { reason: now.status });
+      // The guarded UPDATE found it no longer PENDING.
+      const status = (await this.invitations.findOneBy({ id: invitationId }))!.status as ClosedStatus;
+      throw new ConflictError(`Only a pending invitation has a link; this one is ${status}.`, { reason: CLOSED_ERROR_REASON[status] });
     }
     const invitation = (await this.invitations.findOneBy({ id: invitationId }))!;
     await this.events.publish(
@@ -360,6 +365,7 @@ export class InvitationsService {
     const seats = await this.codes.lockSeats(organizationId, priceId, wanted);
     if (seats.length < wanted) {
       throw new ConflictError(`${wanted} seats asked for, ${seats.length} free: nobody was invited.`, {
+        reason: ErrorReason.NOT_ENOUGH_SEATS,
         requested: wanted,
         available: seats.length,
       });
@@ -370,7 +376,11 @@ export class InvitationsService {
       [CodeStatus.AVAILABLE],
       CodeStatus.PENDING,
     );
-    if (moved.length < seats.length) throw new ConflictError('Some seats were taken while they were being held: nobody was invited.');
+    if (moved.length < seats.length) {
+      throw new ConflictError('Some seats were taken while they were being held: nobody was invited.', {
+        reason: ErrorReason.NOT_AVAILABLE,
+      });
+    }
     return seats.map((seat) => Object.assign(seat, { status: CodeStatus.PENDING }));
   }
 
@@ -379,7 +389,10 @@ export class InvitationsService {
     const code = await this.codes.lockById(codeId);
     if (!code || code.organizationId !== organizationId) throw new NotFoundError('Code', codeId);
     if ((await this.participants.findByCodeIds([code.id])).length) {
-      throw BadUserInputError.field('codeId', "is a contract participant's own code: it is theirs to redeem");
+      throw new ConflictError("This code is a contract participant's own code: it is theirs to redeem.", {
+        reason: ErrorReason.PARTICIPANT_CODE,
+        field: 'codeId',
+      });
     }
     const [contract] = code.contractId ? await this.contracts.findContractsByIds([code.contractId]) : [];
     const reason = unusableReason(code, contract ?? null, { allowPending: true });

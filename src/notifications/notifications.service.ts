@@ -1,7 +1,16 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConflictError, containsPattern, newId, NotFoundError, PageArgs, paginate, type ConnectionShape } from '@tessera/common';
+import {
+  ConflictError,
+  containsPattern,
+  ErrorReason,
+  newId,
+  NotFoundError,
+  PageArgs,
+  paginate,
+  type ConnectionShape,
+} from '@tessera/common';
 import { EventBus, OnEventAfterCommit } from '@tessera/events';
 import { JobHandler, JobProcessor, JobQueue, type Job, type NewJob } from '@tessera/queue';
 import type { AppConfig } from '../config/config';
@@ -234,7 +243,9 @@ export class NotificationsService {
     if (!original || !original.organizationId) throw new NotFoundError('Message', messageId);
     await this.access.require(actor, original.organizationId, { role: MemberRole.ORG_ADMIN });
     if (original.status === MessageStatus.QUEUED || original.status === MessageStatus.RETRYING) {
-      throw new ConflictError('This message is still on its way: wait for it to be sent or to fail.');
+      throw new ConflictError('This message is still on its way: wait for it to be sent or to fail.', {
+        reason: ErrorReason.MESSAGE_STILL_SENDING,
+      });
     }
     const copyId = await this.queue(
       {

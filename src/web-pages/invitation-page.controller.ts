@@ -1,11 +1,11 @@
 import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { BadUserInputError, ConflictError, ErrorCode, HTTP_STATUS, clientAddress } from '@tessera/common';
+import { BadUserInputError, ConflictError, ErrorCode, ErrorReason, HTTP_STATUS, clientAddress } from '@tessera/common';
 import type { Request, Response } from 'express';
 import { Public } from '../identity/auth/auth.decorators';
 import { AcceptInvitationInput } from '../invitations/dto/invitation.dto';
 import { InvitationStatus } from '../invitations/entities/invitation.entity';
 import { InvitationAcceptance } from '../invitations/invitation-acceptance.service';
-import { CLOSED_MESSAGE } from '../invitations/invitation-status';
+import { CLOSED_ERROR_REASON, CLOSED_MESSAGE } from '../invitations/invitation-status';
 import { AccessLines } from './access-lines';
 import {
   formFields,
@@ -26,10 +26,10 @@ const CANNOT_ACCEPT = 'This invitation cannot be accepted';
 const SIGN_IN = { href: '/sign-in', text: 'Sign in to see your access' };
 
 /** Why an invitation cannot be accepted, and what the person can do about it. */
-function closedNotice(reason: unknown, message: string): NoticeView {
+function closedNotice(reason: ErrorReason | undefined, message: string): NoticeView {
   // Accepted already, or the person has the product by another way: their access is there to see.
-  if (reason === InvitationStatus.ACCEPTED || reason === 'ALREADY_HAS_ACCESS') return { problem: message, link: SIGN_IN };
-  if (reason === InvitationStatus.EXPIRED) return { problem: message };
+  if (reason === ErrorReason.ACCEPTED || reason === ErrorReason.ALREADY_HAS_ACCESS) return { problem: message, link: SIGN_IN };
+  if (reason === ErrorReason.EXPIRED) return { problem: message };
   return { problem: message, advice: 'Ask the organisation for a new invitation if you still need access.' };
 }
 
@@ -100,9 +100,11 @@ export class InvitationPageController {
   ): Promise<{ status: number; html: string }> {
     const info = await this.invitations.lookUp(token, clientAddress(req));
     if (!info.canAccept) {
-      const message =
-        info.status === InvitationStatus.PENDING ? 'The seat this invitation was for is no longer available.' : CLOSED_MESSAGE[info.status];
-      return { status: HTTP_STATUS[ErrorCode.CONFLICT], html: pages.notice(CANNOT_ACCEPT, closedNotice(info.status, message)) };
+      const notice =
+        info.status === InvitationStatus.PENDING
+          ? closedNotice(undefined, 'The seat this invitation was for is no longer available.')
+          : closedNotice(CLOSED_ERROR_REASON[info.status], CLOSED_MESSAGE[info.status]);
+      return { status: HTTP_STATUS[ErrorCode.CONFLICT], html: pages.notice(CANNOT_ACCEPT, notice) };
     }
     const html = pages.acceptForm('Accept your invitation', {
       ...state,

@@ -546,7 +546,7 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       expect((await admin.client.ok(CODES_MATCHING, { org: organization.id, search })).codes.totalCount).toBe(0);
     });
 
-    describe('a date out of range or not a date is BAD_USER_INPUT on that field', () => {
+    describe('a date out of range or not a date is BAD_USER_INPUT on that field, with one message', () => {
       const dates = [
         '+275760-09-13T00:00:00.001Z',
         '99999-01-01',
@@ -585,7 +585,10 @@ describe('bad input: every refusal is the caller’s error, and nothing is writt
       it.each(fields.flatMap(([field, query, variables]) => dates.map((date) => [field, date, query, variables] as const)))(
         '%s: %s',
         async (field, date, query, variables) => {
-          expectRefused(await writesNothing(() => admin.client.request(query, variables(date))), 'BAD_USER_INPUT', field);
+          const result = await writesNothing(() => admin.client.request(query, variables(date)));
+          expectRefused(result, 'BAD_USER_INPUT', field);
+          const fields = result.errors![0].extensions!.fields as { field: string }[];
+          expect(fields.filter((problem) => problem.field === field)).toHaveLength(1);
         },
       );
     });

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Every published event: the audit log, and the outbox the relay and sweeper read. */
 @Entity('domain_event')
-@Index('domain_event_unrelayed_idx', ['occurredAt'], { where: 'relayed_at IS NULL' })
+// The events still in flight (not relayed, or with handlers not finished): the few rows both sweeps read.
+@Index('domain_event_in_flight_idx', ['relayedAt', 'occurredAt'], { where: `relayed_at IS NULL OR pending_handlers <> '{}'` })
 @Index('domain_event_organization_idx', ['organizationId', 'id'])
 export class DomainEventRecord {
   @PrimaryColumn('uuid')
@@ -23,7 +24,11 @@ export class DomainEventRecord {
   @Column({ type: 'timestamptz' })
   occurredAt: Date;
 
-  /** When the event was handed to its after-commit handlers' queue; null = still in the outbox. */
+  /** When the event was last handed to its after-commit handlers' queue; null = still in the outbox. */
   @Column({ type: 'timestamptz', nullable: true })
   relayedAt: Date | null;
+
+  /** Keys of the after-commit handlers that have not finished with it: what a lost job leaves undone. */
+  @Column({ type: 'text', array: true, default: () => `'{}'` })
+  pendingHandlers: string[];
 }

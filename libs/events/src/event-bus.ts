@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainEvent } from './domain-event';
 import { DomainEventRecord } from './domain-event.entity';
 import { EventHandlerRegistry } from './event-handler.registry';
-import { addPendingEvent } from './outbox-commit.subscriber';
+import { addPendingEvent, outboxRow } from './outbox-commit.subscriber';
 import type { OutboxEvent } from './outbox-relay';
 
 /**
@@ -24,7 +24,8 @@ export class EventBus {
       throw new Error(`${event.type} published outside a transaction: mark the service method @Transactional().`);
     }
     const manager = this.txHost.tx;
-    const needsRelay = this.registry.handlers('after-commit', event.type).length > 0;
+    // Pending until each finishes: a job Redis loses is found by the sweeper and queued again.
+    const pendingHandlers = this.registry.handlers('after-commit', event.type).map((handler) => handler.key);
     const record: OutboxEvent = {
       id: event.id,
       type: event.type,
@@ -34,8 +35,8 @@ export class EventBus {
       occurredAt: event.occurredAt,
     };
     // Written with the transaction's other events just before it commits (one statement for all).
-    if (manager.queryRunner) addPendingEvent(manager.queryRunner, record, needsRelay);
-    else await manager.insert(DomainEventRecord, { ...record, relayedAt: needsRelay ? null : record.occurredAt });
+    if (manager.queryRunner) addPendingEvent(manager.queryRunner, record, pendingHandlers);
+    else await manager.insert(DomainEventRecord, outboxRow(record, pendingHandlers));
     for (const handler of this.registry.handlers('in-transaction', event.type)) {
       await handler.handle(event);
     }

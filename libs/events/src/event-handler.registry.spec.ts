@@ -52,7 +52,7 @@ describe('EventHandlerRegistry', () => {
 
   it('delivers each event to a shared handler as its own class, and skips a type the handler no longer takes', async () => {
     const { registry: r, listener } = await registry();
-    const processor = new EventDeliveryProcessor({} as DataSource, r);
+    const processor = new EventDeliveryProcessor({ query: async () => [] } as unknown as DataSource, r);
     const job = (type: string, handler = 'Listener.either') => ({
       data: {
         eventId: 'e1',

@@ -4,7 +4,7 @@ import { DomainEvent, EventClass } from './domain-event';
 import { EVENT_HANDLER, EventDelivery, EventHandlerMetadata, EventPhase } from './event-handler';
 
 export interface RegisteredHandler {
-  /** Stable name (`Class.method`): part of the delivery job id, so keep it when refactoring. */
+  /** Stable name (`Class.method`): part of the delivery job id and of the event's pending handlers, so keep it when refactoring. */
   key: string;
   /** The classes it handles, by type: a delivered event is rebuilt as its own class. */
   events: ReadonlyMap<string, EventClass>;

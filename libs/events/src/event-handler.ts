@@ -32,8 +32,9 @@ export const OnEventInTransaction = (event: EventClass): MethodDecorator =>
   SetMetadata<symbol, EventHandlerMetadata>(EVENT_HANDLER, { events: [event], phase: 'in-transaction' });
 
 /**
- * Runs after commit, through the outbox and the job queue: at least once, retried with backoff,
- * so the handler must be idempotent (reload by id, tolerate what has gone, skip what is done).
+ * Runs after commit, through the outbox and the job queue: at least once, retried with backoff, and
+ * run again when the queue lost its job before it finished, so the handler must be idempotent
+ * (reload by id, tolerate what has gone, skip what is done).
  * Several classes may share one handler (`@OnEventAfterCommit(A, B)`): it receives each as its own class.
  */
 export const OnEventAfterCommit = (...events: [EventClass, ...EventClass[]]): MethodDecorator =>

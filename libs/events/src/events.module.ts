@@ -7,6 +7,7 @@ import { EventDeliveryProcessor } from './event-delivery.processor';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { EventSecrets } from './event-secrets';
 import { EVENTS_OPTIONS, EventsModuleOptions } from './events.options';
+import { LostJobRecovery } from './lost-job-recovery';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSweeper } from './outbox-sweeper';
@@ -24,6 +25,7 @@ export class EventsModule {
         EventHandlerRegistry,
         OutboxRelay,
         OutboxSweeper,
+        LostJobRecovery,
         OutboxCommitSubscriber,
         EventDeliveryProcessor,
         EventSecrets,

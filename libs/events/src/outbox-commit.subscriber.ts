@@ -15,13 +15,15 @@ const PENDING_RELAY = 'tessera:pending-relay';
 /** Rows per INSERT when a transaction's events are written (PostgreSQL takes at most 65,535 parameters). */
 const WRITE_CHUNK = 1000;
 
+/** An event's outbox row: waiting for the relay while it has after-commit handlers, otherwise done at once. */
+export function outboxRow(event: OutboxEvent, pendingHandlers: string[]): QueryDeepPartialEntity<DomainEventRecord> {
+  return { ...event, relayedAt: pendingHandlers.length ? null : event.occurredAt, pendingHandlers };
+}
+
 /** Keeps an event of the transaction to be written into the outbox just before it commits. */
-export function addPendingEvent(queryRunner: QueryRunner, event: OutboxEvent, relay: boolean): void {
-  ((queryRunner.data[PENDING_WRITE] ??= []) as QueryDeepPartialEntity<DomainEventRecord>[]).push({
-    ...event,
-    relayedAt: relay ? null : event.occurredAt,
-  });
-  if (relay) ((queryRunner.data[PENDING_RELAY] ??= []) as OutboxEvent[]).push(event);
+export function addPendingEvent(queryRunner: QueryRunner, event: OutboxEvent, pendingHandlers: string[]): void {
+  ((queryRunner.data[PENDING_WRITE] ??= []) as QueryDeepPartialEntity<DomainEventRecord>[]).push(outboxRow(event, pendingHandlers));
+  if (pendingHandlers.length) ((queryRunner.data[PENDING_RELAY] ??= []) as OutboxEvent[]).push(event);
 }
 
 function take<T>(queryRunner: QueryRunner, key: string): T[] {

@@ -23,6 +23,19 @@ export interface DeliverEventJob {
   event?: Omit<OutboxEvent, 'occurredAt'> & { occurredAt: string | Date };
 }
 
+/** One job per event and handler: a second add of the same pair is ignored while the queue holds the first. */
+export function deliveryJobId(eventId: string, handlerKey: string): string {
+  return `${eventId}:${handlerKey}`;
+}
+
+export function deliveryJob(event: OutboxEvent, handlerKey: string): NewJob<DeliverEventJob> {
+  return {
+    name: DELIVER_EVENT_JOB,
+    data: { eventId: event.id, handler: handlerKey, event },
+    options: { jobId: deliveryJobId(event.id, handlerKey) },
+  };
+}
+
 /**
  * Moves committed events from the outbox to the job queue: one delivery job per event and
  * after-commit handler, with an id made of both so a second relay of the same event adds nothing
@@ -80,12 +93,8 @@ export class OutboxRelay {
   }
 
   private async enqueue(events: OutboxEvent[]): Promise<void> {
-    const jobs: NewJob<DeliverEventJob>[] = events.flatMap((event) =>
-      this.registry.handlers('after-commit', event.type).map((handler) => ({
-        name: DELIVER_EVENT_JOB,
-        data: { eventId: event.id, handler: handler.key, event },
-        options: { jobId: `${event.id}:${handler.key}` },
-      })),
+    const jobs = events.flatMap((event) =>
+      this.registry.handlers('after-commit', event.type).map((handler) => deliveryJob(event, handler.key)),
     );
     await withTimeout(
       this.queue.addMany(EVENTS_QUEUE, jobs),

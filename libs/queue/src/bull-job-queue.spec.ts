@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
@@ -61,8 +62,49 @@ const redisUrl = process.env.REDIS_URL;
       await jobQueue.add('mail', 'send', { to: 'pat@example.test' });
       await jobQueue.whenIdle('mail', 10_000);
       expect(handled).toEqual([{ to: 'pat@example.test' }]);
+      await bull.obliterate({ force: true }); // the completed job's keys, left in Redis by every run before
     } finally {
       await bull.close();
     }
   });
+
+  it('tells which job ids it holds, unfinished or how they ended; an id it never had is absent', async () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined); // the failing job's report
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const { jobQueue, bull } = startWorkers(async (job) => {
+      const { kind } = job.data as { kind: string };
+      if (kind === 'slow') await slow;
+      if (kind === 'bad') throw new Error('no');
+    });
+    const held = (ids: string[]) => jobQueue.held('mail', ids);
+    try {
+      for (const kind of ['slow', 'ok', 'bad']) await jobQueue.add('mail', 'send', { kind }, { jobId: kind });
+      await jobQueue.add('mail', 'send', { kind: 'ok' }, { jobId: 'later', delayMs: 60_000 });
+      await until(async () => [...(await held(['ok', 'bad'])).values()].join() === 'completed,failed');
+      expect(await held(['slow', 'ok', 'bad', 'later', 'lost'])).toEqual(
+        new Map([
+          ['slow', 'unfinished'],
+          ['ok', 'completed'],
+          ['bad', 'failed'],
+          ['later', 'unfinished'],
+        ]),
+      );
+      expect(await held([])).toEqual(new Map());
+      release();
+      await until(async () => (await held(['slow'])).get('slow') === 'completed');
+      await bull.obliterate({ force: true });
+    } finally {
+      release();
+      await bull.close();
+      jest.restoreAllMocks();
+    }
+  });
 });
+
+/** Polls until `done` answers true, for at most five seconds. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 5000; !(await done()); await sleep(25)) {
+    if (Date.now() > deadline) throw new Error('Still not done after 5 s.');
+  }
+}

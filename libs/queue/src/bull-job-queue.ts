@@ -5,7 +5,7 @@ import type { Job as BullJob, JobOptions as BullJobOptions, Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue, type NewJob, type QueueCounts } from './job-queue';
+import { JobQueue, type HeldJobState, type NewJob, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 /** Bull on Redis: jobs survive restarts, and any worker process may run them. */
@@ -92,6 +92,25 @@ export class BullJobQueue extends JobQueue implements OnModuleInit, OnApplicatio
       removeOnComplete: 1000,
       removeOnFail: false,
     };
+  }
+
+  /** One MULTI: the job's hash, and whether it sits in the completed or failed set, read at one instant. */
+  async held(queue: string, jobIds: string[]): Promise<Map<string, HeldJobState>> {
+    const held = new Map<string, HeldJobState>();
+    if (jobIds.length === 0) return held;
+    const bull = this.queue(queue);
+    await bull.isReady();
+    const multi = bull.multi();
+    for (const id of jobIds) multi.exists(bull.toKey(id)).zscore(bull.toKey('completed'), id).zscore(bull.toKey('failed'), id);
+    const replies = (await multi.exec()) ?? [];
+    const failure = replies.find(([error]) => error);
+    if (failure || replies.length !== jobIds.length * 3) throw failure?.[0] ?? new Error('Redis dropped the job look-up.');
+    jobIds.forEach((id, index) => {
+      const [exists, completed, failed] = replies.slice(index * 3, index * 3 + 3).map(([, reply]) => reply);
+      if (exists !== 1) return;
+      held.set(id, completed !== null ? 'completed' : failed !== null ? 'failed' : 'unfinished');
+    });
+    return held;
   }
 
   async ping(): Promise<boolean> {

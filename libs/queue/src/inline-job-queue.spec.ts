@@ -186,6 +186,41 @@ describe('InlineJobQueue', () => {
     expect(seen.map((s) => s.data)).toEqual([{ n: 1 }, { n: 3 }]);
   });
 
+  it('tells which job ids it holds, unfinished or how they ended; an id it never saw is absent', async () => {
+    const release = deferred();
+    const { queue } = make({ send: () => release.promise, done: async () => undefined, fail: () => Promise.reject(new Error('no')) });
+    await queue.add(QUEUE, 'send', {}, { jobId: 'slow' });
+    await queue.add(QUEUE, 'done', {}, { jobId: 'ok' });
+    await queue.add(QUEUE, 'fail', {}, { jobId: 'bad', attempts: 1 });
+    await sleep(20);
+    expect(await queue.held(QUEUE, ['slow', 'ok', 'bad', 'lost'])).toEqual(
+      new Map([
+        ['slow', 'unfinished'],
+        ['ok', 'completed'],
+        ['bad', 'failed'],
+      ]),
+    );
+    release.resolve();
+    await queue.whenIdle(QUEUE);
+    expect((await queue.held(QUEUE, ['slow'])).get('slow')).toBe('completed');
+  });
+
+  it('keeps holding an unfinished job when it forgets old ids, so it is never added twice', async () => {
+    const release = deferred();
+    const { queue, seen } = make({ send: () => release.promise, done: async () => undefined });
+    await queue.add(QUEUE, 'send', { n: 'slow' }, { jobId: 'slow' });
+    for (let n = 0; n < 10_000; n++) await queue.add(QUEUE, 'done', {}, { jobId: `quick-${n}` });
+    // The quick jobs' timers were set before this one: they have all run when it fires.
+    await sleep(20);
+    await queue.add(QUEUE, 'done', {}, { jobId: 'one-too-many' });
+    expect((await queue.held(QUEUE, ['slow', 'quick-0'])).get('slow')).toBe('unfinished');
+    expect((await queue.held(QUEUE, ['quick-0'])).has('quick-0')).toBe(false);
+    await queue.add(QUEUE, 'send', { n: 'again' }, { jobId: 'slow' });
+    release.resolve();
+    await queue.whenIdle(QUEUE);
+    expect(seen.filter((job) => job.name === 'send').map((job) => job.data)).toEqual([{ n: 'slow' }]);
+  });
+
   it('waits delayMs before the first run', async () => {
     const { queue, seen } = make({ send: async () => undefined });
     const before = performance.now();

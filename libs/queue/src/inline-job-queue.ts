@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { Job, JobOptions } from './job';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { JobQueue, type NewJob, type QueueCounts } from './job-queue';
+import { JobQueue, type HeldJobState, type NewJob, type QueueCounts } from './job-queue';
 import { QUEUE_OPTIONS, type QueueModuleOptions } from './queue.options';
 
 const REMEMBERED_JOB_IDS = 10_000;
@@ -16,7 +16,8 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
   readonly mode = 'inline' as const;
   private readonly logger = new Logger('InlineQueue');
   private readonly pending = new Map<string, Set<Promise<void>>>();
-  private readonly seenJobIds = new Set<string>();
+  /** Jobs added with an id, and where each stands: a second add with a remembered id is ignored. */
+  private readonly byJobId = new Map<string, HeldJobState>();
   private sequence = 0;
   private closed = false;
   private readonly failed = new Map<string, number>();
@@ -33,8 +34,8 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
     if (this.closed) throw new Error('The inline queue is shut down.');
     const id = options.jobId ?? `inline-${++this.sequence}`;
     if (options.jobId) {
-      if (this.seenJobIds.has(id)) return;
-      this.remember(id);
+      if (this.byJobId.has(id)) return;
+      this.remember(id, 'unfinished');
     }
     const attempts = options.attempts ?? this.options.defaultAttempts;
     const job: Job<T> = { id, queue, name, data, attemptsMade: 0, attempts, progress: async () => undefined };
@@ -43,6 +44,16 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
 
   async addMany<T>(queue: string, jobs: NewJob<T>[]): Promise<void> {
     for (const job of jobs) await this.add(queue, job.name, job.data, job.options);
+  }
+
+  /** What this process remembers: a job added by a process that has ended is not held. */
+  async held(_queue: string, jobIds: string[]): Promise<Map<string, HeldJobState>> {
+    const held = new Map<string, HeldJobState>();
+    for (const id of jobIds) {
+      const state = this.byJobId.get(id);
+      if (state) held.set(id, state);
+    }
+    return held;
   }
 
   async ping(): Promise<boolean> {
@@ -79,12 +90,14 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
       try {
         if (!handler) throw new Error(`No handler for job "${job.name}" of queue "${job.queue}".`);
         await handler(job);
+        this.settle(job.id, 'completed');
         return;
       } catch (error) {
         job.attemptsMade += 1;
         const message = error instanceof Error ? error.message : String(error);
         if (job.attemptsMade >= attempts || this.closed) {
           this.failed.set(job.queue, (this.failed.get(job.queue) ?? 0) + 1);
+          this.settle(job.id, 'failed');
           this.logger.error({
             message: 'Job failed for good',
             queue: job.queue,
@@ -128,11 +141,21 @@ export class InlineJobQueue extends JobQueue implements BeforeApplicationShutdow
     void promise.finally(() => set.delete(promise));
   }
 
-  private remember(id: string): void {
-    this.seenJobIds.add(id);
-    if (this.seenJobIds.size > REMEMBERED_JOB_IDS) {
-      this.seenJobIds.delete(this.seenJobIds.values().next().value as string);
+  /** Forgets the oldest finished job past the limit; an unfinished one stays held, or it could be added twice. */
+  private remember(id: string, state: HeldJobState): void {
+    this.byJobId.set(id, state);
+    let excess = this.byJobId.size - REMEMBERED_JOB_IDS;
+    if (excess <= 0) return;
+    for (const [oldest, oldestState] of this.byJobId) {
+      if (oldestState === 'unfinished') continue;
+      this.byJobId.delete(oldest);
+      if (--excess === 0) return;
     }
+  }
+
+  /** Records how a job with a given id ended, if its id is still remembered. */
+  private settle(id: string, state: HeldJobState): void {
+    if (this.byJobId.has(id)) this.byJobId.set(id, state);
   }
 }
 

@@ -7,6 +7,9 @@ export interface NewJob<T> {
   options?: JobOptions;
 }
 
+/** A job the queue still holds: not finished yet (waiting, delayed, running), or finished and kept. */
+export type HeldJobState = 'unfinished' | 'completed' | 'failed';
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -22,6 +25,13 @@ export abstract class JobQueue {
 
   /** Adds several jobs to `queue` at once (one round trip to Redis). */
   abstract addMany<T>(queue: string, jobs: NewJob<T>[]): Promise<void>;
+
+  /**
+   * Where each of these job ids stands in `queue`. An id missing from the answer is a job the queue
+   * does not hold: never added, trimmed after it finished, or lost (Redis restarted empty, the inline
+   * queue's process ended). A job moving on while it is looked at reads as 'unfinished'.
+   */
+  abstract held(queue: string, jobIds: string[]): Promise<Map<string, HeldJobState>>;
 
   /** Resolves when Redis answers (always true inline); used by the readiness check. */
   abstract ping(): Promise<boolean>;

@@ -30,4 +30,39 @@ describe('TokenService: a token is good only in the session generation it was is
     user.sessionGeneration = 2;
     await expect(tokens.authenticate(legacy)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
+
+  describe('says why a token is refused', () => {
+    const refusal = (token: string) =>
+      tokens.authenticate(token).then(
+        () => undefined,
+        (error: { code: string; details: unknown }) => error,
+      );
+
+    it('an expired token: TOKEN_EXPIRED, for the client to sign in again', async () => {
+      const expired = jwt.sign({ sub: user.id, gen: 0 }, { expiresIn: -10 });
+      expect(await refusal(expired)).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'TOKEN_EXPIRED' } });
+    });
+
+    it.each([
+      ['garbage', 'not-a-token'],
+      ['a token signed with another secret', new JwtService({ secret: 'another-secret-of-enough-length' }).sign({ sub: user.id, gen: 0 })],
+      // Checked before the expiry: "expired" is said only of a token Tessera issued.
+      [
+        'an expired token signed with another secret',
+        new JwtService({ secret: 'another-secret-of-enough-length' }).sign({ sub: user.id, gen: 0 }, { expiresIn: -10 }),
+      ],
+      [
+        'a token of an account that no longer exists',
+        jwt.sign({ sub: '0190a0a0-0000-7000-8000-0000000000ff', gen: 0 }, { expiresIn: 3600 }),
+      ],
+    ])('%s: TOKEN_INVALID', async (_label, token) => {
+      expect(await refusal(token)).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'TOKEN_INVALID' } });
+    });
+
+    it('a token from before a password change: SESSION_ENDED', async () => {
+      const before = tokens.issue(user).accessToken;
+      user.sessionGeneration = 1;
+      expect(await refusal(before)).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'SESSION_ENDED' } });
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { UnauthenticatedError } from '@tessera/common';
+import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { ErrorReason, UnauthenticatedError } from '@tessera/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 import type { User } from '../entities/user.entity';
@@ -37,13 +37,20 @@ export class TokenService {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch {
-      throw new UnauthenticatedError('The token is invalid or has expired: sign in again.');
+    } catch (error) {
+      // The signature is checked before the expiry: only a token Tessera issued is ever called expired.
+      if (error instanceof TokenExpiredError) {
+        throw new UnauthenticatedError(ErrorReason.TOKEN_EXPIRED, 'The token has expired: sign in again.');
+      }
+      throw new UnauthenticatedError(ErrorReason.TOKEN_INVALID, 'The token is not valid: sign in again.');
     }
     const user = await this.users.findById(claims.sub);
-    if (!user) throw new UnauthenticatedError('The account of this token no longer exists.');
+    if (!user) throw new UnauthenticatedError(ErrorReason.TOKEN_INVALID, 'The account of this token no longer exists.');
     if ((claims.gen ?? 0) !== user.sessionGeneration) {
-      throw new UnauthenticatedError('This session ended when the account’s password was changed: sign in again with the new password.');
+      throw new UnauthenticatedError(
+        ErrorReason.SESSION_ENDED,
+        'This session ended when the account’s password was changed: sign in again with the new password.',
+      );
     }
     return { kind: 'user', userId: user.id, isPlatformAdmin: user.isPlatformAdmin };
   }

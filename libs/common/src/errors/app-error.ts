@@ -1,21 +1,15 @@
+import { ErrorCode } from './error-code';
+import { ErrorReason, type ErrorReasonOf } from './error-reason';
+
+export { ErrorCode } from './error-code';
+
 /**
- * The one error contract of the API (DESIGN.md, "GraphQL conventions"). Services throw these; the
- * GraphQL formatter and the HTTP filter turn them into `extensions.code` / HTTP statuses.
+ * What an error carries beside its code and message, merged into `extensions`. Its `reason` is one
+ * of the schema's ErrorReason values: a string outside the enum does not compile.
  */
-export enum ErrorCode {
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-  NOT_FOUND = 'NOT_FOUND',
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  CONFLICT = 'CONFLICT',
-  RATE_LIMITED = 'RATE_LIMITED',
-  /**
-   * Tessera cannot answer for now (its database is unreachable, restarting or out of connections):
-   * nothing was done, and the same request may be sent again (`retryable`, after
-   * `retryAfterSeconds`). Plain HTTP routes answer 503 with Retry-After. Not a bug: that is
-   * INTERNAL_SERVER_ERROR.
-   */
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+export interface ErrorDetails {
+  reason?: ErrorReason;
+  [detail: string]: unknown;
 }
 
 export interface FieldError {
@@ -27,19 +21,25 @@ export interface FieldError {
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
   /** Extra, safe-to-show details merged into `extensions`. */
-  readonly details: Record<string, unknown>;
+  readonly details: ErrorDetails;
 
-  protected constructor(message: string, details: Record<string, unknown> = {}) {
+  protected constructor(message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = new.target.name;
     this.details = details;
   }
 }
 
+/** Every UNAUTHENTICATED says why, so a client can tell an expired token (sign in again quietly) from the rest. */
 export class UnauthenticatedError extends AppError {
   readonly code = ErrorCode.UNAUTHENTICATED;
-  constructor(message = 'Sign in first: send a bearer token or an API key.') {
-    super(message);
+  constructor();
+  constructor(reason: ErrorReasonOf<ErrorCode.UNAUTHENTICATED>, message: string);
+  constructor(
+    reason: ErrorReasonOf<ErrorCode.UNAUTHENTICATED> = ErrorReason.SIGN_IN_REQUIRED,
+    message = 'Sign in first: send a bearer token or an API key.',
+  ) {
+    super(message, { reason });
   }
 }
 
@@ -52,14 +52,19 @@ export class ForbiddenError extends AppError {
 
 export class NotFoundError extends AppError {
   readonly code = ErrorCode.NOT_FOUND;
-  constructor(entity: string, id?: string) {
-    super(id ? `${entity} ${id} was not found.` : `${entity} was not found.`, { entity, ...(id ? { id } : {}) });
+  constructor(entity: string, id?: string, reason?: ErrorReasonOf<ErrorCode.NOT_FOUND>) {
+    super(id ? `${entity} ${id} was not found.` : `${entity} was not found.`, {
+      entity,
+      ...(id ? { id } : {}),
+      ...(reason ? { reason } : {}),
+    });
   }
 }
 
+/** Every CONFLICT says which state stood in the way, for the client to branch on. */
 export class ConflictError extends AppError {
   readonly code = ErrorCode.CONFLICT;
-  constructor(message: string, details: Record<string, unknown> = {}) {
+  constructor(message: string, details: ErrorDetails & { reason: ErrorReasonOf<ErrorCode.CONFLICT> }) {
     super(message, details);
   }
 }

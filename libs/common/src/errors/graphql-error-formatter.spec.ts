@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from './app-error';
+import { ErrorReason } from './error-reason';
 import { formatGraphQLError } from './graphql-error-formatter';
 
 const PATH = ['organization', 'codes'];
@@ -68,11 +69,21 @@ describe('formatGraphQLError', () => {
       ['RateLimitedError', new RateLimitedError(42), { code: 'RATE_LIMITED', retryAfterSeconds: 42 }],
       [
         'ConflictError with details',
-        new ConflictError('The slug "acme" is taken.', { field: 'slug' }),
-        { code: 'CONFLICT', field: 'slug' },
+        new ConflictError('The slug "acme" is taken.', { reason: ErrorReason.SLUG_TAKEN, field: 'slug' }),
+        { code: 'CONFLICT', reason: 'SLUG_TAKEN', field: 'slug' },
       ],
       ['ForbiddenError', new ForbiddenError(), { code: 'FORBIDDEN' }],
-      ['UnauthenticatedError', new UnauthenticatedError(), { code: 'UNAUTHENTICATED' }],
+      ['UnauthenticatedError without credentials', new UnauthenticatedError(), { code: 'UNAUTHENTICATED', reason: 'SIGN_IN_REQUIRED' }],
+      [
+        'UnauthenticatedError of an expired token',
+        new UnauthenticatedError(ErrorReason.TOKEN_EXPIRED, 'The token has expired: sign in again.'),
+        { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' },
+      ],
+      [
+        'NotFoundError with a reason',
+        new NotFoundError('Code', 'HBK7M2Q9', ErrorReason.NOT_FOUND),
+        { code: 'NOT_FOUND', entity: 'Code', id: 'HBK7M2Q9', reason: 'NOT_FOUND' },
+      ],
       ['ServiceUnavailableError', new ServiceUnavailableError(9), { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 9 }],
     ])('maps a %s thrown by a resolver to its code and details', (_label, appError, extensions) => {
       const wrapped = thrownByResolver(appError);
@@ -265,6 +276,19 @@ describe('formatGraphQLError', () => {
       const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
       expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       expect(logError).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('a collision with a simultaneous change', () => {
+    it.each([
+      ['a deadlock', '40P01', 'deadlock detected'],
+      ['a serialisation failure', '40001', 'could not serialize access due to concurrent update'],
+    ])('answers %s as a retryable CONFLICT with its reason, not a bug', (_label, code, message) => {
+      const wrapped = thrownByResolver(new QueryFailedError('UPDATE code', [], Object.assign(new Error(message), { code })));
+      const result = formatGraphQLError(apolloFormatted(wrapped, 'INTERNAL_SERVER_ERROR'), wrapped);
+      expect(result.extensions).toEqual({ code: 'CONFLICT', reason: 'CONCURRENT_CHANGE', retryable: true });
+      expect(result.message).not.toContain(code);
+      expect(logError).not.toHaveBeenCalled();
     });
   });
 

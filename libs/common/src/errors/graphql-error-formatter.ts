@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode, ServiceUnavailableError } from './app-error';
 import { isDatabaseUnavailable } from './database-errors';
+import { ErrorReason } from './error-reason';
 import { requestShapeRefusal } from './request-shape';
 
 const logger = new Logger('GraphQL');
@@ -49,7 +50,7 @@ export function formatGraphQLError(
     return {
       ...base,
       message: 'This collided with a simultaneous change: try again.',
-      extensions: { code: ErrorCode.CONFLICT, retryable: true },
+      extensions: { code: ErrorCode.CONFLICT, reason: ErrorReason.CONCURRENT_CHANGE, retryable: true },
     };
   }
   if (isDatabaseUnavailable(original)) {

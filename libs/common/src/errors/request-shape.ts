@@ -1,20 +1,18 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from './app-error';
-import { ErrorReason } from './error-reason';
+import { ERROR_REASONS, ErrorReason, type ErrorReasonOf } from './error-reason';
+
+/** The reasons of BAD_USER_INPUT: each a refusal of the request's shape. */
+export type RequestShapeReason = ErrorReasonOf<ErrorCode.BAD_USER_INPUT>;
 
 /**
  * Refusals of a request's shape rather than of its values: BAD_USER_INPUT like an input error,
  * told apart by `extensions.reason` (a client shows an input error beside its field, and fixes a
- * shape refusal in its code).
+ * shape refusal in its code). They are the reasons of BAD_USER_INPUT in ERROR_REASONS.
  */
-export const REQUEST_SHAPE_REASONS: ReadonlySet<string> = new Set<ErrorReason>([
-  ErrorReason.QUERY_TOO_COSTLY,
-  ErrorReason.QUERY_TOO_DEEP,
-  ErrorReason.TOO_MANY_ALIASES,
-  ErrorReason.TOO_MANY_TOKENS,
-  ErrorReason.INVALID_QUERY,
-  ErrorReason.CSRF_REFUSED,
-]);
+export const REQUEST_SHAPE_REASONS: ReadonlySet<string> = new Set(
+  Object.values(ErrorReason).filter((reason) => ERROR_REASONS[reason].code === ErrorCode.BAD_USER_INPUT),
+);
 
 /** What a shape refusal may carry beside its reason: what was counted, and the limit. */
 export interface RequestShapeDetails {
@@ -27,7 +25,7 @@ export interface RequestShapeDetails {
 const DETAIL_KEYS = ['cost', 'depth', 'aliases', 'limit'] as const satisfies readonly (keyof RequestShapeDetails)[];
 
 export interface RequestShapeRefusal {
-  reason: ErrorReason;
+  reason: RequestShapeReason;
   message: string;
   details: RequestShapeDetails;
 }
@@ -36,7 +34,7 @@ export interface RequestShapeRefusal {
  * A shape refusal raised by one of our validation rules or plugins. HTTP 400, as Apollo answers the
  * validation failures it finds itself (Apollo takes `http` out of the extensions).
  */
-export function requestShapeError(reason: ErrorReason, message: string, details: RequestShapeDetails = {}): GraphQLError {
+export function requestShapeError(reason: RequestShapeReason, message: string, details: RequestShapeDetails = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, reason, ...details, http: { status: 400 } } });
 }
 
@@ -61,7 +59,7 @@ export function requestShapeRefusal(apolloCode: string, formatted: GraphQLFormat
     const details = Object.fromEntries(
       DETAIL_KEYS.filter((key) => typeof extensions[key] === 'number').map((key) => [key, extensions[key]]),
     );
-    return { reason: reason as ErrorReason, message, details };
+    return { reason: reason as RequestShapeReason, message, details };
   }
   switch (apolloCode) {
     case 'GRAPHQL_PARSE_FAILED': {

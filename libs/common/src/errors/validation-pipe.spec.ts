@@ -1,6 +1,18 @@
 import { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsEmail,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { BadUserInputError, ErrorCode } from './app-error';
 import { createValidationPipe, plainMessage } from './validation-pipe';
 
@@ -43,6 +55,21 @@ class RegisterInput {
   @ArrayMaxSize(3)
   @Type(() => PersonInput)
   people: PersonInput[];
+}
+
+/** One field, three rules: the kind, the form and the size of a code, in two orders. */
+class KindFirstInput {
+  @IsString()
+  @Matches(/^[A-Z]+$/)
+  @MaxLength(4)
+  code: string;
+}
+
+class KindLastInput {
+  @MaxLength(4)
+  @Matches(/^[A-Z]+$/)
+  @IsString()
+  code: string;
 }
 
 const metadata: ArgumentMetadata = { type: 'body', metatype: RegisterInput, data: 'input' };
@@ -102,10 +129,22 @@ describe('createValidationPipe', () => {
     expect(error.message).toContain('people.1.email');
   });
 
-  it('reports each broken rule of one field', async () => {
+  it('reports one message per field: its kind before its range', async () => {
     const error = await rejectionOf({ ...valid(), seats: 'many' });
-    const seats = error.fields.filter((f) => f.field === 'seats');
-    expect(seats.length).toBeGreaterThanOrEqual(2); // not an integer, and not within 1–100
+    // Not an integer, and so not within 1–100 either: only the first says anything.
+    expect(error.fields).toEqual([{ field: 'seats', message: 'must be an integer number' }]);
+  });
+
+  it.each([
+    ['kind written first', KindFirstInput],
+    ['kind written last', KindLastInput],
+  ])('reports the kind of a value before its form and size, whatever the order of the rules (%s)', async (_label, metatype) => {
+    const pipe = createValidationPipe();
+    const refusal = await pipe.transform({ code: 7 }, { type: 'body', metatype, data: 'input' }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(BadUserInputError);
+    expect((refusal as BadUserInputError).fields).toEqual([{ field: 'code', message: 'must be a string' }]);
+    const tooLong = await pipe.transform({ code: 'abcdefg' }, { type: 'body', metatype, data: 'input' }).catch((error: unknown) => error);
+    expect((tooLong as BadUserInputError).fields).toEqual([{ field: 'code', message: 'must match /^[A-Z]+$/ regular expression' }]);
   });
 
   it('does not echo the rejected values', async () => {

@@ -1,10 +1,40 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadUserInputError, FieldError } from './app-error';
 
+/** Rules on the kind of value a field takes: when one fails, its other rules fail with it and add nothing. */
+const KIND_RULES = new Set(['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isDate', 'isArray', 'isObject', 'isEnum']);
+/** Rules on a value's size or range: they matter once its kind and form are right. */
+const SIZE_RULES = new Set([
+  'min',
+  'max',
+  'minLength',
+  'maxLength',
+  'isLength',
+  'minDate',
+  'maxDate',
+  'arrayMinSize',
+  'arrayMaxSize',
+  'arrayNotEmpty',
+  'isAfter',
+]);
+
+const precedence = (rule: string) => (KIND_RULES.has(rule) ? 0 : SIZE_RULES.has(rule) ? 2 : 1);
+
+/**
+ * The one problem a field reports: its kind, else its form, else its size ("many" seats is "must
+ * be an integer", not also "must not be less than 1"). class-validator lists a field's broken rules
+ * in the order its decorators were applied, which is not the order they are written in.
+ */
+function firstProblem(constraints: Record<string, string>): string | undefined {
+  const [first] = Object.entries(constraints).sort(([a], [b]) => precedence(a) - precedence(b));
+  return first?.[1];
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: plainMessage(error.property, message) }));
+    const message = firstProblem(error.constraints ?? {});
+    const own = message === undefined ? [] : [{ field, message: plainMessage(error.property, message) }];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -58,8 +88,9 @@ function unstorableStrings(value: unknown, path: string, found: FieldError[] = [
 const SCANNED_PARAMETERS = new Set<unknown>(['body', 'query', 'param', 3]);
 
 /**
- * class-validator at the edge: every failing field is reported, as BAD_USER_INPUT. Strings with
- * a NUL character or half a surrogate pair are refused for every argument, decorated or not.
+ * class-validator at the edge: every failing field is reported, each with one message, as
+ * BAD_USER_INPUT. Strings with a NUL character or half a surrogate pair are refused for every
+ * argument, decorated or not.
  */
 class EdgeValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

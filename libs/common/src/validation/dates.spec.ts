@@ -1,5 +1,6 @@
 import { validate } from 'class-validator';
-import { birthDateProblem, IsAfter, IsBirthDate } from './dates';
+import { parseDateTime } from '../graphql/date-time.scalar';
+import { birthDateProblem, IsAfter, IsBirthDate, IsFutureDate, IsStorableDate } from './dates';
 
 class Participant {
   @IsBirthDate()
@@ -11,6 +12,14 @@ class Filter {
 
   @IsAfter('createdAfter')
   createdBefore?: Date;
+}
+
+class Order {
+  @IsStorableDate()
+  placedAt: unknown;
+
+  @IsFutureDate()
+  expiresAt: unknown;
 }
 
 /** Already 3 December east of UTC+10. */
@@ -43,6 +52,37 @@ describe('dates of birth', () => {
   });
 });
 
+describe('storable and future dates', () => {
+  const problems = async (placedAt: unknown, expiresAt: unknown) =>
+    (await validate(Object.assign(new Order(), { placedAt, expiresAt }))).map((error) => [
+      error.property,
+      Object.values(error.constraints ?? {}),
+    ]);
+
+  it('takes a date from 1900 to 9999, and one in the future', async () => {
+    expect(await problems(new Date('1900-01-01T00:00:00Z'), new Date(Date.now() + 60_000))).toEqual([]);
+    expect(await problems(new Date('9999-12-31T00:00:00Z'), new Date('9999-12-31T00:00:00Z'))).toEqual([]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a day no calendar has (as the DateTime scalar reads it)', parseDateTime('2030-02-30'), 'must be a date'],
+    ['a number', 1_700_000_000_000, 'must be a date'],
+    ['before 1900', new Date('1899-12-31T23:59:59Z'), 'must be in 1900 or later'],
+    ['the year 10000', new Date('+010000-01-01T00:00:00Z'), 'must be before the year 10000'],
+  ])('refuses %s with one message on each field', async (_label, value, message) => {
+    expect(await problems(value, value)).toEqual([
+      ['placedAt', [message]],
+      ['expiresAt', [message]],
+    ]);
+  });
+
+  it('refuses a date that has passed as an expiry', async () => {
+    expect(await problems(new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'))).toEqual([
+      ['expiresAt', ['must be in the future']],
+    ]);
+  });
+});
+
 describe('ranges', () => {
   const check = async (createdAfter?: string, createdBefore?: string) =>
     (
@@ -65,5 +105,9 @@ describe('ranges', () => {
     ['empty', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'],
   ])('refuses an %s range on its end', async (_label, start, end) => {
     expect(await check(start, end)).toEqual([['createdBefore', ['must be after createdAfter']]]);
+  });
+
+  it('leaves an end that is not a date to its own rule', async () => {
+    expect(await check('2026-01-01T00:00:00Z', 'not a date')).toEqual([]);
   });
 });

@@ -1,24 +1,47 @@
-import { applyDecorators } from '@nestjs/common';
-import { IsDate, MaxDate, MinDate, ValidateBy, type ValidationArguments } from 'class-validator';
+import { ValidateBy, type ValidationArguments } from 'class-validator';
 
 const EARLIEST = new Date('1900-01-01T00:00:00Z');
 const LATEST = new Date('9999-12-31T23:59:59Z');
 
-/** A date PostgreSQL can store and compare: years 1900–9999 (a year 10000 would fail the query). */
+const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+
+/**
+ * Why a value is not a date PostgreSQL can store and compare (years 1900–9999: a year 10000 would
+ * fail the query), or undefined when it is one. One problem: a date that is not one is not also
+ * "before 1900".
+ */
+export function storableDateProblem(value: unknown): string | undefined {
+  if (!isValidDate(value)) return 'must be a date';
+  if (value < EARLIEST) return 'must be in 1900 or later';
+  if (value > LATEST) return 'must be before the year 10000';
+  return undefined;
+}
+
+/** Why a value is not a storable date that has not passed yet, or undefined when it is one. */
+export function futureDateProblem(value: unknown, now = new Date()): string | undefined {
+  return storableDateProblem(value) ?? ((value as Date) < now ? 'must be in the future' : undefined);
+}
+
+/** A date PostgreSQL can store and compare. */
 export function IsStorableDate(): PropertyDecorator {
-  return applyDecorators(
-    IsDate({ message: '$property must be a date' }),
-    MinDate(EARLIEST, { message: '$property must be in 1900 or later' }),
-    MaxDate(LATEST, { message: '$property must be before the year 10000' }),
-  );
+  return ValidateBy({
+    name: 'isStorableDate',
+    validator: {
+      validate: (value: unknown) => storableDateProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => storableDateProblem(args?.value) ?? 'must be a date',
+    },
+  });
 }
 
 /** A storable date that has not passed yet (expiry of new codes). */
 export function IsFutureDate(): PropertyDecorator {
-  return applyDecorators(
-    IsStorableDate(),
-    MinDate(() => new Date(), { message: '$property must be in the future' }),
-  );
+  return ValidateBy({
+    name: 'isFutureDate',
+    validator: {
+      validate: (value: unknown) => futureDateProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => futureDateProblem(args?.value) ?? 'must be in the future',
+    },
+  });
 }
 
 /** The earliest time zone is 14 hours ahead of UTC: a date there is "today" somewhere. */
@@ -62,7 +85,7 @@ export function IsAfter(startProperty: string): PropertyDecorator {
     validator: {
       validate: (end: unknown, args?: ValidationArguments) => {
         const start = (args?.object as Record<string, unknown> | undefined)?.[startProperty];
-        if (!(end instanceof Date) || !(start instanceof Date)) return true; // each is checked on its own
+        if (!isValidDate(end) || !isValidDate(start)) return true; // each is checked on its own
         return end.getTime() > start.getTime();
       },
       defaultMessage: () => `must be after ${startProperty}`,
