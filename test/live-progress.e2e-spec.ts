@@ -1,5 +1,6 @@
 import { describeWithRedis, Fixtures, Person, SmtpSink, subscriptionClient, TestApp, type ClosedConnection } from '@tessera/testing';
 import type { Client, FormattedExecutionResult } from 'graphql-ws';
+import { connect as connectTcp } from 'node:net';
 import { Organization } from '../src/identity/entities/organization.entity';
 
 const GENERATE = `mutation($input: GenerateCodesInput!) { generateCodes(input: $input) { batch { id status } } }`;
@@ -150,10 +151,10 @@ describeWithRedis('live progress: subscriptions over WebSocket', () => {
   });
 
   it.each([
-    ['no credentials', undefined, /Sign in first/],
-    ['a token that is not one', 'not-a-token', /token is invalid or has expired/],
-    ['an API key that is not one', `tsk_abcdefgh_${'x'.repeat(43)}`, /API key is not valid/],
-  ])('refuses a connection with %s: closed 4401, saying why', async (_label, credential, why) => {
+    ['no credentials', undefined, /^SIGN_IN_REQUIRED: Sign in first/],
+    ['a token that is not one', 'not-a-token', /^TOKEN_INVALID: The token is not valid/],
+    ['an API key that is not one', `tsk_abcdefgh_${'x'.repeat(43)}`, /^API_KEY_INVALID: The API key is not valid/],
+  ])('refuses a connection with %s: closed 4401, with the reason HTTP gives', async (_label, credential, why) => {
     const closed = await refusal(collect(connect(credential), BATCH_PROGRESS, { id: batchId }));
     expect(closed.code).toBe(4401);
     expect(closed.reason).toMatch(why);
@@ -173,6 +174,19 @@ describeWithRedis('live progress: subscriptions over WebSocket', () => {
     await expect(run).rejects.toEqual([
       expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_QUERY' } }),
     ]);
+  });
+
+  it('answers a WebSocket upgrade to another path with 404 and closes it, rather than leaving it open', async () => {
+    const { port } = new URL(t.url);
+    const socket = connectTcp(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write(
+      'GET /elsewhere HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
   });
 
   it('refuses a subscription sent over HTTP, pointing at the WebSocket', async () => {

@@ -78,19 +78,25 @@ export function subscriptionOptions(settings: SubscriptionSettings): GraphQLWsSu
   };
 }
 
-/** Finds the caller from the connection's credentials; closes the connection (4401, saying why) without good ones. */
+/**
+ * Finds the caller from the connection's credentials. Without good ones, closes the connection with
+ * 4401 and a reason that starts with the ErrorReason an HTTP request would get (`TOKEN_EXPIRED: …`).
+ */
 async function authenticate(ctx: Context, authenticator: Authenticator): Promise<boolean> {
   const { socket, request } = ctx.extra as ConnectionExtra;
   const credential = readCredential(lowerCaseNames(ctx.connectionParams)) ?? readCredential(request.headers);
   try {
     if (!credential) {
-      throw new UnauthenticatedError("Sign in first: send connectionParams { authorization: 'Bearer <token or API key>' }.");
+      throw new UnauthenticatedError(
+        ErrorReason.SIGN_IN_REQUIRED,
+        "Sign in first: send connectionParams { authorization: 'Bearer <token or API key>' }.",
+      );
     }
     request.actor = await authenticator.authenticate(credential);
     return true;
   } catch (error) {
     if (error instanceof UnauthenticatedError) {
-      socket.close(UNAUTHENTICATED_CLOSE_CODE, closeReason(error.message));
+      socket.close(UNAUTHENTICATED_CLOSE_CODE, closeReason(`${String(error.details.reason)}: ${error.message}`));
     } else {
       logger.warn({ message: 'A WebSocket connection could not be authenticated', error: String(error) });
       socket.close(TRY_AGAIN_CLOSE_CODE, 'The credentials could not be checked just now: try again.');
