@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { playgroundMiddleware } from './api/playground/playground';
 import { ADMIN_PATH, QueueBoard } from './api/queue-board';
 import { rootRoutes } from './api/root';
 import { securityHeaders } from './api/security-headers';
+import { SUBSCRIPTIONS_PATH } from './api/subscriptions';
 import { guardedUploads } from './api/upload-guard';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig, StartupError } from './config/config';
@@ -107,6 +109,7 @@ export async function createHttpApp(runtime: Runtime, extraModules: Type[] = [])
     },
   );
   limitConnections(app.getHttpServer() as Server, runtime.config.httpTimeouts);
+  refuseStrayUpgrades(app.getHttpServer() as Server);
   app.set('trust proxy', runtime.config.http.trustProxy);
   const { corsOrigins } = runtime.config.http;
   if (corsOrigins.length > 0) {
@@ -142,6 +145,18 @@ function limitConnections(server: Server, timeouts: AppConfig['httpTimeouts']): 
   server.keepAliveTimeout = timeouts.keepAliveMs;
   // With no 'timeout' listener, Node destroys a socket silent this long.
   server.setTimeout(timeouts.idleMs);
+}
+
+/**
+ * Only the GraphQL endpoint takes WebSocket upgrades (subscriptions; the ws server answers those,
+ * and refuses a path that is not exactly its own). Node hands an upgrading socket to the 'upgrade'
+ * listeners and forgets it, timeouts included: one for another path would stay open for ever.
+ */
+function refuseStrayUpgrades(server: Server): void {
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    if (request.url?.startsWith(SUBSCRIPTIONS_PATH)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
 }
 
 /** A process without HTTP: queue workers, or the CLI. */
