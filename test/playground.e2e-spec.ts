@@ -210,6 +210,22 @@ describeWithBrowser('playground')('the playground in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('follows a background generation live: the subscription runs over WebSocket with the token', async () => {
+    // Signed in as the admin by the walk above. Above CODE_GENERATE_INLINE_MAX: a background batch.
+    const generated = await runExample('GenerateCodes', { priceId, quantity: 12_000, prefix: 'LIVE' });
+    expect(generated.data.generateCodes.batch.status).toBe('PENDING');
+    await runExample('GenerationProgress', { batchId: generated.data.generateCodes.batch.id });
+    // GraphiQL shows each result as it comes, the last one last.
+    await expectText(page.locator('.graphiql-response'), 'COMPLETED', 60_000);
+    expect(JSON.parse(await response()).data.codeBatchProgress).toMatchObject({
+      status: 'COMPLETED',
+      progress: 100,
+      requestedQuantity: 12_000,
+      createdCount: 12_000,
+    });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   it('walks workflow B by clicking: a seat given, an invitation accepted from its mailed link, a CSV of people', async () => {
     const given = await runExample('AssignSeats', {
       priceId,
@@ -325,8 +341,8 @@ describeWithBrowser('playground')('the playground in a browser', () => {
   });
 });
 
-async function expectText(locator: ReturnType<Page['locator']>, expected: string | RegExp): Promise<void> {
-  const deadline = Date.now() + 10_000;
+async function expectText(locator: ReturnType<Page['locator']>, expected: string | RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
     text =

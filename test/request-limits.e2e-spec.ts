@@ -1,5 +1,14 @@
 import { REQUEST_SHAPE_REASONS } from '@tessera/common';
-import { atLargestPages, documentedOperations, Fixtures, GraphQLResponse, Person, TestApp, withIdsFilledIn } from '@tessera/testing';
+import {
+  atLargestPages,
+  documentedOperations,
+  Fixtures,
+  GraphQLResponse,
+  Person,
+  subscriptionClient,
+  TestApp,
+  withIdsFilledIn,
+} from '@tessera/testing';
 import { buildSchema, Kind, OperationDefinitionNode, parse } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -51,6 +60,19 @@ describe('request limits: cost counts the page sizes asked, each refusal has its
   });
   afterAll(() => t.close());
 
+  /** A subscription as a frontend sends it, over the WebSocket: its first answer, or its refusal, as a response. */
+  async function overWebSocket(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+    const client = subscriptionClient(t.url, admin.token);
+    try {
+      const { value } = await client.iterate({ query, variables }).next();
+      return { status: 200, data: value?.data, errors: value?.errors as ErrorShape[] | undefined, headers: new Headers() };
+    } catch (refused) {
+      return { status: 200, errors: refused as ErrorShape[], headers: new Headers() };
+    } finally {
+      await client.dispose();
+    }
+  }
+
   it('runs with the documented default limits', () => {
     const { maxCost, maxDepth, maxAliases, maxTokens } = t.runtime.config.graphql;
     expect({ cost: maxCost, depth: maxDepth, aliases: maxAliases, tokens: maxTokens }).toEqual(DEFAULT_LIMITS);
@@ -63,10 +85,10 @@ describe('request limits: cost counts the page sizes asked, each refusal has its
         const { operation: type } = parse(operation.query).definitions.find(
           (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
         )!;
-        // Queries read the admin's organisation; mutations get an id nobody holds, so they change nothing.
+        // Queries read the admin's organisation; mutations and subscriptions get an id nobody holds, so they change and follow nothing.
         const id = type === 'query' ? organization.id : randomUUID();
         const { query, variables } = withIdsFilledIn(schema, atLargestPages(schema, operation), id);
-        const result = await admin.client.request(query, variables);
+        const result = type === 'subscription' ? await overWebSocket(query, variables) : await admin.client.request(query, variables);
         expect(result.status).toBeLessThan(500);
         expect(shapeRefusals(result)).toEqual([]);
         for (const error of result.errors ?? []) expect(error.message).not.toMatch(/syntax error/i);
