@@ -3,14 +3,17 @@
 // schema change that breaks what a frontend does with an example operation fails the build.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
 import {
   CodesDocument,
+  GenerationProgressDocument,
   LoginDocument,
   MeDocument,
   RegistrationCodeDocument,
   UploadSeatAssignmentsDocument,
   type CodeStatus,
   type CodesQuery,
+  type GenerationProgressSubscription,
   type UploadSeatAssignmentsMutation,
 } from './generated/graphql';
 
@@ -131,6 +134,40 @@ export async function checkSeatAssignments(
 ): Promise<UploadSeatAssignmentsMutation['uploadSeatAssignments']['problems']> {
   const { uploadSeatAssignments } = await api.request(UploadSeatAssignmentsDocument, { organizationId, priceId, file });
   return uploadSeatAssignments.problems;
+}
+
+type BatchStep = GenerationProgressSubscription['codeBatchProgress'];
+
+/**
+ * Live progress of a background generation, for a progress bar without polling: a subscription over
+ * WebSocket (graphql-ws), signed in with the same token (or API key) as HTTP, in connectionParams.
+ * `onStep` gets the batch as it stands, then every step (5 % at most, createdCount rising); the
+ * promise resolves with the final batch (COMPLETED or FAILED). A refusal (FORBIDDEN, NOT_FOUND)
+ * rejects with a TesseraError; a refused connection (close code 4401, reason `TOKEN_EXPIRED: …`)
+ * with its close event.
+ */
+export function followGeneration(
+  socketUrl: string, // wss://tessera.example.com/graphql
+  accessToken: string,
+  batchId: string,
+  onStep: (batch: BatchStep) => void,
+): Promise<BatchStep> {
+  const client = createClient({ url: socketUrl, connectionParams: { authorization: `Bearer ${accessToken}` } });
+  let last: BatchStep | undefined;
+  return new Promise<BatchStep>((resolve, reject) => {
+    client.subscribe<GenerationProgressSubscription>(
+      { query: print(GenerationProgressDocument), variables: { batchId } },
+      {
+        next: ({ data, errors }) => {
+          if (errors?.length || !data) return reject(new TesseraError((errors ?? []) as TesseraErrorEntry[]));
+          last = data.codeBatchProgress;
+          onStep(last);
+        },
+        error: reject,
+        complete: () => (last ? resolve(last) : reject(new TesseraError([{ message: 'The subscription ended without the batch.' }]))),
+      },
+    );
+  }).finally(() => client.dispose());
 }
 
 // What the compiler refuses: each line below must stay an error, or the types have gone loose.
