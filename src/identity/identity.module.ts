@@ -33,6 +33,8 @@ import { MembershipInvitation } from './entities/membership-invitation.entity';
 import { MembershipOffersService } from './membership-offers.service';
 import { ProvisioningResolver } from './provisioning.resolver';
 import { ProvisioningService } from './provisioning.service';
+import { IdentityFields } from './identity-fields';
+import { UsersResolver } from './users.resolver';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
@@ -70,6 +72,8 @@ import { ProvisioningService } from './provisioning.service';
     MembershipOffersService,
     ProvisioningService,
     ProvisioningResolver,
+    IdentityFields,
+    UsersResolver,
   ],
   exports: [
     UsersService,
@@ -82,6 +86,7 @@ import { ProvisioningService } from './provisioning.service';
     PasswordTokensService,
     GuessingBudget,
     MembershipOffersService,
+    IdentityFields,
   ],
 })
 export class IdentityModule {}

@@ -7,3 +7,4 @@ export * from './smtp-sink';
 export * from './webhook-receiver';
 export * from './organization-app';
 export * from './documented-operations';
+export * from './statement-counter';
