@@ -52,6 +52,9 @@ interface Target {
   orderId: string;
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  webhookAttemptId: string;
+  grantChangeId: string;
+  codeSendId: string;
   /** A user who belongs to Y alone (`userId` belongs to no organisation). */
   memberUserId: string;
 }
@@ -298,6 +301,24 @@ const ORGANIZATION_SCOPED: Record<string, (y: Target) => [string, Record<string,
     `mutation($id: UUID!) { rotateWebhookSecret(input: { webhookEndpointId: $id }) { secret } }`,
     { id: y.webhookEndpointId },
   ],
+};
+
+/**
+ * Queries of one object by its id: another organisation's object is NOT_FOUND, the very answer a
+ * missing one gets, so an id tells nothing of whether it exists (issue 19).
+ */
+const FETCHED_BY_ID: Record<string, (y: Target) => [string, Record<string, unknown>]> = {
+  accessGrant: (y) => [`query($id: UUID!) { accessGrant(id: $id) { id } }`, { id: y.grantId }],
+  apiKey: (y) => [`query($id: UUID!) { apiKey(id: $id) { id } }`, { id: y.apiKeyId }],
+  codeSend: (y) => [`query($id: UUID!) { codeSend(id: $id) { id } }`, { id: y.codeSendId }],
+  grantChange: (y) => [`query($id: UUID!) { grantChange(id: $id) { id } }`, { id: y.grantChangeId }],
+  invitationById: (y) => [`query($id: UUID!) { invitationById(id: $id) { id } }`, { id: y.invitationId }],
+  membership: (y) => [`query($id: UUID!) { membership(id: $id) { id } }`, { id: y.membershipId }],
+  message: (y) => [`query($id: UUID!) { message(id: $id) { id } }`, { id: y.messageId }],
+  price: (y) => [`query($id: UUID!) { price(id: $id) { id } }`, { id: y.priceId }],
+  user: (y) => [`query($id: UUID!) { user(id: $id) { id } }`, { id: y.memberUserId }],
+  webhookAttempt: (y) => [`query($id: UUID!) { webhookAttempt(id: $id) { id } }`, { id: y.webhookAttemptId }],
+  webhookDelivery: (y) => [`query($id: UUID!) { webhookDelivery(id: $id) { id } }`, { id: y.webhookDeliveryId }],
 };
 
 /**
@@ -681,9 +702,29 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
        VALUES ($1, $2, $3, 'webhook.test', $4, '{}', 'DELIVERED', now())`,
       [yDeliveryId, yEndpointId, newId(), target.organization.id],
     );
+    // An attempt at that delivery, a change of Y's grant and a send of Y's code, as their services record them.
+    const yAttemptId = newId();
+    await t.dataSource.query(`INSERT INTO webhook_attempt (id, delivery_id, status_code, duration_ms) VALUES ($1, $2, 200, 12)`, [
+      yAttemptId,
+      yDeliveryId,
+    ]);
+    const yGrantChangeId = newId();
+    await t.dataSource.query(`INSERT INTO grant_change (id, grant_id, kind, new_ends_at) VALUES ($1, $2, 'EXTENDED', NULL)`, [
+      yGrantChangeId,
+      yGrant.id,
+    ]);
+    const yCodeSendId = newId();
+    await t.dataSource.query(
+      `INSERT INTO code_send (id, organization_id, code_id, recipient_user_id, recipient_email, recipient_name)
+       VALUES ($1, $2, $3, $4, 'y-member@example.test', 'Y Member')`,
+      [yCodeSendId, target.organization.id, spareCodes.codes.edges[0].node.id, yMember.person.user.id],
+    );
     y = {
       webhookEndpointId: yEndpointId,
       webhookDeliveryId: yDeliveryId,
+      webhookAttemptId: yAttemptId,
+      grantChangeId: yGrantChangeId,
+      codeSendId: yCodeSendId,
       grantId: yGrant.id,
       orderId: yOrder.order.id,
       peopleImportId: yPeopleImport.data!.uploadInvitations.id,
@@ -734,14 +775,14 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     const { data } = await t.client.request<IntrospectionQuery>(getIntrospectionQuery());
     const schema = buildClientSchema(data!);
     const operations = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
-    const covered = [...Object.keys(ORGANIZATION_SCOPED), ...NOT_ORGANIZATION_SCOPED];
+    const covered = [...Object.keys(ORGANIZATION_SCOPED), ...Object.keys(FETCHED_BY_ID), ...NOT_ORGANIZATION_SCOPED];
     expect(operations.filter((name) => !covered.includes(name))).toEqual([]);
   });
 
   it('has a foreign-id case for every id field of every input', () => {
     const yIds = idsOfY(y);
     // A matrix case covers the id field that carries its only id of Y's.
-    const coveredByMatrix = Object.values(ORGANIZATION_SCOPED).flatMap((build) => {
+    const coveredByMatrix = [...Object.values(ORGANIZATION_SCOPED), ...Object.values(FETCHED_BY_ID)].flatMap((build) => {
       const [query, variables] = build(y);
       const foreign = [...new Set(idsGiven(schema, query, variables).flatMap(({ path, value }) => (yIds.has(value) ? [path] : [])))];
       return foreign.length === 1 ? foreign : [];
@@ -802,13 +843,31 @@ describe('tenancy: nobody from organisation X reaches organisation Y', () => {
     expect(code).toBe('FORBIDDEN');
   });
 
-  it.each(Object.keys(ORGANIZATION_SCOPED))('an anonymous caller gets UNAUTHENTICATED for %s on Y', async (operation) => {
-    const [query, variables, files] = ORGANIZATION_SCOPED[operation](y);
-    const code = files
-      ? (await t.client.upload(query, variables, files)).errors?.[0]?.extensions?.code
-      : (await t.client.fails(query, variables)).code;
-    expect(code).toBe('UNAUTHENTICATED');
+  const byIdCases = ['admin of X', 'member of X', 'API key of X'].flatMap((caller) =>
+    Object.keys(FETCHED_BY_ID).map((operation) => [caller, operation] as const),
+  );
+
+  it.each(byIdCases)('%s gets NOT_FOUND for %s of Y, the answer a missing id gets', async (caller, operation) => {
+    const client = t.client.as(callers[caller]);
+    const [query, variables] = FETCHED_BY_ID[operation](y);
+    const missingId = newId();
+    const [foreign, missing] = [await client.fails(query, variables), await client.fails(query, { id: missingId })];
+    expect(foreign.code).toBe('NOT_FOUND');
+    // The same answer, but for the id it names.
+    const unnamed = (error: object, id: string) => JSON.parse(JSON.stringify(error).replaceAll(id, '<id>'));
+    expect(unnamed(foreign, variables.id as string)).toEqual(unnamed(missing, missingId));
   });
+
+  it.each([...Object.keys(ORGANIZATION_SCOPED), ...Object.keys(FETCHED_BY_ID)])(
+    'an anonymous caller gets UNAUTHENTICATED for %s on Y',
+    async (operation) => {
+      const [query, variables, files] = { ...ORGANIZATION_SCOPED, ...FETCHED_BY_ID }[operation](y);
+      const code = files
+        ? (await t.client.upload(query, variables, files)).errors?.[0]?.extensions?.code
+        : (await t.client.fails(query, variables)).code;
+      expect(code).toBe('UNAUTHENTICATED');
+    },
+  );
 
   it.each(['admin of X', 'member of X', 'API key of X'])(
     '%s looking Y’s code up by its value gets NOT_FOUND (no hint it exists)',

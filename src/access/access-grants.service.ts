@@ -38,6 +38,8 @@ import { ACTIVE_PRODUCT_KEY } from './redemption.service';
 import { RegistrationSearchSql, SEARCH_COUNT_CAP, searchPatterns, statusSql } from './registration-search.sql';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
+/** Who may see an organisation's grants, besides the person who holds one: its admins and its API keys. */
+export const GRANT_READERS = { ...ADMIN, apiKey: true };
 /** Grants the expiry round ends in one transaction. */
 const EXPIRY_BATCH = 1000;
 
@@ -181,6 +183,41 @@ export class AccessGrantsService {
 
   findByIds(ids: readonly string[]): Promise<AccessGrant[]> {
     return this.grants.findBy({ id: In([...ids]) });
+  }
+
+  /** One grant: for the person who holds it, and the admins and API keys of its organisation. Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, grantId: string): Promise<AccessGrant> {
+    const grant = await this.grants.findOneBy({ id: grantId });
+    if (!grant || !(await this.mayRead(actor, grant))) throw new NotFoundError('AccessGrant', grantId);
+    return grant;
+  }
+
+  /** One change of a grant's history, for whoever may see the grant; NOT_FOUND for anyone else. */
+  async getChange(actor: Actor, changeId: string): Promise<GrantChange> {
+    const change = await this.txHost.tx.getRepository(GrantChange).findOneBy({ id: changeId });
+    const grant = change ? await this.grants.findOneBy({ id: change.grantId }) : null;
+    if (!change || !grant || !(await this.mayRead(actor, grant))) throw new NotFoundError('GrantChange', changeId);
+    return change;
+  }
+
+  /**
+   * The grant each code stands for now, in the order of `codeIds` (a DataLoader batch): in force, or
+   * expired while the code stays redeemed. None for a code not redeemed: a revoked grant frees its code.
+   */
+  async currentOfCodes(codeIds: readonly string[]): Promise<(AccessGrant | null)[]> {
+    const grants = await this.grants
+      .createQueryBuilder('access')
+      .where(`access.id IN (SELECT DISTINCT ON (code_id) id FROM access_grant WHERE code_id = ANY(:codeIds) ORDER BY code_id, id DESC)`, {
+        codeIds: [...codeIds],
+      })
+      .andWhere(`access.status <> 'REVOKED'`)
+      .getMany();
+    const byCode = new Map(grants.map((grant) => [grant.codeId, grant]));
+    return codeIds.map((codeId) => byCode.get(codeId) ?? null);
+  }
+
+  private async mayRead(actor: Actor, grant: AccessGrant): Promise<boolean> {
+    return (actor.kind === 'user' && actor.userId === grant.userId) || this.access.allows(actor, grant.organizationId, GRANT_READERS);
   }
 
   /** Whether the signed-in person has access to the product now. */

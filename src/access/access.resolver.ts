@@ -6,9 +6,13 @@ import { Price } from '../contracts/entities/price.entity';
 import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor, PlatformAdminOnly, type RequestWithActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
 import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { UsersService } from '../identity/users.service';
 import { CodesService, displayCodeOf } from '../inventory/codes.service';
+import { Code } from '../inventory/entities/code.entity';
+import { InventoryFields } from '../inventory/inventory-fields';
 import { AccessGrantsService } from './access-grants.service';
 import {
   AccessGrantConnection,
@@ -39,6 +43,8 @@ export class AccessResolver {
     private readonly users: UsersService,
     private readonly codes: CodesService,
     private readonly participants: ParticipantsService,
+    private readonly identity: IdentityFields,
+    private readonly inventory: InventoryFields,
   ) {}
 
   @Mutation(() => RedeemCodePayload, {
@@ -71,6 +77,17 @@ export class AccessResolver {
     @Args('filter', { nullable: true, description: 'Narrows the list.' }) filter?: AccessGrantFilter,
   ): Promise<AccessGrantConnection> {
     return this.grants.list(actor, organizationId, page, filter);
+  }
+
+  @Query(() => AccessGrant, {
+    description:
+      "One access grant: your own, or one of an organisation whose admin or API key you are (platform admins: any). Anyone else's is NOT_FOUND, as a missing one.",
+  })
+  accessGrant(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The grant.' }) id: string,
+  ): Promise<AccessGrant> {
+    return this.grants.get(actor, id);
   }
 
   @Query(() => Boolean, { description: 'Whether the signed-in person has access to the product now.' })
@@ -164,7 +181,7 @@ export class AccessResolver {
   @ResolveField(() => String, { description: 'The code that was redeemed, as people read it.' })
   async code(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<string> {
     const code = (await loaders.byId('code', (ids) => this.codes.findByIds(ids)).load(grant.codeId))!;
-    const batch = await loaders.byId('batch', (ids) => this.codes.findBatchesByIds(ids)).load(code.batchId);
+    const batch = await loaders.byId('codeBatch', (ids) => this.codes.findBatchesByIds(ids)).load(code.batchId);
     return displayCodeOf(code, batch);
   }
 
@@ -198,5 +215,26 @@ export class AccessResolver {
   @ResolveField(() => Price, { nullable: true, description: 'The price the access was given at.' })
   price(@Parent() grant: AccessGrant, @Context('loaders') loaders: Loaders): Promise<Price | null> {
     return grant.priceId ? loaders.byId('price', (ids) => this.contracts.findPricesByIds(ids)).load(grant.priceId) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => Code, {
+    nullable: true,
+    description:
+      'The code that was redeemed, as an object: its batch, price, status and send history (null unless you may see the code: its organisation’s admins and API keys).',
+  })
+  redeemedCode(@Parent() grant: AccessGrant, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Code | null> {
+    return this.inventory.code(loaders, actor, grant.codeId);
+  }
+
+  @ResolveField(() => Organization, {
+    nullable: true,
+    description: 'The organisation whose code gave the access (null when you no longer belong to it).',
+  })
+  organization(
+    @Parent() grant: AccessGrant,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization | null> {
+    return this.identity.organization(loaders, actor, grant.organizationId);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { ContractsResolver } from './contracts.resolver';
+import { ContractsFields } from './contracts-fields';
 import { ContractsService } from './contracts.service';
 import { Contract } from './entities/contract.entity';
 import { Order } from './entities/order.entity';
@@ -29,7 +30,8 @@ import { PricesResolver, ProductsResolver } from './products.resolver';
     ParticipantsResolver,
     OrdersService,
     OrdersResolver,
+    ContractsFields,
   ],
-  exports: [ContractsService, ParticipantsService],
+  exports: [ContractsService, ParticipantsService, OrdersService, ContractsFields],
 })
 export class ContractsModule {}

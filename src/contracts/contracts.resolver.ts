@@ -1,7 +1,9 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { Loaders, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { ContractsService } from './contracts.service';
 import {
   ArchiveContractInput,
@@ -18,7 +20,10 @@ import { Price } from './entities/price.entity';
 
 @Resolver(() => Contract)
 export class ContractsResolver {
-  constructor(private readonly service: ContractsService) {}
+  constructor(
+    private readonly service: ContractsService,
+    private readonly identity: IdentityFields,
+  ) {}
 
   @Query(() => ContractConnection, { description: "An organisation's contracts (its admins and API keys)." })
   contracts(
@@ -66,5 +71,14 @@ export class ContractsResolver {
   @ResolveField(() => [Price], { description: 'The prices the contract allows.' })
   async prices(@Parent() contract: Contract, @Context('loaders') loaders: Loaders): Promise<Price[]> {
     return (await loaders.get<Price[]>('pricesOfContract', (ids) => this.service.pricesOfContracts(ids)).load(contract.id)) ?? [];
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation whose contract it is.' })
+  async organization(
+    @Parent() contract: Contract,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, contract.organizationId), 'organisation');
   }
 }

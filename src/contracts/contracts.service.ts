@@ -111,9 +111,9 @@ interface AccessRule {
 }
 
 /** Any member may see their organisation's products (and its systems, with an API key). */
-const READ_PRODUCTS = { role: MemberRole.MEMBER, apiKey: true };
+export const READ_PRODUCTS = { role: MemberRole.MEMBER, apiKey: true };
 /** Contracts are the admins' business (and their booking systems'). */
-const READ_CONTRACTS = { role: MemberRole.ORG_ADMIN, apiKey: true };
+export const READ_CONTRACTS = { role: MemberRole.ORG_ADMIN, apiKey: true };
 const MANAGE = { role: MemberRole.ORG_ADMIN };
 
 const PRICE_CODE_CONSTRAINT = 'price_product_code_key';
@@ -172,6 +172,16 @@ export class ContractsService {
     if (!product) throw new NotFoundError('Product', id);
     if (product.ownerOrganizationId) await this.access.require(actor, product.ownerOrganizationId, READ_PRODUCTS);
     return product;
+  }
+
+  /** A price of the catalogue (anyone signed in), or of an organisation's product (its members). Anyone else: NOT_FOUND, as for none. */
+  async getPrice(actor: Actor, id: string): Promise<Price> {
+    const price = await this.manager.findOneBy(Price, { id });
+    const product = price ? await this.manager.findOneBy(Product, { id: price.productId }) : null;
+    const shown =
+      product && (!product.ownerOrganizationId || (await this.access.allows(actor, product.ownerOrganizationId, READ_PRODUCTS)));
+    if (!shown) throw new NotFoundError('Price', id);
+    return price!;
   }
 
   @Transactional()

@@ -1,8 +1,12 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { Loaders, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { ApiKeyScope, RequiresScope } from '../identity/auth/api-key-scope';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { ApiKey } from '../identity/entities/api-key.entity';
+import { Organization } from '../identity/entities/organization.entity';
+import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { ContractsService } from './contracts.service';
 import { OrderConnection, OrderFilter, RecordOrderInput, RecordOrderPayload } from './dto/order.dto';
 import { Order } from './entities/order.entity';
@@ -16,6 +20,7 @@ export class OrdersResolver {
   constructor(
     private readonly service: OrdersService,
     private readonly contracts: ContractsService,
+    private readonly identity: IdentityFields,
   ) {}
 
   @Query(() => OrderConnection, { description: "An organisation's orders, oldest first (its admins and API keys)." })
@@ -56,5 +61,27 @@ export class OrdersResolver {
   async product(@Parent() order: Order, @Context('loaders') loaders: Loaders): Promise<Product> {
     const price = await this.price(order, loaders);
     return (await loaders.byId('product', (ids) => this.contracts.findProductsByIds(ids)).load(price.productId))!;
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation that bought the seats.' })
+  async organization(@Parent() order: Order, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, order.organizationId), 'organisation');
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'The admin who reported the order (null when a system did, or it was someone outside the organisation).',
+  })
+  recordedBy(@Parent() order: Order, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, order.organizationId, order.recordedByUserId);
+  }
+
+  @ResolveField(() => ApiKey, {
+    nullable: true,
+    description:
+      "The API key that reported the order (null when a person did; a platform key's only for platform admins, an organisation key's for its admins).",
+  })
+  recordedByApiKey(@Parent() order: Order, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<ApiKey | null> {
+    return this.identity.apiKey(loaders, actor, order.recordedByApiKeyId);
   }
 }

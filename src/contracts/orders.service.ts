@@ -12,6 +12,7 @@ import {
   type ConnectionShape,
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
+import { In } from 'typeorm';
 import { AccessPolicy } from '../identity/access-policy.service';
 import { actorApiKeyId, actorUserId, type Actor } from '../identity/auth/actor';
 import { ApiKeyScope } from '../identity/auth/api-key-scope';
@@ -33,7 +34,7 @@ export interface OrderFilter {
 }
 
 /** Orders come from the organisation's storefront (its API key) or its admins, who also read them. */
-const ORDERS = { role: MemberRole.ORG_ADMIN, apiKey: true };
+export const ORDERS = { role: MemberRole.ORG_ADMIN, apiKey: true };
 
 /** Recording also takes a platform key with `orders:write` (a storefront serving many organisations), for any organisation. */
 const RECORD = { ...ORDERS, scope: ApiKeyScope.ORDERS_WRITE };
@@ -130,6 +131,11 @@ export class OrdersService {
     if (!order) throw new NotFoundError('Order', id);
     await this.access.require(actor, order.organizationId, ORDERS);
     return order;
+  }
+
+  /** Orders by id, without an access check: for fields of data already checked (a DataLoader batch). */
+  findByIds(ids: readonly string[]): Promise<Order[]> {
+    return this.orders.findBy({ id: In([...ids]) });
   }
 
   /** The order a repeated report names: the same one, or a CONFLICT that names the reference. */

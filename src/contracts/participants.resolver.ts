@@ -1,7 +1,10 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { PageArgs, UUIDScalar } from '@tessera/common';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Loaders, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { IdentityFields } from '../identity/identity-fields';
+import { ContractsFields } from './contracts-fields';
 import {
   CreateParticipantInput,
   ParticipantConnection,
@@ -10,12 +13,17 @@ import {
   RemoveParticipantInput,
   UpdateParticipantInput,
 } from './dto/participant.dto';
+import { Contract } from './entities/contract.entity';
 import { Participant } from './entities/participant.entity';
 import { ParticipantsService } from './participants.service';
 
 @Resolver(() => Participant)
 export class ParticipantsResolver {
-  constructor(private readonly service: ParticipantsService) {}
+  constructor(
+    private readonly service: ParticipantsService,
+    private readonly contracts: ContractsFields,
+    private readonly identity: IdentityFields,
+  ) {}
 
   @Query(() => ParticipantConnection, { description: "A contract's participants, searchable (its organisation's admins)." })
   participants(
@@ -57,5 +65,23 @@ export class ParticipantsResolver {
     @Args('input', { description: 'The participant.' }) input: RemoveParticipantInput,
   ): Promise<ParticipantPayload> {
     return { participant: await this.service.remove(actor, input.participantId) };
+  }
+
+  @ResolveField(() => Contract, { description: 'The contract the person is a participant of.' })
+  async contract(
+    @Parent() participant: Participant,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Contract> {
+    return shownBeside(await this.contracts.contract(loaders, actor, participant.contractId), 'contract');
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation that holds the contract.' })
+  async organization(
+    @Parent() participant: Participant,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, participant.organizationId), 'organisation');
   }
 }

@@ -2,6 +2,8 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { ContractsService } from './contracts.service';
 import { CreatePriceInput, CreatePricePayload, UpdatePriceInput, UpdatePricePayload } from './dto/price.dto';
 import {
@@ -17,7 +19,10 @@ import { Product } from './entities/product.entity';
 
 @Resolver(() => Product)
 export class ProductsResolver {
-  constructor(private readonly service: ContractsService) {}
+  constructor(
+    private readonly service: ContractsService,
+    private readonly identity: IdentityFields,
+  ) {}
 
   @Query(() => ProductConnection, {
     description:
@@ -61,11 +66,31 @@ export class ProductsResolver {
   async prices(@Parent() product: Product, @Context('loaders') loaders: Loaders): Promise<Price[]> {
     return (await loaders.get<Price[]>('pricesOfProduct', (ids) => this.service.pricesOfProducts(ids)).load(product.id)) ?? [];
   }
+
+  @ResolveField(() => Organization, {
+    nullable: true,
+    description: 'The organisation that owns the product (none: the platform catalogue, or an organisation you do not belong to).',
+  })
+  ownerOrganization(
+    @Parent() product: Product,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization | null> {
+    return this.identity.organization(loaders, actor, product.ownerOrganizationId);
+  }
 }
 
 @Resolver(() => Price)
 export class PricesResolver {
   constructor(private readonly service: ContractsService) {}
+
+  @Query(() => Price, {
+    description:
+      'One price: of the platform catalogue, or of a product of an organisation you belong to. Any other is NOT_FOUND, as a missing one.',
+  })
+  price(@CurrentActor() actor: Actor, @Args('id', { type: () => UUIDScalar, description: 'The price.' }) id: string): Promise<Price> {
+    return this.service.getPrice(actor, id);
+  }
 
   @Mutation(() => CreatePricePayload, { description: 'Adds a price to a product (whoever may change the product).' })
   async createPrice(

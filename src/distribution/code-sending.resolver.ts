@@ -1,8 +1,10 @@
-import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders } from '@tessera/common';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Loaders, shownBeside, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
 import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { UsersService } from '../identity/users.service';
 import { CodesService } from '../inventory/codes.service';
 import { Code } from '../inventory/entities/code.entity';
@@ -16,7 +18,15 @@ export class CodeSendingResolver {
     private readonly service: CodeSendingService,
     private readonly codes: CodesService,
     private readonly users: UsersService,
+    private readonly identity: IdentityFields,
   ) {}
+
+  @Query(() => CodeSend, {
+    description: "One sending of a code (its organisation's admins and API keys). Anyone else's is NOT_FOUND, as a missing one.",
+  })
+  codeSend(@CurrentActor() actor: Actor, @Args('id', { type: () => UUIDScalar, description: 'The send.' }) id: string): Promise<CodeSend> {
+    return this.service.get(actor, id);
+  }
 
   @Mutation(() => SendCodePayload, {
     description:
@@ -44,6 +54,11 @@ export class CodeSendingResolver {
   @ResolveField(() => User, { nullable: true, description: 'The admin who sent it (null for an API key or an operator).' })
   sentBy(@Parent() send: CodeSend, @Context('loaders') loaders: Loaders): Promise<User | null> {
     return send.sentByUserId ? this.userLoader(loaders).load(send.sentByUserId) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation that holds the code.' })
+  async organization(@Parent() send: CodeSend, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, send.organizationId), 'organisation');
   }
 
   private userLoader(loaders: Loaders) {

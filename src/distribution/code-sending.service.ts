@@ -7,6 +7,7 @@ import {
   decodeCursor,
   ErrorReason,
   newId,
+  NotFoundError,
   pageSize,
   toConnection,
   type ConnectionShape,
@@ -16,7 +17,7 @@ import { EventBus } from '@tessera/events';
 import { CodeUnusableReason, UNUSABLE_CODE_ERROR_REASON, unusableReason } from '../access/code-usability';
 import { ContractsService } from '../contracts/contracts.service';
 import { ParticipantsService } from '../contracts/participants.service';
-import type { RoleRequirement } from '../identity/access-policy.service';
+import { AccessPolicy, type RoleRequirement } from '../identity/access-policy.service';
 import { actorUserId, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import { CodesService } from '../inventory/codes.service';
@@ -52,6 +53,7 @@ export class CodeSendingService {
     private readonly contracts: ContractsService,
     private readonly participants: ParticipantsService,
     private readonly events: EventBus,
+    private readonly access: AccessPolicy,
   ) {}
 
   private get sends() {
@@ -134,6 +136,13 @@ export class CodeSendingService {
       beforeId: page.after ? decodeCursor(page.after) : null,
     });
     return codeIds.map((codeId) => toConnection(sends.get(codeId) ?? [], limit, totals.get(codeId) ?? 0, (send) => send.id));
+  }
+
+  /** One send, for those who may see the code's history: its organisation's admins and API keys. Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, sendId: string): Promise<CodeSend> {
+    const send = await this.sends.findOneBy({ id: sendId });
+    if (!send || !(await this.access.allows(actor, send.organizationId, SENDERS))) throw new NotFoundError('CodeSend', sendId);
+    return send;
   }
 
   /** Sends by id, without an access check: for fields of data already checked (a DataLoader batch). */

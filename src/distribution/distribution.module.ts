@@ -17,7 +17,7 @@ import { PeopleImportResolver } from './people-import.resolver';
 import { PeopleImportProgress } from './people-import-progress';
 import { PeopleImportRecovery } from './people-import-recovery';
 import { PeopleImportService } from './people-import.service';
-import { ParticipantCodesResolver } from './participant-codes.resolver';
+import { ParticipantCodesResolver, ParticipantImportFieldsResolver } from './participant-codes.resolver';
 import { ParticipantCodesService } from './participant-codes.service';
 import { ParticipantsExportController } from './participants-export.controller';
 import { RegistrationLookupResolver } from './registration-lookup.resolver';
@@ -47,6 +47,7 @@ import { SeatAssignmentService } from './seat-assignment.service';
     CodeSendHistoryResolver,
     ParticipantCodesService,
     ParticipantCodesResolver,
+    ParticipantImportFieldsResolver,
     RegistrationLookupService,
     RegistrationLookupResolver,
     SeatAssignmentService,

@@ -1,8 +1,13 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Loaders, UUIDScalar } from '@tessera/common';
+import { Loaders, shownBeside, UUIDScalar } from '@tessera/common';
+import { ContractsFields } from '../contracts/contracts-fields';
+import { Contract } from '../contracts/entities/contract.entity';
 import { Participant } from '../contracts/entities/participant.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { CodesService } from '../inventory/codes.service';
 import { Code } from '../inventory/entities/code.entity';
 import {
@@ -59,5 +64,40 @@ export class ParticipantCodesResolver {
     @Args('id', { type: () => UUIDScalar, description: 'The import.' }) id: string,
   ): Promise<ParticipantImport> {
     return this.service.getImport(actor, id);
+  }
+}
+
+/** The objects a participants upload names, beside their ids. */
+@Resolver(() => ParticipantImport)
+export class ParticipantImportFieldsResolver {
+  constructor(
+    private readonly identity: IdentityFields,
+    private readonly contracts: ContractsFields,
+  ) {}
+
+  @ResolveField(() => Organization, { description: 'The organisation that holds the contract.' })
+  async organization(
+    @Parent() upload: ParticipantImport,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, upload.organizationId), 'organisation');
+  }
+
+  @ResolveField(() => Contract, { description: 'The contract whose participants the file lists.' })
+  async contract(
+    @Parent() upload: ParticipantImport,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Contract> {
+    return shownBeside(await this.contracts.contract(loaders, actor, upload.contractId), 'contract');
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'Who uploaded the file (null for an API key or an operator, or someone outside the organisation, e.g. a platform admin).',
+  })
+  createdBy(@Parent() upload: ParticipantImport, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, upload.organizationId, upload.createdById);
   }
 }

@@ -1,17 +1,24 @@
-import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { UUIDScalar } from '@tessera/common';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Loaders, shownBeside, UUIDScalar } from '@tessera/common';
+import { ContractsFields } from '../contracts/contracts-fields';
+import { Price } from '../contracts/entities/price.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { CompletePeopleImportInput, UploadInvitationsInput, UploadSeatAssignmentsInput } from './dto/people-import.dto';
 import { PeopleImport, PeopleImportPurpose } from './entities/people-import.entity';
 import { PeopleImportProgress } from './people-import-progress';
 import { PEOPLE_IMPORT_INLINE_MAX, PeopleImportService } from './people-import.service';
 
-@Resolver()
+@Resolver(() => PeopleImport)
 export class PeopleImportResolver {
   constructor(
     private readonly service: PeopleImportService,
     private readonly progress: PeopleImportProgress,
+    private readonly identity: IdentityFields,
+    private readonly contracts: ContractsFields,
   ) {}
 
   @Mutation(() => PeopleImport, {
@@ -67,5 +74,27 @@ export class PeopleImportResolver {
     @Args('id', { type: () => UUIDScalar, description: 'The import.' }) id: string,
   ): Promise<AsyncIterableIterator<PeopleImport>> {
     return this.progress.follow(id, () => this.service.get(actor, id));
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation whose seats are used.' })
+  async organization(
+    @Parent() upload: PeopleImport,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, upload.organizationId), 'organisation');
+  }
+
+  @ResolveField(() => Price, { description: 'The price whose free codes are the seats.' })
+  async price(@Parent() upload: PeopleImport, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Price> {
+    return shownBeside(await this.contracts.price(loaders, actor, upload.priceId), 'price');
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'Who uploaded the file (null for an operator, or someone outside the organisation, e.g. a platform admin).',
+  })
+  createdBy(@Parent() upload: PeopleImport, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, upload.organizationId, upload.createdById);
   }
 }

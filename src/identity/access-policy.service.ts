@@ -1,7 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '@tessera/common';
+import { ForbiddenError, Loaders, NotFoundError } from '@tessera/common';
 import { actsForPlatform, type Actor } from './auth/actor';
 import { ApiKeyScope, scopeLabel } from './auth/api-key-scope';
 import { MemberRole, Membership } from './entities/membership.entity';
@@ -53,13 +53,32 @@ export class AccessPolicy {
   }
 
   async allows(actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<boolean> {
-    if (actor.kind === 'apiKey') return Boolean(requirement.apiKey) && actor.organizationId === organizationId;
-    // A platform key is no platform admin: only what the requirement's scope names, never a role.
-    if (actor.kind === 'platformKey') return Boolean(requirement.scope) && actor.scopes.includes(requirement.scope!);
-    if (actor.kind === 'operator' || actor.isPlatformAdmin) return true;
+    if (actor.kind !== 'user' || actor.isPlatformAdmin) return allowsWithoutRole(actor, organizationId, requirement);
     const membership = await this.txHost.tx.getRepository(Membership).findOneBy({ organizationId, userId: actor.userId });
-    if (!membership) return false;
-    return requirement.role === MemberRole.MEMBER || membership.role === MemberRole.ORG_ADMIN;
+    return roleMeets(membership?.role ?? null, requirement);
+  }
+
+  /**
+   * `allows`, for the related objects of a page (a field of each item): the caller's roles are read
+   * once per request, in one query for every organisation asked about, through the request's loaders.
+   */
+  async allowsWithin(loaders: Loaders, actor: Actor, organizationId: string, requirement: RoleRequirement): Promise<boolean> {
+    if (actor.kind !== 'user' || actor.isPlatformAdmin) return allowsWithoutRole(actor, organizationId, requirement);
+    const role = await loaders
+      .get<MemberRole>(`roles-of-caller:${actor.userId}`, async (organizationIds) => {
+        const memberships = await this.txHost.tx
+          .getRepository(Membership)
+          .createQueryBuilder('membership')
+          .where('membership.user_id = :userId AND membership.organization_id = ANY(:organizationIds)', {
+            userId: actor.userId,
+            organizationIds: [...organizationIds],
+          })
+          .getMany();
+        const roles = new Map(memberships.map((membership) => [membership.organizationId, membership.role]));
+        return organizationIds.map((id) => roles.get(id) ?? null);
+      })
+      .load(organizationId);
+    return roleMeets(role, requirement);
   }
 
   /** Organisations whose data the caller may read (null: all of them, for platform admins). */
@@ -71,4 +90,17 @@ export class AccessPolicy {
     const memberships = await this.txHost.tx.getRepository(Membership).findBy({ userId: actor.userId });
     return memberships.map((m) => m.organizationId);
   }
+}
+
+/** The answer for callers whose role in an organisation does not count: API keys, platform keys, platform admins, operators. */
+function allowsWithoutRole(actor: Actor, organizationId: string, requirement: RoleRequirement): boolean {
+  if (actor.kind === 'apiKey') return Boolean(requirement.apiKey) && actor.organizationId === organizationId;
+  // A platform key is no platform admin: only what the requirement's scope names, never a role.
+  if (actor.kind === 'platformKey') return Boolean(requirement.scope) && actor.scopes.includes(requirement.scope!);
+  return true;
+}
+
+function roleMeets(role: MemberRole | null, requirement: RoleRequirement): boolean {
+  if (!role) return false;
+  return requirement.role === MemberRole.MEMBER || role === MemberRole.ORG_ADMIN;
 }

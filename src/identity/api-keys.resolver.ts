@@ -1,5 +1,5 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { PageArgs, UUIDScalar } from '@tessera/common';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Loaders, PageArgs, UUIDScalar } from '@tessera/common';
 import { ApiKeysService } from './api-keys.service';
 import type { Actor } from './auth/actor';
 import { CurrentActor, PlatformAdminOnly } from './auth/auth.decorators';
@@ -12,10 +12,25 @@ import {
   RevokeApiKeyInput,
   RevokeApiKeyPayload,
 } from './dto/api-key.dto';
+import { ApiKey } from './entities/api-key.entity';
+import { Organization } from './entities/organization.entity';
+import { User } from './entities/user.entity';
+import { IdentityFields } from './identity-fields';
 
-@Resolver()
+@Resolver(() => ApiKey)
 export class ApiKeysResolver {
-  constructor(private readonly service: ApiKeysService) {}
+  constructor(
+    private readonly service: ApiKeysService,
+    private readonly identity: IdentityFields,
+  ) {}
+
+  @Query(() => ApiKey, {
+    description:
+      "One API key, without its secret (an organisation's key: its admins; a platform key: platform admins). Anyone else's is NOT_FOUND, as a missing one.",
+  })
+  apiKey(@CurrentActor() actor: Actor, @Args('id', { type: () => UUIDScalar, description: 'The key.' }) id: string): Promise<ApiKey> {
+    return this.service.get(actor, id);
+  }
 
   @Query(() => ApiKeyConnection, { description: "An organisation's API keys, without their secrets (its admins)." })
   apiKeys(
@@ -62,5 +77,18 @@ export class ApiKeysResolver {
     @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,
   ): Promise<RevokeApiKeyPayload> {
     return { apiKey: await this.service.revoke(actor, input.apiKeyId) };
+  }
+
+  @ResolveField(() => Organization, { nullable: true, description: 'The organisation the key acts for (none for a platform key).' })
+  organization(@Parent() apiKey: ApiKey, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Organization | null> {
+    return this.identity.organization(loaders, actor, apiKey.organizationId);
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'Who created the key (null when none is recorded, or it was someone outside the organisation, e.g. a platform admin).',
+  })
+  createdBy(@Parent() apiKey: ApiKey, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, apiKey.organizationId, apiKey.createdById);
   }
 }

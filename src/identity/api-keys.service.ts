@@ -16,6 +16,7 @@ import {
 } from '@tessera/common';
 import { EventBus } from '@tessera/events';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { In } from 'typeorm';
 import { AccessPolicy } from './access-policy.service';
 import { actorUserId, actsForPlatform, type Actor } from './auth/actor';
 import { ApiKeyScope } from './auth/api-key-scope';
@@ -44,6 +45,23 @@ export class ApiKeysService {
   async list(actor: Actor, organizationId: string, args: PageArgs): Promise<ConnectionShape<ApiKey>> {
     await this.access.requireOrganization(actor, organizationId, { role: MemberRole.ORG_ADMIN });
     return paginate(this.keys.createQueryBuilder('key').where('key.organization_id = :organizationId', { organizationId }), args);
+  }
+
+  /** One key, without its secret: an organisation's for its admins, a platform key for platform admins. Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, apiKeyId: string): Promise<ApiKey> {
+    const apiKey = await this.keys.findOneBy({ id: apiKeyId });
+    const shown =
+      apiKey &&
+      (apiKey.organizationId === null
+        ? actsForPlatform(actor)
+        : await this.access.allows(actor, apiKey.organizationId, { role: MemberRole.ORG_ADMIN }));
+    if (!shown) throw new NotFoundError('ApiKey', apiKeyId);
+    return apiKey;
+  }
+
+  /** Keys by id, without an access check: for fields of data already checked (a DataLoader batch). */
+  findByIds(ids: readonly string[]): Promise<ApiKey[]> {
+    return this.keys.findBy({ id: In([...ids]) });
   }
 
   /** The platform's keys, without their secrets (platform admins). */

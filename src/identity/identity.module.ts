@@ -34,6 +34,8 @@ import { MembershipInvitation } from './entities/membership-invitation.entity';
 import { MembershipOffersService } from './membership-offers.service';
 import { ProvisioningResolver } from './provisioning.resolver';
 import { ProvisioningService } from './provisioning.service';
+import { IdentityFields } from './identity-fields';
+import { UsersResolver } from './users.resolver';
 
 /** Users, organisations, memberships, API keys, sign-in, and who may do what. */
 @Module({
@@ -72,6 +74,8 @@ import { ProvisioningService } from './provisioning.service';
     MembershipOffersService,
     ProvisioningService,
     ProvisioningResolver,
+    IdentityFields,
+    UsersResolver,
   ],
   exports: [
     UsersService,
@@ -85,6 +89,7 @@ import { ProvisioningService } from './provisioning.service';
     PasswordTokensService,
     GuessingBudget,
     MembershipOffersService,
+    IdentityFields,
   ],
 })
 export class IdentityModule {}

@@ -44,6 +44,16 @@ export class MembershipsResolver {
     return this.memberships.list(actor, organizationId, page, filter);
   }
 
+  @Query(() => Membership, {
+    description: "One membership: your own, or one of an organisation you administer. Anyone else's is NOT_FOUND, as a missing one.",
+  })
+  membership(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The membership.' }) id: string,
+  ): Promise<Membership> {
+    return this.memberships.get(actor, id);
+  }
+
   @Mutation(() => AddMemberPayload, {
     description:
       'Adds a person by e-mail (organisation admins): a new address is made an account and a member; an existing account is mailed an ' +

@@ -171,6 +171,48 @@ export class MembershipsService {
     return this.memberships.existsBy({ organizationId, userId });
   }
 
+  /** Which of these organisation and person pairs are memberships, as `organizationId/userId` (a DataLoader batch). */
+  async existingPairs(pairs: readonly { organizationId: string; userId: string }[]): Promise<Set<string>> {
+    if (!pairs.length) return new Set();
+    const rows: { pair: string }[] = await this.txHost.tx.query(
+      `SELECT m.organization_id || '/' || m.user_id AS pair
+         FROM membership m JOIN unnest($1::uuid[], $2::uuid[]) AS asked(organization_id, user_id) USING (organization_id, user_id)`,
+      [pairs.map((pair) => pair.organizationId), pairs.map((pair) => pair.userId)],
+    );
+    return new Set(rows.map((row) => row.pair));
+  }
+
+  /** One membership: for its own member, and for the admins of its organisation. Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, membershipId: string): Promise<Membership> {
+    const membership = await this.memberships.findOneBy({ id: membershipId });
+    const shown =
+      membership &&
+      ((actor.kind === 'user' && actor.userId === membership.userId) ||
+        (await this.access.allows(actor, membership.organizationId, { role: MemberRole.ORG_ADMIN })));
+    if (!shown) throw new NotFoundError('Membership', membershipId);
+    return membership;
+  }
+
+  /**
+   * One person: for themselves, platform admins, and the admins and API keys of an organisation
+   * they belong to. Anyone else: NOT_FOUND, as for no such account (an organisation learns nothing
+   * of accounts that are not its own).
+   */
+  async person(actor: Actor, userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await this.mayReadPerson(actor, userId))) throw new NotFoundError('User', userId);
+    return user;
+  }
+
+  private async mayReadPerson(actor: Actor, userId: string): Promise<boolean> {
+    if ((actor.kind === 'user' && actor.userId === userId) || actsForPlatform(actor)) return true;
+    const memberships = await this.memberships.findBy({ userId });
+    for (const membership of memberships) {
+      if (await this.access.allows(actor, membership.organizationId, { role: MemberRole.ORG_ADMIN, apiKey: true })) return true;
+    }
+    return false;
+  }
+
   /** The organisation's admins, by e-mail (its alerts go to them). */
   async adminsOf(organizationId: string): Promise<User[]> {
     const admins = await this.memberships.find({

@@ -1,7 +1,14 @@
-import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { clientAddress, PageArgs, UUIDScalar } from '@tessera/common';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { clientAddress, Loaders, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
+import { ContractsFields } from '../contracts/contracts-fields';
+import { Contract } from '../contracts/entities/contract.entity';
+import { Order } from '../contracts/entities/order.entity';
+import { Price } from '../contracts/entities/price.entity';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor, type RequestWithActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { BatchProgress } from './batch-progress';
 import { CodeGenerationService } from './code-generation.service';
 import { CodeImportService } from './code-import.service';
@@ -25,6 +32,8 @@ export class BatchesResolver {
     private readonly generation: CodeGenerationService,
     private readonly imports: CodeImportService,
     private readonly progress: BatchProgress,
+    private readonly identity: IdentityFields,
+    private readonly contracts: ContractsFields,
   ) {}
 
   @Query(() => CodeBatchConnection, { description: "An organisation's code batches, oldest first (its admins)." })
@@ -100,5 +109,37 @@ export class BatchesResolver {
     @Context('req') req: RequestWithActor,
   ): Promise<ImportCodesPayload> {
     return this.imports.importFile(actor, input, clientAddress(req));
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation that holds the codes.' })
+  async organization(
+    @Parent() batch: CodeBatch,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, batch.organizationId), 'organisation');
+  }
+
+  @ResolveField(() => Contract, { nullable: true, description: 'The contract the codes belong to.' })
+  contract(@Parent() batch: CodeBatch, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Contract | null> {
+    return this.contracts.contract(loaders, actor, batch.contractId);
+  }
+
+  @ResolveField(() => Price, { nullable: true, description: 'The price the codes give access at.' })
+  price(@Parent() batch: CodeBatch, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Price | null> {
+    return this.contracts.price(loaders, actor, batch.priceId);
+  }
+
+  @ResolveField(() => Order, { nullable: true, description: 'The order whose seats the codes are (source ORDER).' })
+  order(@Parent() batch: CodeBatch, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Order | null> {
+    return this.contracts.order(loaders, actor, batch.orderId);
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'Who made the batch (null for a system or an operator, or someone outside the organisation, e.g. a platform admin).',
+  })
+  createdBy(@Parent() batch: CodeBatch, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, batch.organizationId, batch.createdById);
   }
 }

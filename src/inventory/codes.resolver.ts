@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BadUserInputError, Loaders, PageArgs, UUIDScalar } from '@tessera/common';
+import { BadUserInputError, Loaders, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
 import { ContractsService } from '../contracts/contracts.service';
 import { Contract } from '../contracts/entities/contract.entity';
 import { Price } from '../contracts/entities/price.entity';
@@ -7,6 +7,8 @@ import { Product } from '../contracts/entities/product.entity';
 import type { Actor } from '../identity/auth/actor';
 import { ApiKeyScope, RequiresScope } from '../identity/auth/api-key-scope';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import { CodesService, displayCodeOf } from './codes.service';
 import { CodeConnection, CodeFilter, UpdateCodeInput, UpdateCodePayload, VoidCodeInput, VoidCodePayload } from './dto/code.dto';
 import { CodeBatch } from './entities/code-batch.entity';
@@ -17,6 +19,7 @@ export class CodesResolver {
   constructor(
     private readonly service: CodesService,
     private readonly contracts: ContractsService,
+    private readonly identity: IdentityFields,
   ) {}
 
   @RequiresScope(ApiKeyScope.CODES_READ)
@@ -86,6 +89,11 @@ export class CodesResolver {
     return code.contractId
       ? loaders.byId('contract', (ids) => this.contracts.findContractsByIds(ids)).load(code.contractId)
       : Promise.resolve(null);
+  }
+
+  @ResolveField(() => Organization, { description: 'The organisation that holds the code.' })
+  async organization(@Parent() code: Code, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Organization> {
+    return shownBeside(await this.identity.organization(loaders, actor, code.organizationId), 'organisation');
   }
 
   private batchLoader(loaders: Loaders) {

@@ -19,6 +19,8 @@ import { Code, CodeStatus } from './entities/code.entity';
 import { CodeUpdated, CodeVoided } from './events/inventory.events';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN, apiKey: true };
+/** Who may see an organisation's codes and batches: its admins and its API keys. */
+export const CODE_READERS = ADMIN;
 /** The list also takes a platform key with `codes:read`, for any organisation (a storefront showing a customer its codes). */
 const LIST = { ...ADMIN, scope: ApiKeyScope.CODES_READ };
 

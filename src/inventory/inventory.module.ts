@@ -10,6 +10,7 @@ import { CodeStore } from './code-store';
 import { CodesExportController } from './codes-export.controller';
 import { CodesResolver } from './codes.resolver';
 import { CodesService } from './codes.service';
+import { InventoryFields } from './inventory-fields';
 import { OrderSeatsResolver } from './order-seats.resolver';
 import { OrderSeatsService } from './order-seats.service';
 import { StuckBatchReaper } from './stuck-batch-reaper';
@@ -30,8 +31,9 @@ import { Code } from './entities/code.entity';
     BatchesResolver,
     OrderSeatsService,
     OrderSeatsResolver,
+    InventoryFields,
   ],
   controllers: [CodesExportController],
-  exports: [CodesService, CodeGenerationService],
+  exports: [CodesService, CodeGenerationService, InventoryFields],
 })
 export class InventoryModule {}

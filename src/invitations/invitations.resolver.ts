@@ -14,6 +14,7 @@ import {
   InviteByEmailInput,
   InviteByEmailPayload,
 } from './dto/invitation.dto';
+import { Invitation } from './entities/invitation.entity';
 import { InvitationAcceptance } from './invitation-acceptance.service';
 import { InvitationsService } from './invitations.service';
 
@@ -46,6 +47,18 @@ export class InvitationsResolver {
     @Args('filter', { nullable: true, description: 'Narrows the list.' }) filter?: InvitationFilter,
   ): Promise<InvitationConnection> {
     return this.service.list(actor, organizationId, page, filter);
+  }
+
+  @Query(() => Invitation, {
+    description:
+      "One invitation, with its seat and who sent and accepted it (its organisation's admins). Anyone else's is NOT_FOUND, as a missing one. " +
+      '(`invitation(token)` is the public look-up of a link.)',
+  })
+  invitationById(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The invitation.' }) id: string,
+  ): Promise<Invitation> {
+    return this.service.get(actor, id);
   }
 
   @Public()

@@ -44,6 +44,8 @@ import {
 } from './events/invitation.events';
 
 const ADMIN = { role: MemberRole.ORG_ADMIN };
+/** Who may see an organisation's invitations: its admins. */
+export const INVITATION_READERS = ADMIN;
 const DAY_MS = 86_400_000;
 
 /**
@@ -425,6 +427,15 @@ export class InvitationsService {
     const invitation = await this.invitations.findOneBy({ id: invitationId });
     if (!invitation) throw new NotFoundError('Invitation', invitationId);
     await this.access.require(actor, invitation.organizationId, ADMIN);
+    return invitation;
+  }
+
+  /** One invitation, for the admins of its organisation. Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, invitationId: string): Promise<Invitation> {
+    const invitation = await this.invitations.findOneBy({ id: invitationId });
+    if (!invitation || !(await this.access.allows(actor, invitation.organizationId, ADMIN))) {
+      throw new NotFoundError('Invitation', invitationId);
+    }
     return invitation;
   }
 

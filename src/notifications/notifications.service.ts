@@ -16,7 +16,7 @@ import { JobHandler, JobProcessor, JobQueue, type Job, type NewJob } from '@tess
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { AccessPolicy } from '../identity/access-policy.service';
-import { actorUserId, type Actor } from '../identity/auth/actor';
+import { actorUserId, actsForPlatform, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
 import type { MessageFilter } from './dto/message.dto';
 import { Message, MessageStatus } from './entities/message.entity';
@@ -226,6 +226,18 @@ export class NotificationsService {
       query.andWhere('message.recipient ILIKE :recipient', { recipient: containsPattern(filter.recipient.trim()) });
     // A log is read from its latest entry.
     return paginate(query, page, { newestFirst: true });
+  }
+
+  /** One entry of the delivery log: its organisation's admins (a mail of no organisation: platform admins). Anyone else: NOT_FOUND, as for none. */
+  async get(actor: Actor, messageId: string): Promise<Message> {
+    const message = await this.messages.findOneBy({ id: messageId });
+    const shown =
+      message &&
+      (message.organizationId
+        ? await this.access.allows(actor, message.organizationId, { role: MemberRole.ORG_ADMIN })
+        : actsForPlatform(actor));
+    if (!shown) throw new NotFoundError('Message', messageId);
+    return message;
   }
 
   /** Delivery-log entries by id, without an access check: for fields of data already checked (a DataLoader batch). */

@@ -1,7 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '@tessera/common';
+import { ForbiddenError, Loaders, NotFoundError } from '@tessera/common';
 import { AccessPolicy, type RoleRequirement } from '../identity/access-policy.service';
 import { actsForPlatform, type Actor } from '../identity/auth/actor';
 import { MemberRole } from '../identity/entities/membership.entity';
@@ -29,6 +29,16 @@ export class WebhookEndpointAccess {
     if (!endpoint) throw new NotFoundError('WebhookEndpoint', id);
     await this.requireOwner(actor, endpoint.organizationId);
     return endpoint;
+  }
+
+  /** Whether the caller may manage the endpoints of an organisation (null: the platform's), for the fields of a page (see AccessPolicy.allowsWithin). */
+  async mayManageWithin(loaders: Loaders, actor: Actor, organizationId: string | null): Promise<boolean> {
+    return organizationId === null ? actsForPlatform(actor) : this.access.allowsWithin(loaders, actor, organizationId, MANAGE);
+  }
+
+  /** Whether the caller may manage the endpoints of an organisation, or with null the platform's. */
+  async mayManage(actor: Actor, organizationId: string | null): Promise<boolean> {
+    return organizationId === null ? actsForPlatform(actor) : this.access.allows(actor, organizationId, MANAGE);
   }
 
   /** Checks the caller may manage the endpoints of an organisation, or with null the platform's. */

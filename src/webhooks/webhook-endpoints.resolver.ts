@@ -1,7 +1,10 @@
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BadUserInputError, Loaders, MAX_PAGE_SIZE, PageArgs, UUIDScalar } from '@tessera/common';
+import { BadUserInputError, Loaders, MAX_PAGE_SIZE, PageArgs, shownBeside, UUIDScalar } from '@tessera/common';
 import type { Actor } from '../identity/auth/actor';
 import { CurrentActor } from '../identity/auth/auth.decorators';
+import { Organization } from '../identity/entities/organization.entity';
+import { User } from '../identity/entities/user.entity';
+import { IdentityFields } from '../identity/identity-fields';
 import {
   CreateWebhookEndpointInput,
   CreateWebhookEndpointPayload,
@@ -21,11 +24,15 @@ import {
 import { WebhookAttempt } from './entities/webhook-attempt.entity';
 import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+import { WebhookEndpointAccess } from './webhook-endpoint-access';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
-@Resolver()
+@Resolver(() => WebhookEndpoint)
 export class WebhookEndpointsResolver {
-  constructor(private readonly endpoints: WebhookEndpointsService) {}
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly identity: IdentityFields,
+  ) {}
 
   @Query(() => WebhookEndpoint, { description: "One webhook endpoint, without its secret (its organisation's admins and API keys)." })
   webhookEndpoint(
@@ -57,6 +64,26 @@ export class WebhookEndpointsResolver {
     @Args() page: PageArgs,
   ): Promise<WebhookDeliveryConnection> {
     return this.endpoints.listDeliveries(actor, webhookEndpointId, status, page);
+  }
+
+  @Query(() => WebhookDelivery, {
+    description: "One delivery of an endpoint's log (whoever may manage the endpoint). Anyone else's is NOT_FOUND, as a missing one.",
+  })
+  webhookDelivery(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The delivery.' }) id: string,
+  ): Promise<WebhookDelivery> {
+    return this.endpoints.getDelivery(actor, id);
+  }
+
+  @Query(() => WebhookAttempt, {
+    description: 'One attempt at a delivery (whoever may manage the endpoint). Anyone else’s is NOT_FOUND, as a missing one.',
+  })
+  webhookAttempt(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => UUIDScalar, description: 'The attempt.' }) id: string,
+  ): Promise<WebhookAttempt> {
+    return this.endpoints.getAttempt(actor, id);
   }
 
   @Mutation(() => CreateWebhookEndpointPayload, {
@@ -114,12 +141,56 @@ export class WebhookEndpointsResolver {
   ): Promise<RotateWebhookSecretPayload> {
     return this.endpoints.rotateSecret(actor, input.webhookEndpointId);
   }
+
+  @ResolveField(() => Organization, { nullable: true, description: 'The organisation whose endpoint it is (none: a platform endpoint).' })
+  organization(
+    @Parent() endpoint: WebhookEndpoint,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization | null> {
+    return this.identity.organization(loaders, actor, endpoint.organizationId);
+  }
+
+  @ResolveField(() => User, {
+    nullable: true,
+    description: 'Who created it (null for API keys and operators, or someone outside the organisation, e.g. a platform admin).',
+  })
+  createdBy(@Parent() endpoint: WebhookEndpoint, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<User | null> {
+    return this.identity.person(loaders, actor, endpoint.organizationId, endpoint.createdById);
+  }
 }
 
 /** The fields of a delivery that are not columns as they are. */
 @Resolver(() => WebhookDelivery)
 export class WebhookDeliveryFieldsResolver {
-  constructor(private readonly endpoints: WebhookEndpointsService) {}
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly access: WebhookEndpointAccess,
+    private readonly identity: IdentityFields,
+  ) {}
+
+  @ResolveField(() => WebhookEndpoint, { description: 'The endpoint it goes to.' })
+  async endpoint(
+    @Parent() delivery: WebhookDelivery,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<WebhookEndpoint> {
+    const endpoint = await loaders.byId('webhookEndpoint', (ids) => this.endpoints.findEndpointsByIds(ids)).load(delivery.endpointId);
+    const shown = endpoint && (await this.access.mayManageWithin(loaders, actor, endpoint.organizationId));
+    return shownBeside(shown ? endpoint : null, 'webhook endpoint');
+  }
+
+  @ResolveField(() => Organization, {
+    nullable: true,
+    description: 'The organisation the event belongs to (null for a platform-wide event, or one of an organisation you do not belong to).',
+  })
+  organization(
+    @Parent() delivery: WebhookDelivery,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<Organization | null> {
+    return this.identity.organization(loaders, actor, delivery.organizationId);
+  }
 
   @ResolveField(() => String, { description: 'The public event exactly as posted (the request body), as JSON text.' })
   payload(@Parent() delivery: WebhookDelivery): string {
@@ -144,5 +215,28 @@ export class WebhookDeliveryFieldsResolver {
     return loaders
       .get<WebhookAttempt[]>(`webhookAttempts:${first}`, (deliveryIds) => this.endpoints.attemptsOf(deliveryIds, first))
       .load(delivery.id) as Promise<WebhookAttempt[]>;
+  }
+}
+
+/** The delivery an attempt was made at, beside its id. */
+@Resolver(() => WebhookAttempt)
+export class WebhookAttemptFieldsResolver {
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly access: WebhookEndpointAccess,
+  ) {}
+
+  @ResolveField(() => WebhookDelivery, { description: 'The delivery it was an attempt at.' })
+  async delivery(
+    @Parent() attempt: WebhookAttempt,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+  ): Promise<WebhookDelivery> {
+    const delivery = await loaders.byId('webhookDelivery', (ids) => this.endpoints.findDeliveriesByIds(ids)).load(attempt.deliveryId);
+    const endpoint = delivery
+      ? await loaders.byId('webhookEndpoint', (ids) => this.endpoints.findEndpointsByIds(ids)).load(delivery.endpointId)
+      : null;
+    const shown = endpoint && (await this.access.mayManageWithin(loaders, actor, endpoint.organizationId));
+    return shownBeside(shown ? delivery : null, 'webhook delivery');
   }
 }

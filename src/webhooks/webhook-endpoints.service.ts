@@ -1,7 +1,8 @@
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { BadUserInputError, ConnectionShape, newId, PageArgs, paginate, SecretBox } from '@tessera/common';
+import { BadUserInputError, ConnectionShape, newId, NotFoundError, PageArgs, paginate, SecretBox } from '@tessera/common';
+import { In } from 'typeorm';
 import { EventBus } from '@tessera/events';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -214,6 +215,36 @@ export class WebhookEndpointsService {
     const query = this.deliveries.createQueryBuilder('delivery').where('delivery.endpoint_id = :endpointId', { endpointId: endpoint.id });
     if (statuses && statuses.length > 0) query.andWhere('delivery.status IN (:...statuses)', { statuses });
     return paginate(query, page, { newestFirst: true });
+  }
+
+  /** One delivery, for whoever may manage its endpoint. Anyone else: NOT_FOUND, as for none. */
+  async getDelivery(actor: Actor, deliveryId: string): Promise<WebhookDelivery> {
+    const delivery = await this.deliveries.findOneBy({ id: deliveryId });
+    if (!delivery || !(await this.mayManageEndpointOf(actor, delivery))) throw new NotFoundError('WebhookDelivery', deliveryId);
+    return delivery;
+  }
+
+  /** One attempt at a delivery, for whoever may manage the delivery's endpoint. Anyone else: NOT_FOUND, as for none. */
+  async getAttempt(actor: Actor, attemptId: string): Promise<WebhookAttempt> {
+    const attempt = await this.attempts.findOneBy({ id: attemptId });
+    const delivery = attempt ? await this.deliveries.findOneBy({ id: attempt.deliveryId }) : null;
+    if (!attempt || !delivery || !(await this.mayManageEndpointOf(actor, delivery))) throw new NotFoundError('WebhookAttempt', attemptId);
+    return attempt;
+  }
+
+  /** Endpoints by id, without an access check: for fields of data already checked (a DataLoader batch). */
+  findEndpointsByIds(ids: readonly string[]): Promise<WebhookEndpoint[]> {
+    return this.endpoints.findBy({ id: In([...ids]) });
+  }
+
+  /** Deliveries by id, without an access check: for fields of data already checked (a DataLoader batch). */
+  findDeliveriesByIds(ids: readonly string[]): Promise<WebhookDelivery[]> {
+    return this.deliveries.findBy({ id: In([...ids]) });
+  }
+
+  private async mayManageEndpointOf(actor: Actor, delivery: WebhookDelivery): Promise<boolean> {
+    const endpoint = await this.endpoints.findOneBy({ id: delivery.endpointId });
+    return Boolean(endpoint) && (await this.access.mayManage(actor, endpoint!.organizationId));
   }
 
   /**

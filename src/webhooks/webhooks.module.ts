@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module';
 import { WebhookDeliveryModule } from './delivery/webhook-delivery.module';
 import { WebhookAttempt } from './entities/webhook-attempt.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
-import { WebhookDeliveryFieldsResolver, WebhookEndpointsResolver } from './webhook-endpoints.resolver';
+import { WebhookAttemptFieldsResolver, WebhookDeliveryFieldsResolver, WebhookEndpointsResolver } from './webhook-endpoints.resolver';
 import { WebhookEndpointAccessModule } from './webhook-endpoint-access.module';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
@@ -14,8 +15,9 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
     TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery, WebhookAttempt]),
     WebhookEndpointAccessModule,
     WebhookDeliveryModule,
+    IdentityModule,
   ],
-  providers: [WebhookEndpointsService, WebhookEndpointsResolver, WebhookDeliveryFieldsResolver],
+  providers: [WebhookEndpointsService, WebhookEndpointsResolver, WebhookDeliveryFieldsResolver, WebhookAttemptFieldsResolver],
   exports: [WebhookEndpointsService],
 })
 export class WebhooksModule {}

@@ -8,3 +8,4 @@ export * from './webhook-receiver';
 export * from './organization-app';
 export * from './documented-operations';
 export * from './subscriptions';
+export * from './statement-counter';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { ForbiddenError } from '../errors/app-error';
 
 /**
  * Per-request DataLoaders, kept in the GraphQL context. A field resolver asks for the loader of a
@@ -22,4 +23,13 @@ export class Loaders {
     }
     return loader as DataLoader<string, T | null>;
   }
+}
+
+/**
+ * The answer of a non-null field naming a related object: the object, which whoever may see the
+ * parent may see too. Null would mean those two rules have drifted apart: refuse, never show.
+ */
+export function shownBeside<T>(related: T | null, type: string): T {
+  if (related === null) throw new ForbiddenError(`You may not see this ${type}.`);
+  return related;
 }
